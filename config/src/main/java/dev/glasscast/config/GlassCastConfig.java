@@ -1,0 +1,55 @@
+package dev.glasscast.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole daemon configuration, immutable. Loaded by {@link ConfigLoader} from the embedded
+ * defaults, then the operator's YAML file, then {@code GLASSCAST_*} environment overrides.
+ * The commented sample file {@code config/glasscast.sample.yaml} documents every key.
+ *
+ * @param dataDir    where generated secrets, recordings and other state live
+ * @param server     HTTP listener and public address
+ * @param ingest     RTMP and SRT listeners and the streams that may be published
+ * @param ladder     the renditions made from every published stream
+ * @param packaging  segment and part durations, DVR window
+ * @param cache      the edge cache
+ * @param testSource the embedded test pattern publisher
+ */
+public record GlassCastConfig(
+        Path dataDir,
+        ServerConfig server,
+        IngestConfig ingest,
+        List<RungConfig> ladder,
+        PackagingConfig packaging,
+        CacheConfig cache,
+        TestSourceConfig testSource) {
+
+    public GlassCastConfig {
+        ladder = List.copyOf(ladder);
+    }
+
+    public GlassCastConfig withIngest(IngestConfig newIngest) {
+        return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource);
+    }
+
+    public GlassCastConfig withServer(ServerConfig newServer) {
+        return new GlassCastConfig(dataDir, newServer, ingest, ladder, packaging, cache, testSource);
+    }
+
+    public GlassCastConfig withTestSource(TestSourceConfig newTestSource) {
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, newTestSource);
+    }
+
+    public GlassCastConfig withDataDir(Path newDataDir) {
+        return new GlassCastConfig(newDataDir, server, ingest, ladder, packaging, cache, testSource);
+    }
+
+    public GlassCastConfig withLadder(List<RungConfig> newLadder) {
+        return new GlassCastConfig(dataDir, server, ingest, newLadder, packaging, cache, testSource);
+    }
+
+    public GlassCastConfig withPackaging(PackagingConfig newPackaging) {
+        return new GlassCastConfig(dataDir, server, ingest, ladder, newPackaging, cache, testSource);
+    }
+}

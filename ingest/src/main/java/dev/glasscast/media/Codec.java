@@ -1,0 +1,29 @@
+package dev.glasscast.media;
+
+/**
+ * The codecs GlassCast carries from ingest to the packager.
+ *
+ * <p>Payload conventions for {@link AccessUnit#data()}:
+ * <ul>
+ *   <li>{@link #H264} and {@link #H265}: NAL units each prefixed by a 4-byte big-endian length
+ *       (the ISO/IEC 14496-15 "AVCC" form used in MP4), never Annex B start codes.</li>
+ *   <li>{@link #AAC}: one raw AAC frame, without an ADTS header.</li>
+ * </ul>
+ * Codec configuration ({@link TrackInfo#codecConfig()}) is the AVCDecoderConfigurationRecord,
+ * the HEVCDecoderConfigurationRecord, or the AudioSpecificConfig respectively.
+ */
+public enum Codec {
+    H264(MediaKind.VIDEO),
+    H265(MediaKind.VIDEO),
+    AAC(MediaKind.AUDIO);
+
+    private final MediaKind kind;
+
+    Codec(MediaKind kind) {
+        this.kind = kind;
+    }
+
+    public MediaKind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.glasscast.media;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the hub knows about one live stream; readable from any thread. */
+public final class LiveStream {
+
+    private final StreamPath path;
+    private final Instant publishedAt;
+    private volatile List<TrackInfo> tracks = List.of();
+    private final LongAdder unitsIn = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder unitsDropped = new LongAdder();
+
+    LiveStream(StreamPath path, Instant publishedAt) {
+        this.path = path;
+        this.publishedAt = publishedAt;
+    }
+
+    public StreamPath path() {
+        return path;
+    }
+
+    public Instant publishedAt() {
+        return publishedAt;
+    }
+
+    /** The tracks last announced by the publisher; empty until the first announcement. */
+    public List<TrackInfo> tracks() {
+        return tracks;
+    }
+
+    public long unitsIn() {
+        return unitsIn.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    /** Access units dropped across all readers because a reader's queue was full. */
+    public long unitsDropped() {
+        return unitsDropped.sum();
+    }
+
+    void setTracks(List<TrackInfo> newTracks) {
+        tracks = List.copyOf(newTracks);
+    }
+
+    void countIn(AccessUnit unit) {
+        unitsIn.increment();
+        bytesIn.add(unit.data().length);
+    }
+
+    void countDropped() {
+        unitsDropped.increment();
+    }
+
+    @Override
+    public String toString() {
+        return "LiveStream[" + path + "]";
+    }
+}

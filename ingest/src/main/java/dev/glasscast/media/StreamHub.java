@@ -1,0 +1,285 @@
+package dev.glasscast.media;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live streams of the daemon and their fan-out: one publisher per {@link StreamPath}, any
+ * number of readers, each with its own bounded queue and its own (virtual) thread.
+ *
+ * <p>A reader whose queue holds {@code readerQueueCapacity} access units drops further units and
+ * counts them; after a dropped video frame it also drops the track's frames up to the next key
+ * frame, so what it does receive always decodes. Lifecycle events (tracks, discontinuity,
+ * unpublished) are never dropped. A reader that joins a live stream starts at the next key frame.
+ */
+public final class StreamHub {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
+
+    /** Default queue bound per reader: about 10 s of 30 fps video plus its audio. */
+    public static final int DEFAULT_READER_QUEUE_CAPACITY = 1024;
+
+    private final int readerQueueCapacity;
+    private final Clock clock;
+    private final Map<StreamPath, Publication> live = new ConcurrentHashMap<>();
+    private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+
+    public StreamHub(int readerQueueCapacity, Clock clock) {
+        if (readerQueueCapacity < 1) {
+            throw new IllegalArgumentException("readerQueueCapacity must be at least 1");
+        }
+        this.readerQueueCapacity = readerQueueCapacity;
+        this.clock = clock;
+    }
+
+    public StreamHub() {
+        this(DEFAULT_READER_QUEUE_CAPACITY, Clock.systemUTC());
+    }
+
+    /**
+     * Claims {@code path} for a new publisher and tells every listener.
+     *
+     * @throws StreamConflictException if another publisher holds the path
+     */
+    public synchronized StreamPublisher publish(StreamPath path) throws StreamConflictException {
+        LiveStream stream = new LiveStream(path, clock.instant());
+        Publication publication = new Publication(stream);
+        if (live.putIfAbsent(path, publication) != null) {
+            throw new StreamConflictException(path);
+        }
+        log.debug("published {}", path);
+        for (StreamListener listener : listeners) {
+            publication.attach(listener);
+        }
+        return publication;
+    }
+
+    /**
+     * Registers a listener for streams published from now on and, at once, for those already
+     * live. The returned handle removes it (readers already attached keep reading).
+     */
+    public synchronized AutoCloseable addListener(StreamListener listener) {
+        listeners.add(listener);
+        for (Publication publication : live.values()) {
+            publication.attach(listener);
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    public Optional<LiveStream> find(StreamPath path) {
+        Publication publication = live.get(path);
+        return publication == null ? Optional.empty() : Optional.of(publication.stream);
+    }
+
+    public boolean isLive(StreamPath path) {
+        return live.containsKey(path);
+    }
+
+    /** A snapshot of the live streams, sources and renditions. */
+    public List<LiveStream> liveStreams() {
+        List<LiveStream> streams = new ArrayList<>();
+        for (Publication publication : live.values()) {
+            streams.add(publication.stream);
+        }
+        return streams;
+    }
+
+    private synchronized void unpublish(Publication publication) {
+        live.remove(publication.stream.path(), publication);
+        log.debug("unpublished {}", publication.stream.path());
+    }
+
+    private final class Publication implements StreamPublisher {
+        private final LiveStream stream;
+        private final List<ReaderPump> pumps = new CopyOnWriteArrayList<>();
+        private volatile boolean closed;
+
+        Publication(LiveStream stream) {
+            this.stream = stream;
+        }
+
+        void attach(StreamListener listener) {
+            if (closed) {
+                return;
+            }
+            StreamReader reader;
+            try {
+                reader = listener.onPublished(stream);
+            } catch (RuntimeException e) {
+                log.error("listener {} failed on {}; it will not read this stream", listener, stream.path(), e);
+                return;
+            }
+            if (reader == null) {
+                return;
+            }
+            ReaderPump pump = new ReaderPump(stream, reader, readerQueueCapacity);
+            List<TrackInfo> tracks = stream.tracks();
+            if (!tracks.isEmpty()) {
+                pump.tracks(tracks);
+            }
+            pumps.add(pump);
+            pump.start();
+        }
+
+        @Override
+        public LiveStream stream() {
+            return stream;
+        }
+
+        @Override
+        public void tracks(List<TrackInfo> tracks) {
+            stream.setTracks(tracks);
+            for (ReaderPump pump : pumps) {
+                pump.tracks(stream.tracks());
+            }
+        }
+
+        @Override
+        public void send(AccessUnit unit) {
+            if (closed) {
+                return;
+            }
+            stream.countIn(unit);
+            for (ReaderPump pump : pumps) {
+                pump.offer(unit);
+            }
+        }
+
+        @Override
+        public void discontinuity() {
+            for (ReaderPump pump : pumps) {
+                pump.discontinuity();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            unpublish(this);
+            for (ReaderPump pump : pumps) {
+                pump.unpublished();
+            }
+        }
+    }
+
+    /** One reader's queue and thread. */
+    private static final class ReaderPump implements Runnable {
+        private sealed interface Event permits Tracks, Unit, Discontinuity, End {
+        }
+
+        private record Tracks(List<TrackInfo> tracks) implements Event {
+        }
+
+        private record Unit(AccessUnit unit) implements Event {
+        }
+
+        private record Discontinuity() implements Event {
+        }
+
+        private record End() implements Event {
+        }
+
+        private final LiveStream stream;
+        private final StreamReader reader;
+        private final int capacity;
+        // Unbounded only in lifecycle events; media units are bounded by queuedUnits.
+        private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+        private final AtomicInteger queuedUnits = new AtomicInteger();
+        // Video tracks that must skip to the next key frame; touched only by the publisher thread.
+        private final Set<Integer> awaitingKeyFrame = new HashSet<>();
+        private final Set<Integer> videoTracks = ConcurrentHashMap.newKeySet();
+
+        ReaderPump(LiveStream stream, StreamReader reader, int capacity) {
+            this.stream = stream;
+            this.reader = reader;
+            this.capacity = capacity;
+            for (TrackInfo track : stream.tracks()) {
+                if (track.isVideo()) {
+                    awaitingKeyFrame.add(track.trackId());
+                }
+            }
+        }
+
+        void start() {
+            Thread.ofVirtual().name("reader-" + stream.path() + "-" + reader.getClass().getSimpleName()).start(this);
+        }
+
+        void tracks(List<TrackInfo> tracks) {
+            videoTracks.clear();
+            for (TrackInfo track : tracks) {
+                if (track.isVideo()) {
+                    videoTracks.add(track.trackId());
+                }
+            }
+            queue.add(new Tracks(tracks));
+        }
+
+        void offer(AccessUnit unit) {
+            boolean video = videoTracks.contains(unit.trackId());
+            if (video && awaitingKeyFrame.contains(unit.trackId())) {
+                if (!unit.keyFrame()) {
+                    return;
+                }
+                awaitingKeyFrame.remove(unit.trackId());
+            }
+            if (queuedUnits.incrementAndGet() > capacity) {
+                queuedUnits.decrementAndGet();
+                stream.countDropped();
+                if (video) {
+                    awaitingKeyFrame.add(unit.trackId());
+                }
+                return;
+            }
+            queue.add(new Unit(unit));
+        }
+
+        void discontinuity() {
+            queue.add(new Discontinuity());
+        }
+
+        void unpublished() {
+            queue.add(new End());
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    Event event = queue.take();
+                    try {
+                        switch (event) {
+                            case Tracks t -> reader.onTracks(t.tracks());
+                            case Unit u -> {
+                                queuedUnits.decrementAndGet();
+                                reader.onAccessUnit(u.unit());
+                            }
+                            case Discontinuity d -> reader.onDiscontinuity();
+                            case End e -> {
+                                reader.onUnpublished();
+                                return;
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        log.error("reader {} of {} failed on {}", reader, stream.path(), event, e);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
