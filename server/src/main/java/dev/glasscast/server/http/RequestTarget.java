@@ -1,0 +1,87 @@
+package dev.glasscast.server.http;
+
+import dev.glasscast.media.StreamPath;
+import dev.glasscast.packager.OriginRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Parses an HTTP request target into what the daemon serves, rejecting anything odd before it
+ * reaches a renderer: targets longer than {@link #MAX_TARGET_LENGTH}, more than
+ * {@link #MAX_QUERY_PARAMETERS} parameters, path elements outside a strict alphabet (so no
+ * {@code ..}, in any encoding, can ever name a file), and malformed escapes.
+ */
+public final class RequestTarget {
+
+    public static final int MAX_TARGET_LENGTH = 2048;
+    public static final int MAX_QUERY_PARAMETERS = 16;
+    private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
+
+    /** What a request target asks for. */
+    public sealed interface Route permits Media, Health, NotFound, BadRequest {
+    }
+
+    public record Media(OriginRequest request) implements Route {
+    }
+
+    public record Health() implements Route {
+    }
+
+    public record NotFound() implements Route {
+    }
+
+    public record BadRequest(String reason) implements Route {
+    }
+
+    private RequestTarget() {
+    }
+
+    public static Route parse(String target) {
+        if (target == null || target.isEmpty() || target.charAt(0) != '/') {
+            return new BadRequest("request target must be an absolute path");
+        }
+        if (target.length() > MAX_TARGET_LENGTH) {
+            return new BadRequest("request target longer than " + MAX_TARGET_LENGTH + " characters");
+        }
+        QueryStringDecoder decoder;
+        Map<String, List<String>> parameters;
+        String path;
+        try {
+            decoder = new QueryStringDecoder(target, StandardCharsets.UTF_8, true, MAX_QUERY_PARAMETERS);
+            // The path is matched still encoded: a legitimate path has nothing to escape, and an
+            // escaped one ("%2e%2e", "%2F") is refused by the element pattern below.
+            path = decoder.rawPath();
+            parameters = decoder.parameters();
+        } catch (IllegalArgumentException e) {
+            return new BadRequest("malformed request target: " + e.getMessage());
+        }
+        String[] elements = path.substring(1).split("/", -1);
+        if (path.equals("/healthz")) {
+            return new Health();
+        }
+        if (elements.length < 3 || elements.length > 4 || !elements[0].equals("live")) {
+            return new NotFound();
+        }
+        for (int i = 1; i < elements.length; i++) {
+            boolean valid = i == elements.length - 1
+                    ? RESOURCE.matcher(elements[i]).matches() && !elements[i].contains("..")
+                    : StreamPath.isValidName(elements[i]);
+            if (!valid) {
+                return new BadRequest("invalid path element '" + elements[i] + "'");
+            }
+        }
+        Map<String, String> query = new HashMap<>();
+        for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+            if (parameter.getValue().size() != 1) {
+                return new BadRequest("query parameter " + parameter.getKey() + " given more than once");
+            }
+            query.put(parameter.getKey(), parameter.getValue().get(0));
+        }
+        String rendition = elements.length == 4 ? elements[2] : null;
+        return new Media(new OriginRequest(elements[1], rendition, elements[elements.length - 1], query));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.glasscast.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.glasscast.packager.OriginRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RequestTargetTest {
+
+    @Test
+    void mediaPathsSplitIntoStreamRenditionAndResource() {
+        OriginRequest multivariant = media("/live/main/index.m3u8");
+        assertEquals(OriginRequest.of("main", null, "index.m3u8"), multivariant);
+        OriginRequest segment = media("/live/main/720p/seg12.m4s");
+        assertEquals(OriginRequest.of("main", "720p", "seg12.m4s"), segment);
+        OriginRequest blocking = media("/live/main/720p/index.m3u8?_HLS_msn=12&_HLS_part=3");
+        assertEquals("12", blocking.query().get("_HLS_msn"));
+        assertEquals("main/720p/index.m3u8?_HLS_msn=12&_HLS_part=3", blocking.cacheKey());
+    }
+
+    @Test
+    void healthAndUnknownPaths() {
+        assertInstanceOf(RequestTarget.Health.class, RequestTarget.parse("/healthz"));
+        assertInstanceOf(RequestTarget.NotFound.class, RequestTarget.parse("/nothing/here"));
+        assertInstanceOf(RequestTarget.NotFound.class, RequestTarget.parse("/live/main"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/live/../etc/passwd",
+        "/live/main/..",
+        "/live/main/%2e%2e/index.m3u8",
+        "/live/main/%2E%2E%2Fsecret/index.m3u8",
+        "/live/ma%00in/index.m3u8",
+        "/live/main/seg1.m4s%2F..%2F..",
+        "/live/main/.hidden",
+        "/live/main/x/..%252f",
+        "relative/path",
+        "/live/main/index.m3u8?a=1&a=2",
+    })
+    void hostileTargetsAreRejected(String target) {
+        assertInstanceOf(RequestTarget.BadRequest.class, RequestTarget.parse(target), target);
+    }
+
+    @Test
+    void overlongTargetIsRejected() {
+        String target = "/live/main/index.m3u8?x=" + "a".repeat(RequestTarget.MAX_TARGET_LENGTH);
+        assertInstanceOf(RequestTarget.BadRequest.class, RequestTarget.parse(target));
+    }
+
+    private static OriginRequest media(String target) {
+        return assertInstanceOf(RequestTarget.Media.class, RequestTarget.parse(target)).request();
+    }
+}
