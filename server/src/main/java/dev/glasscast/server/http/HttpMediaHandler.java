@@ -33,9 +33,14 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private static final Logger log = LoggerFactory.getLogger(HttpMediaHandler.class);
 
     private final MediaOrigin origin;
+    private final WebContent web;
+    private final String homeStream;
 
-    HttpMediaHandler(MediaOrigin origin) {
+    /** @param homeStream the stream whose watch page {@code /} leads to */
+    HttpMediaHandler(MediaOrigin origin, WebContent web, String homeStream) {
         this.origin = origin;
+        this.web = web;
+        this.homeStream = homeStream;
     }
 
     @Override
@@ -54,6 +59,17 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         switch (RequestTarget.parse(request.uri())) {
             case RequestTarget.Health h -> respond(ctx, keepAlive, head, text(HttpResponseStatus.OK, "ok"));
+            case RequestTarget.Home h -> {
+                FullHttpResponse response = text(HttpResponseStatus.FOUND, "see /watch/" + homeStream);
+                response.headers().set(HttpHeaderNames.LOCATION, "/watch/" + homeStream);
+                respond(ctx, keepAlive, head, response);
+            }
+            case RequestTarget.Watch watch -> respond(ctx, keepAlive, head,
+                    content(HttpResponseStatus.OK, Unpooled.copiedBuffer(web.watchPage(watch.stream()), StandardCharsets.UTF_8),
+                            "text/html; charset=utf-8", "no-cache"));
+            case RequestTarget.Asset asset -> respond(ctx, keepAlive, head, web.asset(asset.name())
+                    .map(a -> content(HttpResponseStatus.OK, a.body(), a.contentType(), "public, max-age=86400"))
+                    .orElseGet(() -> text(HttpResponseStatus.NOT_FOUND, "not found")));
             case RequestTarget.NotFound n -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
             case RequestTarget.BadRequest bad -> respond(ctx, keepAlive, head, text(HttpResponseStatus.BAD_REQUEST, bad.reason()));
             case RequestTarget.Media media -> {
@@ -85,11 +101,14 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body) {
-        ByteBuf content = Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        return content(status, Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8), OriginResponse.TEXT, "no-store");
+    }
+
+    private static FullHttpResponse content(HttpResponseStatus status, ByteBuf body, String contentType, String cacheControl) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, OriginResponse.TEXT)
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
         return response;
     }
 

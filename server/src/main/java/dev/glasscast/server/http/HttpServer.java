@@ -32,14 +32,23 @@ public final class HttpServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final MediaOrigin origin;
+    private final WebContent web;
+    private final String homeStream;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private Channel channel;
 
-    /** The event loop groups are the caller's: this server never shuts them down. */
-    public HttpServer(ServerConfig config, MediaOrigin origin, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+    /**
+     * The event loop groups are the caller's: this server never shuts them down.
+     *
+     * @param homeStream the stream whose watch page {@code /} leads to
+     */
+    public HttpServer(ServerConfig config, MediaOrigin origin, WebContent web, String homeStream,
+                      EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
         this.config = config;
         this.origin = origin;
+        this.web = web;
+        this.homeStream = homeStream;
         this.acceptGroup = acceptGroup;
         this.ioGroup = ioGroup;
     }
@@ -58,7 +67,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_CONTENT))
-                                .addLast(new HttpMediaHandler(origin));
+                                .addLast(new HttpMediaHandler(origin, web, homeStream));
                     }
                 });
         channel = bootstrap.bind(new InetSocketAddress(config.bind(), config.httpPort())).sync().channel();

@@ -22,7 +22,18 @@ public final class RequestTarget {
     private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
 
     /** What a request target asks for. */
-    public sealed interface Route permits Media, Health, NotFound, BadRequest {
+    public sealed interface Route permits Media, Watch, Asset, Home, Health, NotFound, BadRequest {
+    }
+
+    /** The watch page of one stream. */
+    public record Watch(String stream) implements Route {
+    }
+
+    /** A front-end asset such as hls.js. */
+    public record Asset(String name) implements Route {
+    }
+
+    public record Home() implements Route {
     }
 
     public record Media(OriginRequest request) implements Route {
@@ -60,8 +71,21 @@ public final class RequestTarget {
             return new BadRequest("malformed request target: " + e.getMessage());
         }
         String[] elements = path.substring(1).split("/", -1);
-        if (path.equals("/healthz")) {
-            return new Health();
+        switch (path) {
+            case "/" -> {
+                return new Home();
+            }
+            case "/healthz" -> {
+                return new Health();
+            }
+            default -> {
+            }
+        }
+        if (elements.length == 2 && elements[0].equals("watch")) {
+            return StreamPath.isValidName(elements[1]) ? new Watch(elements[1]) : new BadRequest("invalid stream name");
+        }
+        if (elements.length == 2 && elements[0].equals("assets")) {
+            return RESOURCE.matcher(elements[1]).matches() ? new Asset(elements[1]) : new BadRequest("invalid asset name");
         }
         if (elements.length < 3 || elements.length > 4 || !elements[0].equals("live")) {
             return new NotFound();
