@@ -104,6 +104,7 @@ public final class StreamHub {
         private final LiveStream stream;
         private final List<ReaderPump> pumps = new CopyOnWriteArrayList<>();
         private volatile boolean closed;
+        private boolean receivedMedia;
 
         Publication(LiveStream stream) {
             this.stream = stream;
@@ -149,6 +150,13 @@ public final class StreamHub {
         public void send(AccessUnit unit) {
             if (closed) {
                 return;
+            }
+            if (!receivedMedia) {
+                receivedMedia = true;
+                if (stream.path().isSource()) {
+                    // Wall-clock milliseconds, so latency benchmarks can line it up with a client's clock.
+                    log.info("{}: first access unit at {} ms", stream.path(), clock.millis());
+                }
             }
             stream.countIn(unit);
             for (ReaderPump pump : pumps) {

@@ -1,0 +1,107 @@
+package dev.glasscast.server;
+
+import dev.glasscast.config.ConfigException;
+import dev.glasscast.config.ConfigLoader;
+import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.StreamConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar glasscast.jar [--config FILE]}: loads the config, starts the daemon, prints where to go. */
+public final class GlassCastMain {
+
+    private static final Logger log = LoggerFactory.getLogger(GlassCastMain.class);
+    private static final String DEFAULT_CONFIG_FILE = "glasscast.yaml";
+
+    private GlassCastMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config", "-c" -> {
+                    if (i + 1 >= args.length) {
+                        usage("--config needs a file");
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "--help", "-h" -> usage(null);
+                default -> usage("unknown argument " + args[i]);
+            }
+        }
+        if (configFile == null && Files.exists(Path.of(DEFAULT_CONFIG_FILE))) {
+            configFile = Path.of(DEFAULT_CONFIG_FILE);
+        }
+        if (configFile != null && !Files.isReadable(configFile)) {
+            fail("cannot read the config file " + configFile.toAbsolutePath());
+        }
+
+        GlassCastConfig config;
+        try {
+            config = new ConfigLoader().load(configFile, System.getenv());
+            StreamKeyStore keys = new StreamKeyStore(config.dataDir(), new SecureRandom());
+            config = config.withIngest(config.ingest().withStreams(keys.resolve(config.ingest().streams())));
+        } catch (ConfigException e) {
+            fail("invalid configuration: " + e.getMessage());
+            return;
+        }
+        log.info("configuration: {}", configFile == null ? "embedded defaults" : configFile.toAbsolutePath());
+
+        GlassCastServer server = new GlassCastServer(config);
+        try {
+            server.start();
+        } catch (java.net.BindException e) {
+            fail("cannot listen: " + e.getMessage() + ". Is another GlassCast (or another server) running? "
+                    + "Change the ports in the config file.");
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            log.info("shutting down");
+            server.close();
+            stopped.countDown();
+        }));
+        System.out.println(banner(server));
+        stopped.await();
+    }
+
+    static String banner(GlassCastServer server) {
+        GlassCastConfig config = server.config();
+        String host = NetworkAddresses.lanAddress();
+        String web = config.server().publicUrl() != null
+                ? config.server().publicUrl().replaceAll("/+$", "")
+                : "http://" + host + ":" + server.httpPort();
+        StringBuilder text = new StringBuilder("\nGlassCast is running.\n\n");
+        for (StreamConfig stream : config.ingest().streams()) {
+            text.append("  Stream '").append(stream.name()).append("'\n");
+            text.append("    Watch:       ").append(web).append("/watch/").append(stream.name()).append('\n');
+            text.append("    HLS:         ").append(web).append("/live/").append(stream.name()).append("/index.m3u8\n");
+            if (server.rtmpPort() > 0) {
+                text.append("    OBS (RTMP):  Server rtmp://").append(host).append(':').append(server.rtmpPort())
+                        .append("/live   Stream key ").append(stream.key()).append('\n');
+            }
+        }
+        if (config.testSource().enabled()) {
+            text.append("\n  The test pattern is publishing to '").append(config.testSource().stream())
+                    .append("'. Set test_source.enabled: false to publish it from OBS instead.\n");
+        }
+        return text.toString();
+    }
+
+    private static void usage(String problem) {
+        if (problem != null) {
+            System.err.println("glasscast: " + problem);
+        }
+        System.err.println("usage: glasscast [--config FILE]   (default: ./" + DEFAULT_CONFIG_FILE + " if present, else built-in defaults)");
+        System.exit(problem == null ? 0 : 2);
+    }
+
+    private static void fail(String message) {
+        System.err.println("glasscast: " + message);
+        System.exit(1);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.glasscast.server;
+
+import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.StreamConfig;
+import dev.glasscast.ingest.auth.PublishAuthorizer;
+import dev.glasscast.ingest.rtmp.RtmpServer;
+import dev.glasscast.media.StreamHub;
+import dev.glasscast.packager.hls.HlsOrigin;
+import dev.glasscast.packager.store.SegmentStore;
+import dev.glasscast.packager.store.SegmentStoreLimits;
+import dev.glasscast.server.http.HttpServer;
+import dev.glasscast.server.http.WebContent;
+import dev.glasscast.server.testsource.TestPatternSource;
+import dev.glasscast.transcode.LadderTranscoder;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's wiring and lifecycle: ingest → StreamHub → transcode → StreamHub → packager →
+ * HTTP, plus the embedded test source. Starts in dependency order and closes in reverse.
+ */
+public final class GlassCastServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GlassCastServer.class);
+    /** How long a finished live stream stays playable from memory. */
+    private static final Duration ENDED_RETENTION = Duration.ofMinutes(10);
+
+    private final GlassCastConfig config;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private EventLoopGroup acceptGroup;
+    private EventLoopGroup ioGroup;
+    private StreamHub hub;
+    private RtmpServer rtmp;
+    private HttpServer http;
+
+    /** @param config the configuration, with every stream key already resolved */
+    public GlassCastServer(GlassCastConfig config) {
+        this.config = config;
+    }
+
+    public void start() throws Exception {
+        try {
+            acceptGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+            started.add(() -> {
+                acceptGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+                ioGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            });
+
+            hub = new StreamHub();
+            SegmentStore store = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
+                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), ENDED_RETENTION);
+            started.add(store);
+            started.add(hub.addListener(store));
+            started.add(hub.addListener(new LadderTranscoder(hub, config::ladder)));
+
+            HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(), PooledByteBufAllocator.DEFAULT);
+            http = new HttpServer(config.server(), origin, new WebContent(), homeStream(), acceptGroup, ioGroup);
+            http.start();
+            started.add(http);
+
+            PublishAuthorizer authorizer = new PublishAuthorizer(config.ingest().streams());
+            if (config.ingest().rtmp().enabled()) {
+                rtmp = new RtmpServer(config.ingest().rtmp(), authorizer, hub, acceptGroup, ioGroup);
+                rtmp.start();
+                started.add(rtmp);
+            }
+
+            if (config.testSource().enabled()) {
+                startTestSource();
+            }
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startTestSource() {
+        if (rtmp == null) {
+            log.warn("test source: RTMP ingest is disabled, so the test source cannot publish");
+            return;
+        }
+        String stream = config.testSource().stream();
+        StreamConfig target = config.ingest().stream(stream).orElseThrow(
+                () -> new IllegalStateException("test_source.stream " + stream + " is not among ingest.streams"));
+        TestPatternSource source = new TestPatternSource(config.testSource(),
+                "rtmp://127.0.0.1:" + rtmp.port() + "/live/" + target.key());
+        source.start();
+        started.add(source);
+    }
+
+    private String homeStream() {
+        return config.testSource().enabled() ? config.testSource().stream() : config.ingest().streams().get(0).name();
+    }
+
+    public GlassCastConfig config() {
+        return config;
+    }
+
+    public StreamHub hub() {
+        return hub;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public int rtmpPort() {
+        return rtmp == null ? -1 : rtmp.port();
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", started.get(i), e);
+            }
+        }
+        started.clear();
+    }
+}
