@@ -67,10 +67,16 @@ public final class HlsMediaPlaylistRenderer {
         return Optional.of(m3u8.toString());
     }
 
-    /** Whole seconds, rounded up, of the longest segment ever: it must never shrink. */
+    /**
+     * The longest segment ever, in seconds rounded to the nearest integer, so it never shrinks.
+     * RFC 8216bis 4.4.3.1 asks that every EXTINF, rounded to the nearest integer, be at most the
+     * target duration. Rounding up instead would turn 2.005 s AAC segments (94 frames of
+     * 1024 samples at 48 kHz) into a 3 s target, and players hold back three target durations
+     * from the live edge.
+     */
     static long targetDuration(RenditionSnapshot rendition) {
         long timescale = rendition.timescale();
-        return Math.max(1, (rendition.maxSegmentDuration() + timescale - 1) / timescale);
+        return Math.max(1, (rendition.maxSegmentDuration() + timescale / 2) / timescale);
     }
 
     /** Ticks as seconds with three decimals, rounded half up, without floating-point surprises. */
