@@ -49,8 +49,8 @@ public record MediaSegment(long sequence, long discontinuitySequence, boolean di
     }
 
     /**
-     * The segment's bytes as one buffer of retained slices of its parts (no copy), or {@code null}
-     * when the store has evicted the segment meanwhile. The caller owns the result.
+     * The segment's bytes as one read-only buffer of retained slices of its parts (no copy), or
+     * {@code null} when the store has evicted the segment meanwhile. The caller owns the result.
      */
     public ByteBuf retainedBody(ByteBufAllocator allocator) {
         if (parts.size() == 1) {
@@ -65,6 +65,6 @@ public record MediaSegment(long sequence, long discontinuitySequence, boolean di
             }
             body.addComponent(true, slice);
         }
-        return body;
+        return body.asReadOnly();
     }
 }
