@@ -2,6 +2,7 @@ package dev.glasscast.packager.fmp4;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -181,7 +182,7 @@ public final class Fmp4InitSegmentWriter {
         box.u32(0);
         box.fourCc(track.isVideo() ? "vide" : "soun");
         box.zeros(12);
-        box.bytes((track.isVideo() ? "GlassCast video\0" : "GlassCast audio\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        box.bytes((track.isVideo() ? "GlassCast video\0" : "GlassCast audio\0").getBytes(StandardCharsets.US_ASCII));
         box.end(start);
     }
 

@@ -1,6 +1,7 @@
 package dev.glasscast.packager.fmp4;
 
 import dev.glasscast.media.Codec;
+import dev.glasscast.media.MediaKind;
 import dev.glasscast.media.TrackInfo;
 import java.util.Objects;
 
@@ -56,6 +57,6 @@ public record Fmp4Track(Codec codec, int timescale, int width, int height, int s
     }
 
     public boolean isVideo() {
-        return codec.kind() == dev.glasscast.media.MediaKind.VIDEO;
+        return codec.kind() == MediaKind.VIDEO;
     }
 }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,7 +191,7 @@ final class RenditionSegmenter implements StreamReader {
     private static boolean sameFormat(TrackInfo a, TrackInfo b) {
         return a.codec() == b.codec() && a.timescale() == b.timescale() && a.width() == b.width()
                 && a.height() == b.height() && a.sampleRate() == b.sampleRate()
-                && java.util.Arrays.equals(a.codecConfig(), b.codecConfig());
+                && Arrays.equals(a.codecConfig(), b.codecConfig());
     }
 
     @Override
