@@ -79,7 +79,8 @@ class HlsOriginRealMediaTest {
             SegmentStore store = new SegmentStore(SegmentStoreLimits.of(packaging), PooledByteBufAllocator.DEFAULT,
                     Clock.systemUTC(), Duration.ofMinutes(1));
             HlsOrigin origin = new HlsOrigin(store, packaging.playlistSegments(), PooledByteBufAllocator.DEFAULT);
-            try (AutoCloseable registration = hub.addListener(store)) {
+            AutoCloseable registration = hub.addListener(store);
+            try {
                 publish(hub, media);
                 awaitEnded(store, "source");
                 awaitEnded(store, "audio");
@@ -111,6 +112,9 @@ class HlsOriginRealMediaTest {
                 store.close();
                 assertFalse(kept.init().isLive(), "init released on close");
                 assertEquals(0, store.storedBytes());
+            } finally {
+                registration.close();
+                store.close();
             }
             assertEquals(List.of(), leaks.leaks());
         }

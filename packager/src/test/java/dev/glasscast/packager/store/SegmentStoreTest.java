@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SegmentStoreTest {
@@ -33,8 +34,16 @@ class SegmentStoreTest {
             PooledByteBufAllocator.DEFAULT, clock, Duration.ofMinutes(1));
     private final StreamHub hub = new StreamHub(10_000, clock);
 
+    private AutoCloseable registration;
+
+    @BeforeEach
+    void register() {
+        registration = hub.addListener(store);
+    }
+
     @AfterEach
-    void close() {
+    void close() throws Exception {
+        registration.close();
         store.close();
     }
 
@@ -65,37 +74,33 @@ class SegmentStoreTest {
 
     @Test
     void keepsRenditionsButNotSources() throws Exception {
-        try (AutoCloseable registration = hub.addListener(store)) {
-            publishVideo(StreamPath.source("cam"), 0, 2);
-            publishVideo(SOURCE, 0, 4);
-            await(() -> ended(SOURCE, 2), "two segments");
-            assertTrue(store.find(StreamPath.source("cam")).isEmpty());
-            assertEquals(List.of(SOURCE), store.renditions("cam").stream().map(RenditionSnapshot::path).toList());
-            assertTrue(store.renditions("other").isEmpty());
-            assertTrue(store.storedBytes() > 0);
-        }
+        publishVideo(StreamPath.source("cam"), 0, 2);
+        publishVideo(SOURCE, 0, 4);
+        await(() -> ended(SOURCE, 2), "two segments");
+        assertTrue(store.find(StreamPath.source("cam")).isEmpty());
+        assertEquals(List.of(SOURCE), store.renditions("cam").stream().map(RenditionSnapshot::path).toList());
+        assertTrue(store.renditions("other").isEmpty());
+        assertTrue(store.storedBytes() > 0);
     }
 
     @Test
     void republishingContinuesTheMediaSequenceAfterADiscontinuity() throws Exception {
-        try (AutoCloseable registration = hub.addListener(store)) {
-            publishVideo(SOURCE, 0, 4);
-            await(() -> ended(SOURCE, 2), "first publication");
-            RenditionSnapshot first = store.find(SOURCE).orElseThrow();
+        publishVideo(SOURCE, 0, 4);
+        await(() -> ended(SOURCE, 2), "first publication");
+        RenditionSnapshot first = store.find(SOURCE).orElseThrow();
 
-            publishVideo(SOURCE, 0, 2);
-            await(() -> ended(SOURCE, 1), "second publication");
-            MediaSegment segment = store.find(SOURCE).orElseThrow().segments().getFirst();
-            assertEquals(2, segment.sequence(), "no segment URL is reused");
-            assertTrue(segment.discontinuity());
-            assertEquals(1, segment.discontinuitySequence());
-            assertFalse(first.init().isLive(), "the replaced publication was released");
-        }
+        publishVideo(SOURCE, 0, 2);
+        await(() -> ended(SOURCE, 1), "second publication");
+        MediaSegment segment = store.find(SOURCE).orElseThrow().segments().getFirst();
+        assertEquals(2, segment.sequence(), "no segment URL is reused");
+        assertTrue(segment.discontinuity());
+        assertEquals(1, segment.discontinuitySequence());
+        assertFalse(first.init().isLive(), "the replaced publication was released");
     }
 
     @Test
     void endedRenditionsExpireAfterTheRetention() throws Exception {
-        try (NettyLeakWatch leaks = new NettyLeakWatch(); AutoCloseable registration = hub.addListener(store)) {
+        try (NettyLeakWatch leaks = new NettyLeakWatch()) {
             publishVideo(SOURCE, 0, 2);
             await(() -> ended(SOURCE, 1), "the publication to end");
             store.purgeExpired();
