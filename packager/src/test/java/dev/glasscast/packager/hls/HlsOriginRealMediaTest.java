@@ -106,6 +106,12 @@ class HlsOriginRealMediaTest {
                         "decoded " + audioTimestamps.size() + " of " + expectedAudioFrames + " audio frames");
                 assertSteps(audioTimestamps, 1024 * 1_000_000.0 / SAMPLE_RATE, "audio");
 
+                // Both renditions keep the source timeline (no per-track rebasing), so they stay in sync.
+                long offsetMicros = Math.round(TIMELINE_OFFSET_SECONDS * 1_000_000);
+                assertEquals(offsetMicros, videoTimestamps.getFirst(), 1000, "first picture at the source time");
+                assertEquals(offsetMicros - 1024 * 1_000_000.0 / SAMPLE_RATE, audioTimestamps.getFirst(), 1000,
+                        "first audio frame (AAC priming) at the source time");
+
                 assertPlayableThroughHlsDemuxer(out.resolve("index.m3u8"));
 
                 RenditionSnapshot kept = store.find(StreamPath.rendition("cam", "source")).orElseThrow();

@@ -230,4 +230,26 @@ class RenditionSegmenterTest {
         segmenter.onAccessUnit(videoFrame(100, 60));
         assertNull(segmenter.snapshot());
     }
+
+    @Test
+    void picksTheVideoTrackOfAMixedRenditionAndIgnoresTheRest() {
+        segmenter(10, Duration.ZERO);
+        segmenter.onTracks(List.of(AUDIO, VIDEO));
+        assertTrue(segmenter.snapshot().isVideo());
+        segmenter.onAccessUnit(new AccessUnit(2, 0, 0, 0, true, new byte[] {1}));
+        feedVideo(0, 61, 60);
+        assertEquals(1, segmenter.snapshot().segments().size());
+        assertEquals(90_000, segmenter.snapshot().timescale());
+    }
+
+    @Test
+    void leavesUnsupportedCodecsAlone() {
+        segmenter(10, Duration.ZERO);
+        segmenter.onTracks(List.of(TrackInfo.video(1, Codec.H265, 90_000, 640, 360, 30, 0, new byte[] {1})));
+        assertNull(segmenter.snapshot());
+        segmenter.onAccessUnit(videoFrame(0, 60));
+        segmenter.onUnpublished();
+        assertNull(segmenter.snapshot(), "nothing to serve");
+        assertEquals(RenditionSegmenter.State.ENDED, segmenter.state());
+    }
 }
