@@ -1,0 +1,102 @@
+package dev.glasscast.packager.hls;
+
+import dev.glasscast.packager.store.RenditionSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Renders the multivariant playlist (RFC 8216bis section 4.4.6) of one stream: one
+ * {@code EXT-X-STREAM-INF} per video rendition, all sharing the audio renditions as one
+ * {@code EXT-X-MEDIA} group. URIs are relative ({@code source/index.m3u8}).
+ *
+ * <p>BANDWIDTH is the peak segment bitrate of the video rendition plus that of the audio; before
+ * a rendition has segments, its nominal bitrate, else the bitrate of its parts so far.
+ * AVERAGE-BANDWIDTH appears once the video rendition has segments.
+ *
+ * <p>A pure function of snapshots; thread-safe.
+ */
+public final class HlsMultivariantPlaylistRenderer {
+
+    static final String AUDIO_GROUP = "audio";
+
+    /**
+     * The playlist, or empty while no video rendition can be announced yet (none has its init
+     * segment, or none has a known bitrate).
+     *
+     * @param renditions every rendition of the stream, in the order to list them
+     */
+    public Optional<String> render(List<RenditionSnapshot> renditions) {
+        List<RenditionSnapshot> audio = new ArrayList<>();
+        List<RenditionSnapshot> video = new ArrayList<>();
+        for (RenditionSnapshot rendition : renditions) {
+            if (rendition.isVideo()) {
+                if (peakBandwidth(rendition) > 0) {
+                    video.add(rendition);
+                }
+            } else {
+                audio.add(rendition);
+            }
+        }
+        if (video.isEmpty()) {
+            return Optional.empty();
+        }
+        RenditionSnapshot defaultAudio = audio.isEmpty() ? null : audio.getFirst();
+
+        StringBuilder m3u8 = new StringBuilder(512);
+        m3u8.append("#EXTM3U\n");
+        m3u8.append("#EXT-X-VERSION:").append(HlsMediaPlaylistRenderer.VERSION).append('\n');
+        m3u8.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
+        for (RenditionSnapshot rendition : audio) {
+            String name = rendition.path().rendition();
+            String yesNo = rendition == defaultAudio ? "YES" : "NO";
+            m3u8.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(AUDIO_GROUP).append("\",NAME=\"").append(name)
+                    .append("\",DEFAULT=").append(yesNo).append(",AUTOSELECT=YES");
+            if (rendition.track().channels() > 0) {
+                m3u8.append(",CHANNELS=\"").append(rendition.track().channels()).append('"');
+            }
+            m3u8.append(",URI=\"").append(name).append('/').append(HlsResource.PLAYLIST).append("\"\n");
+        }
+        for (RenditionSnapshot rendition : video) {
+            long bandwidth = peakBandwidth(rendition) + (defaultAudio == null ? 0 : peakBandwidth(defaultAudio));
+            m3u8.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(bandwidth);
+            if (!rendition.segments().isEmpty()) {
+                long average = rendition.averageBitrate() + (defaultAudio == null ? 0 : averageBandwidth(defaultAudio));
+                m3u8.append(",AVERAGE-BANDWIDTH=").append(average);
+            }
+            m3u8.append(",CODECS=\"").append(Rfc6381Codecs.of(rendition.track()));
+            if (defaultAudio != null) {
+                m3u8.append(',').append(Rfc6381Codecs.of(defaultAudio.track()));
+            }
+            m3u8.append('"');
+            if (rendition.track().width() > 0 && rendition.track().height() > 0) {
+                m3u8.append(",RESOLUTION=").append(rendition.track().width()).append('x')
+                        .append(rendition.track().height());
+            }
+            if (rendition.track().frameRate() > 0) {
+                m3u8.append(",FRAME-RATE=").append(String.format(Locale.ROOT, "%.3f", rendition.track().frameRate()));
+            }
+            if (defaultAudio != null) {
+                m3u8.append(",AUDIO=\"").append(AUDIO_GROUP).append('"');
+            }
+            m3u8.append('\n');
+            m3u8.append(rendition.path().rendition()).append('/').append(HlsResource.PLAYLIST).append('\n');
+        }
+        return Optional.of(m3u8.toString());
+    }
+
+    static long peakBandwidth(RenditionSnapshot rendition) {
+        if (!rendition.segments().isEmpty()) {
+            return rendition.peakBitrate();
+        }
+        if (rendition.track().bitrate() > 0) {
+            return rendition.track().bitrate();
+        }
+        return rendition.openPartsBitrate();
+    }
+
+    static long averageBandwidth(RenditionSnapshot rendition) {
+        return rendition.segments().isEmpty() ? peakBandwidth(rendition) : rendition.averageBitrate();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.glasscast.packager.store;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A closed segment of one rendition: a sequence of parts whose bytes, back to back, are the
+ * segment. Immutable.
+ *
+ * @param sequence              media sequence number, counting from 0 for a rendition
+ * @param discontinuitySequence how many discontinuities came before or at this segment
+ * @param discontinuity         true if the timeline breaks right before this segment
+ * @param startTime             decode time of the first sample, in {@code timescale}
+ * @param duration              in {@code timescale}
+ * @param timescale             the rendition's output timescale
+ * @param programDateTime       wall-clock time of the first sample
+ * @param parts                 at least one part, in order
+ * @param createdAt             when the segment was closed (for Last-Modified)
+ */
+public record MediaSegment(long sequence, long discontinuitySequence, boolean discontinuity, long startTime,
+                           long duration, int timescale, Instant programDateTime, List<SegmentPart> parts,
+                           Instant createdAt) {
+
+    public MediaSegment {
+        parts = List.copyOf(parts);
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("a segment needs at least one part");
+        }
+    }
+
+    public long size() {
+        long size = 0;
+        for (SegmentPart part : parts) {
+            size += part.size();
+        }
+        return size;
+    }
+
+    public double durationSeconds() {
+        return (double) duration / timescale;
+    }
+
+    /** Average bits per second over this segment. */
+    public long bitrate() {
+        return duration == 0 ? 0 : Math.round(size() * 8.0 * timescale / duration);
+    }
+
+    /**
+     * The segment's bytes as one read-only buffer of retained slices of its parts (no copy), or
+     * {@code null} when the store has evicted the segment meanwhile. The caller owns the result.
+     */
+    public ByteBuf retainedBody(ByteBufAllocator allocator) {
+        if (parts.size() == 1) {
+            return parts.getFirst().bytes().retainedSlice();
+        }
+        CompositeByteBuf body = allocator.compositeBuffer(parts.size());
+        for (SegmentPart part : parts) {
+            ByteBuf slice = part.bytes().retainedSlice();
+            if (slice == null) {
+                body.release();
+                return null;
+            }
+            body.addComponent(true, slice);
+        }
+        return body.asReadOnly();
+    }
+}

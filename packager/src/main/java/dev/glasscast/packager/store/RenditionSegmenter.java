@@ -1,0 +1,465 @@
+package dev.glasscast.packager.store;
+
+import dev.glasscast.media.AccessUnit;
+import dev.glasscast.media.StreamPath;
+import dev.glasscast.media.StreamReader;
+import dev.glasscast.media.TrackInfo;
+import dev.glasscast.packager.fmp4.Fmp4FragmentWriter;
+import dev.glasscast.packager.fmp4.Fmp4InitSegmentWriter;
+import dev.glasscast.packager.fmp4.Fmp4Sample;
+import dev.glasscast.packager.fmp4.Fmp4Track;
+import dev.glasscast.packager.fmp4.TimescaleConverter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts the access units of one single-track rendition into fMP4 parts and segments and
+ * publishes each new state as an immutable {@link RenditionSnapshot}.
+ *
+ * <p>Cutting: a part closes once it holds at least {@code partDuration} of samples; a video
+ * segment closes before the first key frame at or after {@code segmentDuration} from its start;
+ * an audio segment before the first frame at or after the next multiple of
+ * {@code segmentDuration} from the rendition's start (a grid, so audio segments average exactly
+ * the target). A sample's duration is the distance to the next sample's decode time, so one
+ * sample per track is held back until the next one arrives.
+ *
+ * <p>Timestamps are converted to the output timescale as absolute values, and durations taken as
+ * differences of converted values, so rounding never accumulates. Decode times must not be
+ * negative (ingest starts timelines at zero or later); units that are, or that go backwards,
+ * are dropped and counted.
+ *
+ * <p>Threading: the hub calls the {@link StreamReader} methods from one thread; the store may
+ * call {@link #release()} from another, so both take this object's monitor. Readers never lock:
+ * they read {@link #snapshot()}, a volatile immutable value.
+ */
+final class RenditionSegmenter implements StreamReader {
+
+    private static final Logger log = LoggerFactory.getLogger(RenditionSegmenter.class);
+    private static final int AAC_FRAME_SAMPLES = 1024;
+
+    enum State {
+        /** No usable track announced yet. */
+        AWAITING_TRACKS,
+        /** Track known; waiting for the first sample a segment can start with. */
+        AWAITING_SYNC_SAMPLE,
+        /** A segment is open. */
+        SEGMENTING,
+        /** The publisher stopped; the last segment is closed. */
+        ENDED,
+        /** The store let go of this rendition; its buffers are released. */
+        RELEASED
+    }
+
+    private final StreamPath path;
+    private final SegmentStoreLimits limits;
+    private final Fmp4InitSegmentWriter initWriter;
+    private final Fmp4FragmentWriter fragmentWriter;
+    private final Clock clock;
+
+    private State state = State.AWAITING_TRACKS;
+    private TrackInfo track;
+    private Fmp4Track format;
+    private TimescaleConverter converter;
+    private StoredBytes init;
+    private long segmentTarget;
+    private long partTarget;
+    private long dvrWindow;
+
+    private AccessUnit heldBack;
+    private long heldBackDts;
+    private long lastSampleDuration;
+    private long droppedUnits;
+
+    private long nextSequence;
+    private long discontinuitySequence;
+    private boolean discontinuityPending;
+    private long nextFragmentSequence = 1;
+    private final List<MediaSegment> segments = new ArrayList<>();
+    private long maxSegmentDuration;
+
+    private long segmentStart;
+    private long segmentDeadline;
+    private Instant segmentProgramDateTime;
+    private final List<SegmentPart> openParts = new ArrayList<>();
+
+    private final List<Fmp4Sample> partSamples = new ArrayList<>();
+    private long partStart;
+    private long partDuration;
+
+    /** Wall clock and decode time of one sample, from which every program date-time derives. */
+    private Instant anchorWallClock;
+    private long anchorTime;
+
+    private volatile RenditionSnapshot snapshot;
+    private volatile Instant endedAt;
+
+    /**
+     * @param firstSequence         media sequence number of the first segment (continues a
+     *                              previous publication of the same path)
+     * @param discontinuitySequence discontinuity sequence of the first segment
+     * @param startsDiscontinuous   true if the first segment follows segments of an earlier
+     *                              publication of the same path
+     */
+    RenditionSegmenter(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
+                       Fmp4FragmentWriter fragmentWriter, Clock clock, long firstSequence,
+                       long discontinuitySequence, boolean startsDiscontinuous) {
+        this.path = path;
+        this.limits = limits;
+        this.initWriter = initWriter;
+        this.fragmentWriter = fragmentWriter;
+        this.clock = clock;
+        this.nextSequence = firstSequence;
+        this.discontinuitySequence = discontinuitySequence;
+        this.discontinuityPending = startsDiscontinuous;
+    }
+
+    /** The latest published state, or null until the init segment exists. */
+    RenditionSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** When the publisher stopped, or null while live. */
+    Instant endedAt() {
+        return endedAt;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    synchronized long nextSequence() {
+        return nextSequence;
+    }
+
+    synchronized long discontinuitySequence() {
+        return discontinuitySequence;
+    }
+
+    synchronized long droppedUnits() {
+        return droppedUnits;
+    }
+
+    @Override
+    public synchronized void onTracks(List<TrackInfo> tracks) {
+        if (state == State.RELEASED || state == State.ENDED) {
+            return;
+        }
+        TrackInfo chosen = chooseTrack(tracks);
+        if (chosen == null) {
+            log.warn("{}: no H.264 or AAC track among {}; not packaging it", path, tracks);
+            return;
+        }
+        if (track != null) {
+            if (!chosen.equals(track) && !sameFormat(chosen, track)) {
+                // The init segment's URL is immutable; a new one needs a versioned EXT-X-MAP.
+                log.warn("{}: track changed from {} to {}; keeping the first init segment", path, track, chosen);
+            }
+            track = chosen.trackId() == track.trackId() ? track : chosen;
+            return;
+        }
+        track = chosen;
+        format = Fmp4Track.of(chosen);
+        converter = new TimescaleConverter(chosen.timescale(), format.timescale());
+        segmentTarget = ticks(limits.segmentDuration());
+        partTarget = ticks(limits.partDuration());
+        dvrWindow = ticks(limits.dvrWindow());
+        init = new StoredBytes(initWriter.write(format));
+        state = State.AWAITING_SYNC_SAMPLE;
+        publish();
+    }
+
+    private static TrackInfo chooseTrack(List<TrackInfo> tracks) {
+        for (TrackInfo candidate : tracks) {
+            if (candidate.isVideo() && Fmp4Track.isSupported(candidate.codec())) {
+                return candidate;
+            }
+        }
+        for (TrackInfo candidate : tracks) {
+            if (Fmp4Track.isSupported(candidate.codec())) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameFormat(TrackInfo a, TrackInfo b) {
+        return a.codec() == b.codec() && a.timescale() == b.timescale() && a.width() == b.width()
+                && a.height() == b.height() && a.sampleRate() == b.sampleRate()
+                && Arrays.equals(a.codecConfig(), b.codecConfig());
+    }
+
+    @Override
+    public synchronized void onAccessUnit(AccessUnit unit) {
+        if (track == null || unit.trackId() != track.trackId()) {
+            return;
+        }
+        switch (state) {
+            case AWAITING_TRACKS, ENDED, RELEASED -> {
+                return;
+            }
+            case AWAITING_SYNC_SAMPLE -> {
+                if (!isSync(unit) || !acceptable(unit)) {
+                    return;
+                }
+                long dts = converter.convert(unit.dts());
+                openSegment(dts, dts + segmentTarget);
+                state = State.SEGMENTING;
+                hold(unit, dts);
+            }
+            case SEGMENTING -> {
+                if (!acceptable(unit)) {
+                    return;
+                }
+                long dts = converter.convert(unit.dts());
+                if (dts <= heldBackDts) {
+                    drop(unit, "decode time does not advance");
+                    return;
+                }
+                commitHeldBack(dts - heldBackDts);
+                if (dts >= segmentDeadline && isSync(unit)) {
+                    closeSegment();
+                    long deadline = track.isVideo()
+                            ? dts + segmentTarget
+                            : nextGridDeadline(dts);
+                    openSegment(dts, deadline);
+                }
+                hold(unit, dts);
+            }
+        }
+    }
+
+    private long nextGridDeadline(long dts) {
+        long deadline = segmentDeadline + segmentTarget;
+        while (deadline <= dts) {
+            deadline += segmentTarget;
+        }
+        return deadline;
+    }
+
+    private boolean isSync(AccessUnit unit) {
+        return !track.isVideo() || unit.keyFrame();
+    }
+
+    private boolean acceptable(AccessUnit unit) {
+        if (unit.dts() < 0) {
+            drop(unit, "negative decode time");
+            return false;
+        }
+        return true;
+    }
+
+    private void drop(AccessUnit unit, String why) {
+        droppedUnits++;
+        if (droppedUnits == 1 || droppedUnits % 1000 == 0) {
+            log.warn("{}: dropped {} ({}), {} so far", path, unit, why, droppedUnits);
+        }
+    }
+
+    private void hold(AccessUnit unit, long dts) {
+        heldBack = unit;
+        heldBackDts = dts;
+        if (anchorWallClock == null) {
+            anchorWallClock = clock.instant();
+            anchorTime = dts;
+        }
+    }
+
+    /** Appends the held-back sample, now that its duration is known, to the open part. */
+    private void commitHeldBack(long duration) {
+        AccessUnit unit = heldBack;
+        heldBack = null;
+        long compositionOffset = converter.convert(unit.pts()) - heldBackDts;
+        if (compositionOffset != (int) compositionOffset) {
+            log.warn("{}: composition offset {} out of range in {}; using 0", path, compositionOffset, unit);
+            compositionOffset = 0;
+        }
+        Fmp4Sample sample = new Fmp4Sample(duration, (int) compositionOffset, isSync(unit), unit.data());
+        if (partSamples.isEmpty()) {
+            partStart = heldBackDts;
+        }
+        partSamples.add(sample);
+        partDuration += duration;
+        lastSampleDuration = duration;
+        if (partDuration >= partTarget) {
+            closePart();
+        }
+    }
+
+    /** The held-back sample's duration when no next sample will come. */
+    private long guessHeldBackDuration() {
+        AccessUnit unit = heldBack;
+        if (unit.duration() > 0) {
+            return converter.convert(unit.dts() + unit.duration()) - heldBackDts;
+        }
+        if (lastSampleDuration > 0) {
+            return lastSampleDuration;
+        }
+        if (track.isVideo() && track.frameRate() > 0) {
+            return Math.round(format.timescale() / track.frameRate());
+        }
+        return track.isVideo() ? format.timescale() / 30 : AAC_FRAME_SAMPLES;
+    }
+
+    private void openSegment(long start, long deadline) {
+        segmentStart = start;
+        segmentDeadline = deadline;
+        segmentProgramDateTime = programDateTime(start);
+    }
+
+    private Instant programDateTime(long time) {
+        if (anchorWallClock == null) {
+            return clock.instant();
+        }
+        long nanos = Math.round((time - anchorTime) * 1e9 / format.timescale());
+        return anchorWallClock.plusNanos(nanos);
+    }
+
+    private void closePart() {
+        if (partSamples.isEmpty()) {
+            return;
+        }
+        StoredBytes bytes = new StoredBytes(fragmentWriter.write(nextFragmentSequence++, partStart, partSamples));
+        openParts.add(new SegmentPart(partStart, partDuration, partSamples.getFirst().sync(), bytes));
+        partSamples.clear();
+        partDuration = 0;
+        publish();
+    }
+
+    private void closeSegment() {
+        closePart();
+        if (openParts.isEmpty()) {
+            return;
+        }
+        SegmentPart last = openParts.getLast();
+        long duration = last.startTime() + last.duration() - segmentStart;
+        if (discontinuityPending) {
+            discontinuitySequence++;
+        }
+        MediaSegment segment = new MediaSegment(nextSequence++, discontinuitySequence, discontinuityPending,
+                segmentStart, duration, format.timescale(), segmentProgramDateTime, openParts, clock.instant());
+        discontinuityPending = false;
+        openParts.clear();
+        segments.add(segment);
+        maxSegmentDuration = Math.max(maxSegmentDuration, duration);
+        List<MediaSegment> evicted = evict();
+        publish();
+        // Only after readers can no longer find them in the snapshot.
+        for (MediaSegment gone : evicted) {
+            releaseParts(gone.parts());
+        }
+    }
+
+    /** Drops the oldest segments beyond the minimum count once the rest still cover the DVR window. */
+    private List<MediaSegment> evict() {
+        List<MediaSegment> evicted = new ArrayList<>();
+        long held = 0;
+        for (MediaSegment segment : segments) {
+            held += segment.duration();
+        }
+        while (segments.size() > limits.minimumSegments() && held - segments.getFirst().duration() >= dvrWindow) {
+            MediaSegment oldest = segments.removeFirst();
+            held -= oldest.duration();
+            evicted.add(oldest);
+        }
+        return evicted;
+    }
+
+    /** Closes the held-back sample and the open segment, e.g. before a break in the timeline. */
+    private void flush() {
+        if (heldBack != null) {
+            commitHeldBack(Math.max(1, guessHeldBackDuration()));
+        }
+        closeSegment();
+    }
+
+    @Override
+    public synchronized void onDiscontinuity() {
+        if (state != State.SEGMENTING) {
+            discontinuityPending |= !segments.isEmpty();
+            return;
+        }
+        flush();
+        discontinuityPending = true;
+        anchorWallClock = null;
+        state = State.AWAITING_SYNC_SAMPLE;
+        publish();
+    }
+
+    @Override
+    public synchronized void onUnpublished() {
+        if (state == State.RELEASED || state == State.ENDED) {
+            return;
+        }
+        if (state == State.SEGMENTING) {
+            flush();
+        }
+        state = State.ENDED;
+        endedAt = clock.instant();
+        publish();
+        log.debug("{}: ended with {} segments held", path, segments.size());
+    }
+
+    /** Lets go of every buffer; later events are ignored. Readers holding slices keep them. */
+    synchronized void release() {
+        if (state == State.RELEASED) {
+            return;
+        }
+        state = State.RELEASED;
+        snapshot = null;
+        if (init != null) {
+            init.release();
+        }
+        for (MediaSegment segment : segments) {
+            releaseParts(segment.parts());
+        }
+        segments.clear();
+        releaseParts(openParts);
+        openParts.clear();
+        partSamples.clear();
+        heldBack = null;
+    }
+
+    /** Bytes held in init, segments and open parts. */
+    synchronized long storedBytes() {
+        if (state == State.RELEASED) {
+            return 0;
+        }
+        long bytes = init == null ? 0 : init.size();
+        for (MediaSegment segment : segments) {
+            bytes += segment.size();
+        }
+        for (SegmentPart part : openParts) {
+            bytes += part.size();
+        }
+        return bytes;
+    }
+
+    private static void releaseParts(List<SegmentPart> parts) {
+        for (SegmentPart part : parts) {
+            part.bytes().release();
+        }
+    }
+
+    private void publish() {
+        if (init == null) {
+            return;
+        }
+        snapshot = new RenditionSnapshot(path, track, format, init, segments, openParts, maxSegmentDuration,
+                state == State.ENDED, clock.instant());
+    }
+
+    private long ticks(Duration duration) {
+        return new TimescaleConverter(1_000_000_000L, format.timescale()).convert(duration.toNanos());
+    }
+
+    @Override
+    public String toString() {
+        return "RenditionSegmenter[" + path + "]";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.glasscast.packager.store;
+
+import dev.glasscast.media.StreamPath;
+import dev.glasscast.media.TrackInfo;
+import dev.glasscast.packager.fmp4.Fmp4Track;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the store holds for one rendition at one instant. Immutable: renderers read it from any
+ * thread without locks while the store publishes newer snapshots.
+ *
+ * @param path               the rendition
+ * @param track              the input track the rendition carries
+ * @param format             the fMP4 output track (codec, output timescale)
+ * @param init               the init segment
+ * @param segments           the closed segments still held, oldest first
+ * @param openParts          the parts of the segment being written (for LL-HLS), oldest first
+ * @param maxSegmentDuration longest segment so far, in the output timescale; never shrinks, so
+ *                           a playlist's target duration never changes
+ * @param ended              true once the publisher stopped: no segment will follow
+ * @param updatedAt          when this snapshot was published
+ */
+public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
+                                List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
+                                boolean ended, Instant updatedAt) {
+
+    public RenditionSnapshot {
+        segments = List.copyOf(segments);
+        openParts = List.copyOf(openParts);
+    }
+
+    public int timescale() {
+        return format.timescale();
+    }
+
+    public boolean isVideo() {
+        return track.isVideo();
+    }
+
+    /** The segment with this media sequence number, or null if it is not (or no longer) held. */
+    public MediaSegment segment(long sequence) {
+        if (segments.isEmpty()) {
+            return null;
+        }
+        long index = sequence - segments.getFirst().sequence();
+        if (index < 0 || index >= segments.size()) {
+            return null;
+        }
+        return segments.get((int) index);
+    }
+
+    /** Highest segment bitrate held, in bits per second; 0 without segments. */
+    public long peakBitrate() {
+        long peak = 0;
+        for (MediaSegment segment : segments) {
+            peak = Math.max(peak, segment.bitrate());
+        }
+        return peak;
+    }
+
+    /** Bits per second over all segments held; 0 without segments. */
+    public long averageBitrate() {
+        long bytes = 0;
+        long duration = 0;
+        for (MediaSegment segment : segments) {
+            bytes += segment.size();
+            duration += segment.duration();
+        }
+        return duration == 0 ? 0 : Math.round(bytes * 8.0 * timescale() / duration);
+    }
+
+    /** Bits per second of the parts written so far in the open segment; 0 if none. */
+    public long openPartsBitrate() {
+        long bytes = 0;
+        long duration = 0;
+        for (SegmentPart part : openParts) {
+            bytes += part.size();
+            duration += part.duration();
+        }
+        return duration == 0 ? 0 : Math.round(bytes * 8.0 * timescale() / duration);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.glasscast.packager.store;
+
+import dev.glasscast.media.LiveStream;
+import dev.glasscast.media.StreamListener;
+import dev.glasscast.media.StreamPath;
+import dev.glasscast.media.StreamReader;
+import dev.glasscast.packager.fmp4.Fmp4FragmentWriter;
+import dev.glasscast.packager.fmp4.Fmp4InitSegmentWriter;
+import io.netty.buffer.ByteBufAllocator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one place media is kept: for every rendition published in the hub (sources are left to
+ * the transcoder), its fMP4 init segment and a sliding window of segments made of parts.
+ *
+ * <p>Register it with {@code hub.addListener(store)}. Renderers read {@link RenditionSnapshot}s
+ * through {@link RenditionLookup} from any thread without locking. A rendition whose publisher
+ * stopped stays readable (marked ended) for {@code endedRetention}; {@link #purgeExpired()}
+ * (called on every publish, and meant to be called periodically by the daemon) then drops it.
+ * Republishing a path continues its media sequence after a discontinuity, so URLs of segments
+ * that caches may still hold are never reused for other bytes.
+ *
+ * <p>Buffer ownership: the store owns every init segment and part it wrote, until eviction,
+ * purge or {@link #close()}; readers get retained slices of their own.
+ */
+public final class SegmentStore implements StreamListener, RenditionLookup, AutoCloseable {
+
+    /** How long an ended rendition stays readable unless told otherwise. */
+    public static final Duration DEFAULT_ENDED_RETENTION = Duration.ofMinutes(5);
+
+    private final SegmentStoreLimits limits;
+    private final Fmp4InitSegmentWriter initWriter;
+    private final Fmp4FragmentWriter fragmentWriter;
+    private final Clock clock;
+    private final Duration endedRetention;
+    private final Map<StreamPath, RenditionSegmenter> renditions = new ConcurrentHashMap<>();
+
+    /**
+     * @param limits         how to cut and how much to keep
+     * @param allocator      where init segments and parts are allocated (normally
+     *                       {@code PooledByteBufAllocator.DEFAULT})
+     * @param clock          wall clock for program date-times and expiry
+     * @param endedRetention how long a rendition stays readable after its publisher stopped
+     */
+    public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention) {
+        this.limits = limits;
+        this.initWriter = new Fmp4InitSegmentWriter(allocator);
+        this.fragmentWriter = new Fmp4FragmentWriter(allocator);
+        this.clock = clock;
+        this.endedRetention = endedRetention;
+    }
+
+    @Override
+    public StreamReader onPublished(LiveStream stream) {
+        StreamPath path = stream.path();
+        if (path.isSource()) {
+            return null;
+        }
+        purgeExpired();
+        RenditionSegmenter[] created = new RenditionSegmenter[1];
+        RenditionSegmenter[] replaced = new RenditionSegmenter[1];
+        renditions.compute(path, (key, old) -> {
+            replaced[0] = old;
+            created[0] = old == null
+                    ? new RenditionSegmenter(path, limits, initWriter, fragmentWriter, clock, 0, 0, false)
+                    : new RenditionSegmenter(path, limits, initWriter, fragmentWriter, clock,
+                            old.nextSequence(), old.discontinuitySequence(), true);
+            return created[0];
+        });
+        if (replaced[0] != null) {
+            replaced[0].release();
+        }
+        return created[0];
+    }
+
+    @Override
+    public Optional<RenditionSnapshot> find(StreamPath rendition) {
+        RenditionSegmenter segmenter = renditions.get(rendition);
+        return segmenter == null ? Optional.empty() : Optional.ofNullable(segmenter.snapshot());
+    }
+
+    @Override
+    public List<RenditionSnapshot> renditions(String stream) {
+        List<RenditionSnapshot> found = new ArrayList<>();
+        for (Map.Entry<StreamPath, RenditionSegmenter> entry : renditions.entrySet()) {
+            if (entry.getKey().stream().equals(stream)) {
+                RenditionSnapshot snapshot = entry.getValue().snapshot();
+                if (snapshot != null) {
+                    found.add(snapshot);
+                }
+            }
+        }
+        found.sort(Comparator.comparing(s -> s.path().rendition()));
+        return found;
+    }
+
+    /** Drops renditions that ended more than {@code endedRetention} ago and releases their buffers. */
+    public void purgeExpired() {
+        Instant cutoff = clock.instant().minus(endedRetention);
+        for (Map.Entry<StreamPath, RenditionSegmenter> entry : renditions.entrySet()) {
+            Instant endedAt = entry.getValue().endedAt();
+            if (endedAt != null && endedAt.isBefore(cutoff) && renditions.remove(entry.getKey(), entry.getValue())) {
+                entry.getValue().release();
+            }
+        }
+    }
+
+    /** Bytes of media held, over all renditions. */
+    public long storedBytes() {
+        long bytes = 0;
+        for (RenditionSegmenter segmenter : renditions.values()) {
+            bytes += segmenter.storedBytes();
+        }
+        return bytes;
+    }
+
+    /** Releases every buffer; renditions still being published stop being recorded. */
+    @Override
+    public void close() {
+        for (StreamPath path : List.copyOf(renditions.keySet())) {
+            RenditionSegmenter segmenter = renditions.remove(path);
+            if (segmenter != null) {
+                segmenter.release();
+            }
+        }
+    }
+}
