@@ -4,6 +4,7 @@ import dev.glasscast.config.GlassCastConfig;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.ingest.rtmp.RtmpServer;
+import dev.glasscast.ingest.rtmp.RtmpServerLimits;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.store.SegmentStore;
@@ -17,9 +18,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class GlassCastServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GlassCastServer.class);
-    /** How long a finished live stream stays playable from memory. */
-    private static final Duration ENDED_RETENTION = Duration.ofMinutes(10);
 
     private final GlassCastConfig config;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -51,15 +51,17 @@ public final class GlassCastServer implements AutoCloseable {
             acceptGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             ioGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
             started.add(() -> {
-                acceptGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-                ioGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+                acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             });
 
             hub = new StreamHub();
             SegmentStore store = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
-                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), ENDED_RETENTION);
+                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION);
             started.add(store);
             started.add(hub.addListener(store));
+            ScheduledFuture<?> purge = ioGroup.scheduleAtFixedRate(store::purgeExpired, 10, 10, TimeUnit.SECONDS);
+            started.add(() -> purge.cancel(false));
             started.add(hub.addListener(new LadderTranscoder(hub, config::ladder)));
 
             HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(), PooledByteBufAllocator.DEFAULT);
@@ -69,7 +71,7 @@ public final class GlassCastServer implements AutoCloseable {
 
             PublishAuthorizer authorizer = new PublishAuthorizer(config.ingest().streams());
             if (config.ingest().rtmp().enabled()) {
-                rtmp = new RtmpServer(config.ingest().rtmp(), authorizer, hub, acceptGroup, ioGroup);
+                rtmp = new RtmpServer(config.ingest().rtmp(), authorizer, hub, RtmpServerLimits.defaults(), acceptGroup, ioGroup);
                 rtmp.start();
                 started.add(rtmp);
             }
