@@ -172,12 +172,13 @@ class RtmpServerFfmpegCliTest {
 
     private Process publish(String key, boolean realtime) throws Exception {
         List<String> command = new ArrayList<>(List.of(FFMPEG.toString(), "-hide_banner", "-nostdin", "-loglevel", "error"));
-        if (realtime) {
-            command.add("-re");
+        for (String input : List.of("testsrc2=size=320x240:rate=" + FPS, "sine=frequency=440:sample_rate=44100")) {
+            if (realtime) {
+                command.add("-re");
+            }
+            command.addAll(List.of("-f", "lavfi", "-i", input));
         }
         command.addAll(List.of(
-                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS,
-                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
                 "-t", String.valueOf(SECONDS),
                 "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p",
                 "-g", String.valueOf(2 * FPS), "-keyint_min", String.valueOf(2 * FPS), "-sc_threshold", "0",
