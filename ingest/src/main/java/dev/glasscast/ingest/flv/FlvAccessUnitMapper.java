@@ -100,8 +100,12 @@ public final class FlvAccessUnitMapper {
             droppedFrames++;
             return;
         }
+        if (tag.frameType() == FlvVideoTag.FRAME_TYPE_COMMAND) {
+            // Seek markers and the like: no picture, nothing to forward.
+            return;
+        }
         if (tag.extendedHeader() || tag.codecId() != FlvVideoTag.CODEC_AVC) {
-            if (tag.frameType() != FlvVideoTag.FRAME_TYPE_COMMAND && !warnedVideoCodec) {
+            if (!warnedVideoCodec) {
                 warnedVideoCodec = true;
                 log.warn("{}: ignoring video with unsupported codec {} (only H.264 is accepted)", streamName,
                         tag.extendedHeader() ? "(Enhanced RTMP FourCC)" : tag.codecId());

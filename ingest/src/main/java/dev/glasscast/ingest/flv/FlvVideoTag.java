@@ -52,7 +52,7 @@ public record FlvVideoTag(int frameType, int codecId, boolean extendedHeader, in
         }
         int frameType = first >> 4;
         int codecId = first & 0x0F;
-        if (codecId != CODEC_AVC) {
+        if (codecId != CODEC_AVC || frameType == FRAME_TYPE_COMMAND) {
             return new FlvVideoTag(frameType, codecId, false, -1, 0, ByteBufUtil.getBytes(body, start + 1, length - 1));
         }
         if (length < 5) {

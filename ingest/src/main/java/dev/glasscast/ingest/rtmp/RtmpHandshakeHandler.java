@@ -112,6 +112,7 @@ public final class RtmpHandshakeHandler extends ByteToMessageDecoder {
                 }
                 in.skipBytes(PACKET_SIZE);
                 cancelTimeout();
+                log.debug("rtmp handshake ({}) complete with {}", digestHandshake ? "digest" : "plain", ctx.channel().remoteAddress());
                 ctx.pipeline().remove(this);
             }
             case FAILED -> in.skipBytes(in.readableBytes());

@@ -118,6 +118,20 @@ class RtmpServerFfmpegCliTest {
         assertPublishedMedia();
     }
 
+    @Test
+    void closingTheServerUnpublishesLiveSessions() throws Exception {
+        Process ffmpeg = publish(KEY, true);
+        try {
+            waitUntilLive();
+            server.close();
+            assertFalse(hub.isLive(StreamPath.source("live")), "close() returns after the session unpublished");
+            assertTrue(recorder.unpublished.await(10, TimeUnit.SECONDS));
+            assertTrue(ffmpeg.waitFor(20, TimeUnit.SECONDS), "the client notices the closed connection");
+        } finally {
+            ffmpeg.destroyForcibly();
+        }
+    }
+
     private void assertPublishedMedia() {
         List<TrackInfo> tracks = recorder.trackAnnouncements.getLast();
         TrackInfo video = tracks.stream().filter(TrackInfo::isVideo).findFirst().orElseThrow();
