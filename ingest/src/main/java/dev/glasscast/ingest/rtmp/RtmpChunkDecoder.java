@@ -78,9 +78,9 @@ public final class RtmpChunkDecoder extends ByteToMessageDecoder {
     }
 
     private final int maxChunkSize;
-    private final int maxMessageSize;
     private final int maxChunkStreams;
-    private final int maxBufferedBytes;
+    private int maxMessageSize;
+    private int maxBufferedBytes;
     private final Map<Integer, ChunkStream> chunkStreams = new HashMap<>();
 
     private State state = State.READ_CHUNK_HEADER;
@@ -111,6 +111,19 @@ public final class RtmpChunkDecoder extends ByteToMessageDecoder {
         this.maxMessageSize = maxMessageSize;
         this.maxChunkStreams = maxChunkStreams;
         this.maxBufferedBytes = maxBufferedBytes;
+    }
+
+    /**
+     * Changes the message limits for the messages that start from now on; a server starts a
+     * connection with small limits and raises them once the peer is authorised, so an anonymous
+     * peer cannot make it buffer much. Call from the channel's event loop.
+     */
+    public void setMessageLimits(int newMaxMessageSize, int newMaxBufferedBytes) {
+        if (newMaxMessageSize < 1 || newMaxBufferedBytes < newMaxMessageSize) {
+            throw new IllegalArgumentException("invalid RTMP message limits");
+        }
+        maxMessageSize = newMaxMessageSize;
+        maxBufferedBytes = newMaxBufferedBytes;
     }
 
     /** The inbound chunk size now in force. */

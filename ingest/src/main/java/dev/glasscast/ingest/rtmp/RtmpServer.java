@@ -111,8 +111,8 @@ public final class RtmpServer implements AutoCloseable {
                         pipeline.addLast("idle", new ReadTimeoutHandler(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                         pipeline.addLast("handshake", new RtmpHandshakeHandler(limits.handshakeTimeout().toMillis()));
                         pipeline.addLast("chunkEncoder", new RtmpChunkEncoder(limits.maxChunkSize()));
-                        pipeline.addLast("chunkDecoder", new RtmpChunkDecoder(limits.maxChunkSize(), limits.maxMessageSize(),
-                                limits.maxChunkStreams(), limits.maxBufferedBytes()));
+                        pipeline.addLast("chunkDecoder", new RtmpChunkDecoder(limits.maxChunkSize(),
+                                limits.maxMessageSizeBeforePublish(), limits.maxChunkStreams(), limits.maxBufferedBytesBeforePublish()));
                         pipeline.addLast("session", new RtmpSessionHandler(authorizer, hub, limits, amf0Decoder));
                     }
                 });

@@ -182,6 +182,11 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         }
         mapper = new FlvAccessUnitMapper(publisher);
         publishStreamId = messageStreamId;
+        RtmpChunkDecoder decoder = ctx.pipeline().get(RtmpChunkDecoder.class);
+        if (decoder != null) {
+            // Media frames are far larger than commands; only an authorised publisher gets room for them.
+            decoder.setMessageLimits(limits.maxMessageSize(), limits.maxBufferedBytes());
+        }
         state = State.PUBLISHING;
         log.info("rtmp publish {} from {}", path, ctx.channel().remoteAddress());
         ctx.write(new RtmpControlMessages(ctx.alloc()).streamBegin(messageStreamId));

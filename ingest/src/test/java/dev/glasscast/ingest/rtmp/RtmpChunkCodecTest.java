@@ -199,6 +199,22 @@ class RtmpChunkCodecTest {
     }
 
     @Test
+    void messageLimitsCanBeRaisedOnceThePeerIsTrusted() {
+        RtmpChunkDecoder decoder = new RtmpChunkDecoder(1 << 16, 1024, 8, 4096);
+        EmbeddedChannel in = new EmbeddedChannel(decoder);
+        Expected big = new Expected(4, RtmpMessageType.VIDEO, 0, 1, bytes(5000, 9));
+        decoder.setMessageLimits(8192, 16384);
+        in.writeInbound(encodeEach(List.of(big)).getFirst());
+        assertMessage(big, in.readInbound());
+        in.finishAndReleaseAll();
+
+        EmbeddedChannel untrusted = new EmbeddedChannel(new RtmpChunkDecoder(1 << 16, 1024, 8, 4096));
+        ByteBuf wire = encodeEach(List.of(big)).getFirst();
+        assertThrows(TooLongFrameException.class, () -> untrusted.writeInbound(wire));
+        untrusted.finishAndReleaseAll();
+    }
+
+    @Test
     void limitsTheNumberOfChunkStreams() {
         EmbeddedChannel in = new EmbeddedChannel(new RtmpChunkDecoder(1 << 16, 1 << 16, 2, 1 << 16));
         ByteBuf wire = Unpooled.buffer();
