@@ -94,9 +94,14 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
                 }
             }
             case RtmpMessageType.USER_CONTROL -> onUserControl(ctx, message.payload());
+            case RtmpMessageType.AGGREGATE -> {
+                if (isPublishing(message)) {
+                    onAggregate(message);
+                }
+            }
             default -> {
                 // Chunk-layer control was applied by the decoder; acknowledgements, bandwidth
-                // hints, shared objects and aggregates carry nothing a publisher needs from us.
+                // hints and shared objects carry nothing a publisher needs from us.
             }
         }
     }
@@ -210,6 +215,37 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         }
     }
 
+    /**
+     * An aggregate message is a run of FLV tags (11-byte tag header, body, 4-byte back pointer);
+     * the tags' own timestamps only give offsets from the first one, the message timestamp the base.
+     */
+    private void onAggregate(RtmpMessage message) {
+        ByteBuf tags = message.payload();
+        long firstTagTimestamp = -1;
+        while (tags.readableBytes() >= 11 && mapper != null) {
+            int typeId = tags.readUnsignedByte();
+            int size = tags.readUnsignedMedium();
+            long tagTimestamp = tags.readUnsignedMedium() | ((long) tags.readUnsignedByte() << 24);
+            tags.skipBytes(3);
+            if (size > tags.readableBytes()) {
+                throw new IllegalArgumentException("aggregate message tag of " + size + " bytes runs past the message");
+            }
+            ByteBuf body = tags.readSlice(size);
+            if (firstTagTimestamp < 0) {
+                firstTagTimestamp = tagTimestamp;
+            }
+            long timestamp = (message.timestamp() + tagTimestamp - firstTagTimestamp) & 0xFFFFFFFFL;
+            switch (typeId) {
+                case RtmpMessageType.VIDEO -> mapper.onVideo(timestamp, body);
+                case RtmpMessageType.AUDIO -> mapper.onAudio(timestamp, body);
+                case RtmpMessageType.DATA_AMF0 -> onData(amf0Decoder.decodeAll(body));
+                default -> {
+                }
+            }
+            tags.skipBytes(Math.min(4, tags.readableBytes()));
+        }
+    }
+
     private void onUserControl(ChannelHandlerContext ctx, ByteBuf payload) {
         if (payload.readableBytes() >= 6
                 && payload.getUnsignedShort(payload.readerIndex()) == RtmpControlMessages.USER_CONTROL_PING_REQUEST) {
@@ -275,13 +311,15 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        String reason = cause instanceof ReadTimeoutException ? "idle for " + limits.idleTimeout().toSeconds() + " s" : String.valueOf(cause.getMessage());
-        if (cause instanceof ReadTimeoutException || cause instanceof RuntimeException) {
-            log.info("rtmp connection from {} closed: {}", ctx.channel().remoteAddress(), reason);
-            log.debug("rtmp connection failure", cause);
+        String reason;
+        if (cause instanceof ReadTimeoutException) {
+            reason = "nothing received for " + limits.idleTimeout().toSeconds() + " s";
         } else {
-            log.info("rtmp connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+            reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         }
+        // Bad input from one peer is routine for a public listener: one line, the trace only on debug.
+        log.info("rtmp connection from {} closed: {}", ctx.channel().remoteAddress(), reason);
+        log.debug("rtmp connection failure", cause);
         ctx.close();
     }
 }

@@ -123,6 +123,19 @@ class FlvAccessUnitMapperTest {
     }
 
     @Test
+    void frameRateFromMetadataWhenTheSpsHasNoTiming() {
+        // The same SPS cut before its VUI: 1280x720, no timing information.
+        byte[] spsWithoutVui = HexFormat.of().parseHex("6764001facd9405005b9");
+        byte[] avcc = AvcDecoderConfig.of(List.of(spsWithoutVui), List.of(PPS)).toBytes();
+        mapper.onMetaData(Map.of("videocodecid", 7.0, "framerate", 29.97));
+        mapper.onVideo(0, video(1, 0, 0, avcc));
+        TrackInfo video = publisher.announcements.getFirst().getFirst();
+        assertEquals(1280, video.width());
+        assertEquals(720, video.height());
+        assertEquals(29.97, video.frameRate());
+    }
+
+    @Test
     void withoutMetadataAnnouncesAtTheFirstFrame() {
         mapper.onVideo(0, video(1, 0, 0, AVCC));
         assertTrue(publisher.announcements.isEmpty());

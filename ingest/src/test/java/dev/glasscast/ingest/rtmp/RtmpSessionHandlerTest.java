@@ -106,6 +106,30 @@ class RtmpSessionHandlerTest {
     }
 
     @Test
+    void mediaAndAggregateMessagesReachTheHub() throws Exception {
+        HubRecorder recorder = new HubRecorder();
+        hub.addListener(recorder);
+        EmbeddedChannel channel = connected();
+        channel.writeInbound(command(1, "publish", 5, null, KEY, "live"));
+        byte[] asc = {0x11, (byte) 0x90};
+        channel.writeInbound(new RtmpMessage(4, RtmpMessageType.AUDIO, 0, 1,
+                Unpooled.buffer().writeByte(0xAF).writeByte(0).writeBytes(asc)));
+        // Two AAC frames in one aggregate: tag timestamps 500 and 523 on a message timestamp of 1000.
+        ByteBuf aggregate = Unpooled.buffer();
+        for (int i = 0; i < 2; i++) {
+            aggregate.writeByte(RtmpMessageType.AUDIO).writeMedium(3).writeMedium(500 + 23 * i).writeByte(0).writeMedium(0);
+            aggregate.writeByte(0xAF).writeByte(1).writeByte(i);
+            aggregate.writeInt(14);
+        }
+        channel.writeInbound(new RtmpMessage(4, RtmpMessageType.AGGREGATE, 1000, 1, aggregate));
+        channel.close();
+        assertTrue(recorder.unpublished.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(List.of(1000L, 1023L), recorder.units.stream().map(u -> u.dts()).toList());
+        assertEquals(48000, recorder.trackAnnouncements.getFirst().getFirst().sampleRate());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void answersPingsAndIgnoresUnknownCommands() {
         EmbeddedChannel channel = connected();
         ByteBuf ping = Unpooled.buffer().writeShort(RtmpControlMessages.USER_CONTROL_PING_REQUEST).writeInt(1234);
