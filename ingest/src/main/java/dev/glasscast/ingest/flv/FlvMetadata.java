@@ -6,8 +6,8 @@ import java.util.Map;
  * What GlassCast reads from an {@code onMetaData} script object (FLV specification v10 E.5):
  * which codecs the publisher announces and the nominal frame rate and bitrates.
  *
- * @param videoCodecId   FLV CodecID of the video ({@code videocodecid}; FourCC {@code avc1} maps to
- *                       7), or -1 when there is no video
+ * @param videoCodecId   FLV CodecID of the video ({@code videocodecid}; FourCC {@code avc1}, as text
+ *                       or number, maps to 7; other FourCCs to 99), or -1 when there is no video
  * @param audioCodecId   FLV SoundFormat of the audio ({@code audiocodecid}; {@code mp4a} maps to
  *                       10), or -1 when there is no audio
  * @param width          {@code width} in pixels, or 0
@@ -40,7 +40,13 @@ public record FlvMetadata(int videoCodecId, int audioCodecId, int width, int hei
 
     private static int codecId(Object value, String fourCc, int id) {
         if (value instanceof Number number) {
-            return number.intValue();
+            // Enhanced RTMP encoders (OBS 30+) may also write the FourCC as a number.
+            long code = number.longValue();
+            long fourCcCode = ((long) fourCc.charAt(0) << 24) | (fourCc.charAt(1) << 16) | (fourCc.charAt(2) << 8) | fourCc.charAt(3);
+            if (code == fourCcCode) {
+                return id;
+            }
+            return code >= 0 && code < 16 ? (int) code : 99;
         }
         if (value instanceof String text) {
             // Enhanced RTMP writes FourCCs; anything but the one FLV id we map stays "unknown" (99).

@@ -208,6 +208,18 @@ class FlvAccessUnitMapperTest {
     }
 
     @Test
+    void readsCodecIdsAsFlvNumbersOrFourCcs() {
+        assertEquals(7, FlvMetadata.from(Map.of("videocodecid", 7.0)).videoCodecId());
+        assertEquals(7, FlvMetadata.from(Map.of("videocodecid", "avc1")).videoCodecId());
+        assertEquals(7, FlvMetadata.from(Map.of("videocodecid", (double) 0x61766331)).videoCodecId());
+        assertEquals(99, FlvMetadata.from(Map.of("videocodecid", "hvc1")).videoCodecId());
+        assertEquals(10, FlvMetadata.from(Map.of("audiocodecid", "mp4a")).audioCodecId());
+        FlvMetadata none = FlvMetadata.from(Map.of("framerate", "bogus"));
+        assertEquals(-1, none.videoCodecId());
+        assertEquals(0, none.frameRate());
+    }
+
+    @Test
     void parsesTagHeaders() {
         FlvVideoTag tag = FlvVideoTag.parse(Unpooled.wrappedBuffer(new byte[] {0x27, 1, (byte) 0xFF, (byte) 0xFF, (byte) 0xD8, 9}));
         assertEquals(FlvVideoTag.FRAME_TYPE_INTER, tag.frameType());
