@@ -1,0 +1,205 @@
+package dev.glasscast.ingest.rtmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.glasscast.config.ConfigLoader;
+import dev.glasscast.config.StreamConfig;
+import dev.glasscast.ingest.amf0.Amf0Decoder;
+import dev.glasscast.ingest.amf0.Amf0Encoder;
+import dev.glasscast.ingest.auth.PublishAuthorizer;
+import dev.glasscast.media.StreamHub;
+import dev.glasscast.media.StreamPath;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RtmpSessionHandlerTest {
+
+    private static final String KEY = "session-key-1";
+    private static final StreamPath LIVE = StreamPath.source("live");
+
+    private final StreamHub hub = new StreamHub();
+    private final PublishAuthorizer authorizer;
+    private final Amf0Encoder amf0 = new Amf0Encoder();
+
+    RtmpSessionHandlerTest() {
+        StreamConfig live = new ConfigLoader().defaults().ingest().streams().get(0).withKey(KEY);
+        authorizer = new PublishAuthorizer(List.of(live));
+    }
+
+    @Test
+    void connectCreateStreamPublishAndUnpublish() {
+        EmbeddedChannel channel = session();
+        channel.writeInbound(command(0, "connect", 1, Map.of("app", "live", "objectEncoding", 0)));
+        assertEquals(RtmpMessageType.WINDOW_ACKNOWLEDGEMENT_SIZE, readType(channel));
+        assertEquals(RtmpMessageType.SET_PEER_BANDWIDTH, readType(channel));
+        RtmpMessage chunkSize = channel.readOutbound();
+        assertEquals(RtmpMessageType.SET_CHUNK_SIZE, chunkSize.typeId());
+        assertEquals(4096, chunkSize.payload().getInt(0));
+        chunkSize.release();
+        List<Object> result = readCommand(channel);
+        assertEquals("_result", result.get(0));
+        assertEquals(1.0, result.get(1));
+        assertEquals("NetConnection.Connect.Success", ((Map<?, ?>) result.get(3)).get("code"));
+
+        channel.writeInbound(command(0, "releaseStream", 2, null, KEY));
+        assertEquals("_result", readCommand(channel).get(0));
+        channel.writeInbound(command(0, "FCPublish", 3, null, KEY));
+        assertEquals("_result", readCommand(channel).get(0));
+        channel.writeInbound(command(0, "createStream", 4, null));
+        List<Object> created = readCommand(channel);
+        assertEquals(List.of("_result", 4.0), created.subList(0, 2));
+        assertEquals(1.0, created.get(3));
+
+        channel.writeInbound(command(1, "publish", 5, null, KEY + "?obs=1", "live"));
+        RtmpMessage streamBegin = channel.readOutbound();
+        assertEquals(RtmpMessageType.USER_CONTROL, streamBegin.typeId());
+        assertEquals(RtmpControlMessages.USER_CONTROL_STREAM_BEGIN, streamBegin.payload().getShort(0));
+        assertEquals(1, streamBegin.payload().getInt(2));
+        streamBegin.release();
+        assertEquals("NetStream.Publish.Start", statusCode(readCommand(channel)));
+        assertTrue(hub.isLive(LIVE));
+
+        channel.writeInbound(command(0, "FCUnpublish", 6, null, KEY));
+        channel.writeInbound(command(0, "deleteStream", 7, null, 1));
+        assertFalse(hub.isLive(LIVE));
+        assertNull(channel.readOutbound());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aWrongKeyIsRejectedAndClosed() {
+        EmbeddedChannel channel = connected();
+        channel.writeInbound(command(1, "publish", 5, null, "wrong-key", "live"));
+        List<Object> status = readCommand(channel);
+        Map<?, ?> information = (Map<?, ?>) status.get(3);
+        assertEquals("error", information.get("level"));
+        assertEquals("NetStream.Publish.BadName", information.get("code"));
+        assertTrue(information.get("description").toString().contains("key"));
+        assertFalse(channel.isOpen());
+        assertTrue(hub.liveStreams().isEmpty());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aSecondPublisherOfALiveStreamIsRejected() {
+        EmbeddedChannel first = connected();
+        first.writeInbound(command(1, "publish", 5, null, KEY, "live"));
+        EmbeddedChannel second = connected();
+        second.writeInbound(command(1, "publish", 5, null, KEY, "live"));
+        Map<?, ?> information = (Map<?, ?>) readCommand(second).get(3);
+        assertEquals("NetStream.Publish.BadName", information.get("code"));
+        assertTrue(information.get("description").toString().contains("already publishing"));
+        assertFalse(second.isOpen());
+        assertTrue(first.isOpen());
+        assertTrue(hub.isLive(LIVE));
+        first.close();
+        assertFalse(hub.isLive(LIVE), "closing the connection unpublishes");
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
+
+    @Test
+    void mediaAndAggregateMessagesReachTheHub() throws Exception {
+        HubRecorder recorder = new HubRecorder();
+        hub.addListener(recorder);
+        EmbeddedChannel channel = connected();
+        channel.writeInbound(command(1, "publish", 5, null, KEY, "live"));
+        byte[] asc = {0x11, (byte) 0x90};
+        channel.writeInbound(new RtmpMessage(4, RtmpMessageType.AUDIO, 0, 1,
+                Unpooled.buffer().writeByte(0xAF).writeByte(0).writeBytes(asc)));
+        // Two AAC frames in one aggregate: tag timestamps 500 and 523 on a message timestamp of 1000.
+        ByteBuf aggregate = Unpooled.buffer();
+        for (int i = 0; i < 2; i++) {
+            aggregate.writeByte(RtmpMessageType.AUDIO).writeMedium(3).writeMedium(500 + 23 * i).writeByte(0).writeMedium(0);
+            aggregate.writeByte(0xAF).writeByte(1).writeByte(i);
+            aggregate.writeInt(14);
+        }
+        channel.writeInbound(new RtmpMessage(4, RtmpMessageType.AGGREGATE, 1000, 1, aggregate));
+        channel.close();
+        assertTrue(recorder.unpublished.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(List.of(1000L, 1023L), recorder.units.stream().map(u -> u.dts()).toList());
+        assertEquals(48000, recorder.trackAnnouncements.getFirst().getFirst().sampleRate());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void answersPingsAndIgnoresUnknownCommands() {
+        EmbeddedChannel channel = connected();
+        ByteBuf ping = Unpooled.buffer().writeShort(RtmpControlMessages.USER_CONTROL_PING_REQUEST).writeInt(1234);
+        channel.writeInbound(new RtmpMessage(2, RtmpMessageType.USER_CONTROL, 0, 0, ping));
+        RtmpMessage pong = channel.readOutbound();
+        assertEquals(RtmpControlMessages.USER_CONTROL_PING_RESPONSE, pong.payload().getShort(0));
+        assertEquals(1234, pong.payload().getInt(2));
+        pong.release();
+        channel.writeInbound(command(0, "someVendorExtension", 9, null));
+        channel.writeInbound(command(0, "_checkbw", 10, null));
+        assertEquals("_result", readCommand(channel).get(0));
+        assertTrue(channel.isOpen());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void commandsBeforeConnectAndMalformedAmfCloseTheConnection() {
+        EmbeddedChannel early = session();
+        early.writeInbound(command(1, "publish", 5, null, KEY, "live"));
+        assertFalse(early.isOpen());
+        assertFalse(hub.isLive(LIVE));
+        early.finishAndReleaseAll();
+
+        EmbeddedChannel amf3 = session();
+        amf3.writeInbound(new RtmpMessage(3, RtmpMessageType.COMMAND_AMF0, 0, 0, Unpooled.wrappedBuffer(new byte[] {0x11, 1})));
+        assertFalse(amf3.isOpen());
+        amf3.finishAndReleaseAll();
+    }
+
+    private EmbeddedChannel session() {
+        return new EmbeddedChannel(new RtmpSessionHandler(authorizer, hub, RtmpServerLimits.defaults(), new Amf0Decoder()));
+    }
+
+    private EmbeddedChannel connected() {
+        EmbeddedChannel channel = session();
+        channel.writeInbound(command(0, "connect", 1, Map.of("app", "live")));
+        channel.writeInbound(command(0, "createStream", 2, null));
+        for (Object message; (message = channel.readOutbound()) != null; ) {
+            ((RtmpMessage) message).release();
+        }
+        return channel;
+    }
+
+    private RtmpMessage command(int messageStreamId, Object... values) {
+        ByteBuf payload = Unpooled.buffer();
+        amf0.encodeAll(payload, values);
+        return new RtmpMessage(3, RtmpMessageType.COMMAND_AMF0, 0, messageStreamId, payload);
+    }
+
+    private static int readType(EmbeddedChannel channel) {
+        RtmpMessage message = channel.readOutbound();
+        try {
+            return message.typeId();
+        } finally {
+            message.release();
+        }
+    }
+
+    private static List<Object> readCommand(EmbeddedChannel channel) {
+        RtmpMessage message = channel.readOutbound();
+        try {
+            assertEquals(RtmpMessageType.COMMAND_AMF0, message.typeId());
+            return new Amf0Decoder().decodeAll(message.payload());
+        } finally {
+            message.release();
+        }
+    }
+
+    private static String statusCode(List<Object> onStatus) {
+        assertEquals("onStatus", onStatus.get(0));
+        return (String) ((Map<?, ?>) onStatus.get(3)).get("code");
+    }
+}
