@@ -14,7 +14,9 @@ package dev.glasscast.config;
  * @param preset       x264 preset
  * @param profile      H.264 profile
  * @param level        H.264 level, e.g. {@code 4.1} (null: let x264 choose)
- * @param audioBitrate AAC bits per second for this rendition's audio
+ * @param audioBitrate the audio bits per second this rung's viewers also receive, counted in the
+ *                     bandwidth a playlist advertises for the rung; the audio itself is made once
+ *                     for all rungs (see {@link AudioConfig})
  */
 public record RungConfig(
         String name,
@@ -32,5 +34,28 @@ public record RungConfig(
 
     public boolean isCopy() {
         return "copy".equals(codec);
+    }
+
+    /** The VBV max rate x264 gets: {@code maxrate}, or the target bitrate when unset. */
+    public long effectiveMaxrate() {
+        return maxrate > 0 ? maxrate : videoBitrate;
+    }
+
+    /** The VBV buffer x264 gets: {@code bufsize}, or twice the target bitrate when unset. */
+    public long effectiveBufsize() {
+        return bufsize > 0 ? bufsize : 2 * videoBitrate;
+    }
+
+    /**
+     * The picture width for a source of the given size: {@code width}, or when it is 0 the width
+     * that keeps the source's aspect ratio at {@code height}, rounded to an even number (the
+     * encoder's 4:2:0 chroma needs even sizes).
+     */
+    public int outputWidth(int sourceWidth, int sourceHeight) {
+        if (width > 0) {
+            return width;
+        }
+        long scaled = Math.round((double) sourceWidth * height / sourceHeight);
+        return (int) Math.max(2, scaled + (scaled & 1));
     }
 }
