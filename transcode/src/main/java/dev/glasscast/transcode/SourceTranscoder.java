@@ -374,33 +374,47 @@ final class SourceTranscoder implements StreamReader {
             lastKeyPts = pts;
         }
         long duration = source == null ? 0 : source.duration();
-        // Smallest rung first: once a rung is full, every larger rung skips this picture too.
-        boolean shedding = false;
         try {
-            for (RungEncoder rung : rungs) {
-                if (shedding && !key) {
-                    rung.countDropped();
-                    continue;
-                }
-                AVFrame reference = av_frame_clone(frame);
-                if (reference == null) {
-                    rung.countDropped();
-                    continue;
-                }
-                RungQueue.Picture picture = new RungQueue.Picture(reference, pts, duration, key);
-                switch (rung.queue().offer(picture)) {
-                    case QUEUED -> {
-                    }
-                    case QUEUED_AFTER_EVICTION -> rung.countDropped();
-                    case REJECTED -> {
-                        picture.release();
-                        rung.countDropped();
-                        shedding = true;
-                    }
-                }
-            }
+            offerToRungs(rungs, frame, pts, duration, key);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands one picture to every rung, smallest first. When a rung's queue is full the picture
+     * is dropped for that rung and for every larger one: the machine is not keeping up, and the
+     * largest rungs cost the most CPU while mattering least (viewers who can take them can also
+     * take the next one down). Key frames are never dropped (see {@link RungQueue#offer}), so
+     * IDRs stay aligned across rungs.
+     *
+     * @param rungs smallest first
+     * @param frame the decoded picture; borrowed, each queued picture holds its own reference
+     */
+    static void offerToRungs(List<RungEncoder> rungs, AVFrame frame, long pts, long duration, boolean key)
+            throws InterruptedException {
+        boolean shedding = false;
+        for (RungEncoder rung : rungs) {
+            if (shedding && !key) {
+                rung.countDropped();
+                continue;
+            }
+            AVFrame reference = av_frame_clone(frame);
+            if (reference == null) {
+                rung.countDropped();
+                continue;
+            }
+            RungQueue.Picture picture = new RungQueue.Picture(reference, pts, duration, key);
+            switch (rung.queue().offer(picture)) {
+                case QUEUED -> {
+                }
+                case QUEUED_AFTER_EVICTION -> rung.countDropped();
+                case REJECTED -> {
+                    picture.release();
+                    rung.countDropped();
+                    shedding = true;
+                }
+            }
         }
     }
 
