@@ -26,6 +26,8 @@ final class RungEncoder implements Runnable {
         /** Thread started, no picture encoded yet (or again, after a discontinuity). */
         IDLE,
         ENCODING,
+        /** The encoder failed; pictures are dropped until the next key frame reopens it. */
+        FAILED,
         /** The source ended; the rendition is closed and native memory freed. */
         CLOSED
     }
@@ -152,6 +154,11 @@ final class RungEncoder implements Runnable {
             capped.incrementAndGet();
             return;
         }
+        if (encoder == null && !picture.keyFrame()) {
+            // x264 starts every stream with an IDR: starting anywhere but at a key frame would
+            // put this rung's IDR off the grid the other rungs share.
+            return;
+        }
         try {
             if (encoder == null) {
                 encoder = new H264Encoder(rung, width, height, source, outputFrameRate(), threads);
@@ -166,8 +173,11 @@ final class RungEncoder implements Runnable {
             encoder.encode(picture.frame(), picture.pts(), duration, picture.keyFrame(), this::send);
             encoded.incrementAndGet();
         } catch (TranscodeException e) {
-            log.error("{}/{}: {}; restarting the encoder at the next picture", stream, rung.name(), e.getMessage());
+            if (state != State.FAILED) {
+                log.error("{}/{}: {}; retrying at the next key frame", stream, rung.name(), e.getMessage());
+            }
             closeEncoder();
+            state = State.FAILED;
         }
     }
 
@@ -216,7 +226,7 @@ final class RungEncoder implements Runnable {
             encoder = null;
         }
         durations.clear();
-        if (state != State.CLOSED) {
+        if (state == State.ENCODING) {
             state = State.IDLE;
         }
     }

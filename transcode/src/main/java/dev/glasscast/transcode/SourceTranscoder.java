@@ -38,7 +38,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Native resources are owned by the thread that uses them and freed when the stream is
  * unpublished: the decoder by the decode thread, each encoder by its rung's thread, the AAC
- * codecs by the audio thread.
+ * codecs by the audio thread. Every thread ends after the source is unpublished and its
+ * queue drained.
+ *
+ * <p>Rung sizes are fixed by the first decoded picture; if the source's resolution changes
+ * mid-stream (new codec configuration), the decoder is reopened and later pictures are scaled
+ * into the same rung sizes.
  */
 final class SourceTranscoder implements StreamReader {
 
@@ -50,6 +55,9 @@ final class SourceTranscoder implements StreamReader {
     }
 
     private static final Logger log = LoggerFactory.getLogger(SourceTranscoder.class);
+
+    /** How long a rendition path held by a previous session of the same stream is waited for. */
+    static final long RENDITION_CLAIM_PATIENCE_MILLIS = 3_000;
 
     private final StreamHub hub;
     private final String stream;
@@ -235,30 +243,28 @@ final class SourceTranscoder implements StreamReader {
     }
 
     /**
-     * Waits until the decode, rung and audio threads have finished (after unpublish) and freed
-     * their native resources.
-     *
-     * @return false if they were still running after {@code timeoutMillis}
+     * Publishes a rendition. When a publisher reconnects at once, the renditions of its previous
+     * session may still be draining on their threads and hold the path for a moment, so a
+     * conflict is retried for up to {@link #RENDITION_CLAIM_PATIENCE_MILLIS}.
      */
-    boolean awaitTermination(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        for (Thread thread : new Thread[] {decodeThread, audioThread}) {
-            if (thread != null) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0 || !thread.join(java.time.Duration.ofMillis(left))) {
-                    return false;
+    private StreamPublisher open(String rendition) {
+        StreamPath path = StreamPath.rendition(stream, rendition);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RENDITION_CLAIM_PATIENCE_MILLIS);
+        while (true) {
+            try {
+                return hub.publish(path);
+            } catch (StreamConflictException e) {
+                if (System.nanoTime() > deadline) {
+                    log.error("{}: cannot publish rendition {}: {}", stream, rendition, e.getMessage());
+                    return null;
                 }
             }
-        }
-        return true;
-    }
-
-    private StreamPublisher open(String rendition) {
-        try {
-            return hub.publish(StreamPath.rendition(stream, rendition));
-        } catch (StreamConflictException e) {
-            log.error("{}: cannot publish rendition {}: {}", stream, rendition, e.getMessage());
-            return null;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
     }
 

@@ -47,6 +47,8 @@ final class RenditionCollector implements StreamListener {
     }
 
     final Map<String, Rendition> renditions = new ConcurrentHashMap<>();
+    /** How often each rendition name was published (a republished stream publishes them again). */
+    final Map<String, Integer> publications = new ConcurrentHashMap<>();
 
     @Override
     public StreamReader onPublished(LiveStream stream) {
@@ -55,6 +57,7 @@ final class RenditionCollector implements StreamListener {
         }
         Rendition rendition = new Rendition();
         renditions.put(stream.path().rendition(), rendition);
+        publications.merge(stream.path().rendition(), 1, Integer::sum);
         return rendition;
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,65 @@ class TranscoderBehaviourTest {
         }
         assertTrue(out.renditions.get("240p").units.size() <= out.renditions.get("120p").units.size() + referenceKeys.size(),
                 "the largest rung drops first");
+    }
+
+    @Test
+    void aReloadedLadderAppliesToTheNextPublishEvenOnAnImmediateReconnectAndEveryThreadEnds() throws Exception {
+        List<AccessUnit> firstSecond = new ArrayList<>();
+        int video = 0;
+        for (AccessUnit unit : clip.units()) {
+            if (unit.trackId() == SyntheticClip.VIDEO_TRACK && ++video > FPS) {
+                break;
+            }
+            firstSecond.add(unit);
+        }
+        AtomicReference<TranscodeSettings> settings = new AtomicReference<>(new TranscodeSettings(
+                List.of(rung("240p", 240, 0)), new AudioConfig("aac", 64_000), Duration.ofSeconds(2)));
+        StreamHub hub = new StreamHub(100_000, Clock.systemUTC());
+        RenditionCollector out = new RenditionCollector();
+        hub.addListener(out);
+        hub.addListener(new LadderTranscoder(hub, settings::get, limitsWaiting()));
+
+        publish(hub, firstSecond);
+        out.awaitEnded(Set.of("240p", "audio"), PATIENCE_SECONDS);
+        RenditionCollector.Rendition firstAudio = out.renditions.get("audio");
+        assertEquals(FPS, out.renditions.get("240p").units.size());
+
+        // The operator saves a new ladder: the next publish gets it.
+        settings.set(new TranscodeSettings(List.of(rung("120p", 120, 0)), new AudioConfig("aac", 64_000),
+                Duration.ofSeconds(2)));
+        publish(hub, firstSecond);
+        // ...and so does a publisher reconnecting at once, while the renditions of its previous
+        // session may still be draining.
+        publish(hub, firstSecond);
+        waitUntil(() -> out.publications.getOrDefault("120p", 0) == 2 && out.publications.get("audio") == 3);
+        out.awaitEnded(Set.of("120p", "audio"), PATIENCE_SECONDS);
+        assertTrue(out.renditions.get("audio") != firstAudio);
+        assertEquals(FPS, out.renditions.get("120p").units.size());
+        assertEquals(160, out.renditions.get("120p").track().width());
+
+        waitUntil(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("transcode-live")));
+    }
+
+    private static void publish(StreamHub hub, List<AccessUnit> units) throws Exception {
+        try (StreamPublisher source = hub.publish(StreamPath.source("live"))) {
+            source.tracks(List.of(clip.video(), clip.audio()));
+            for (AccessUnit unit : units) {
+                source.send(unit);
+            }
+        }
+    }
+
+    /** Polls a condition; the bound only ends a broken test. */
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met in time");
+            }
+            Thread.sleep(20);
+        }
     }
 
     static TranscodeLimits limitsWaiting() {
