@@ -166,6 +166,11 @@ final class ConfigValidator {
                     + String.join(", ", H264_LEVELS) + ", or null to let x264 choose");
         }
         positiveBitrate(path + ".audio_bitrate", rung.audioBitrate(), "128k");
+        if (rung.bframes() < 0 || rung.bframes() > 16) {
+            problem(path + ".bframes", rung.bframes() + " is out of range; use 0 to 16 (0: lowest latency)");
+        } else if (rung.bframes() > 0 && "baseline".equals(rung.profile())) {
+            problem(path + ".bframes", rung.bframes() + " B-frames need profile main or high; baseline has none");
+        }
     }
 
     private void audio(AudioConfig audio) {

@@ -17,6 +17,8 @@ package dev.glasscast.config;
  * @param audioBitrate the audio bits per second this rung's viewers also receive, counted in the
  *                     bandwidth a playlist advertises for the rung; the audio itself is made once
  *                     for all rungs (see {@link AudioConfig})
+ * @param bframes      B-frames between reference frames, 0 to 16; 0 (the default) keeps
+ *                     encoding latency at one picture, more saves bits at the cost of latency
  */
 public record RungConfig(
         String name,
@@ -30,7 +32,14 @@ public record RungConfig(
         String preset,
         String profile,
         String level,
-        long audioBitrate) {
+        long audioBitrate,
+        int bframes) {
+
+    /** The constructor from before {@code bframes} existed: no B-frames. */
+    public RungConfig(String name, String codec, int width, int height, long videoBitrate, long maxrate, long bufsize,
+                      double maxFps, String preset, String profile, String level, long audioBitrate) {
+        this(name, codec, width, height, videoBitrate, maxrate, bufsize, maxFps, preset, profile, level, audioBitrate, 0);
+    }
 
     public boolean isCopy() {
         return "copy".equals(codec);

@@ -139,6 +139,13 @@ class ConfigValidationTest {
                                 + " to let x264 choose (line 7, column 12)",
                         "ladder[1].codec: 'vp9' is not a rung codec; use h264 or copy (line 9, column 12)",
                         "audio.codec: 'opus' is not an audio codec; use aac or copy (line 11, column 10)")),
+                Arguments.of("B-frames out of range or without a profile for them", """
+                        ladder:
+                          - {name: a, height: 360, video_bitrate: 800k, bframes: 17}
+                          - {name: b, height: 240, video_bitrate: 400k, bframes: 2, profile: baseline}
+                        """, List.of(
+                        "ladder[0].bframes: 17 is out of range; use 0 to 16 (0: lowest latency) (line 2, column 58)",
+                        "ladder[1].bframes: 2 B-frames need profile main or high; baseline has none (line 3, column 58)")),
                 Arguments.of("test source stream unknown", """
                         test_source:
                           stream: studio

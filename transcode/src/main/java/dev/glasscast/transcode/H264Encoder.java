@@ -48,8 +48,9 @@ import org.bytedeco.javacpp.DoublePointer;
  * is the avcC record.
  *
  * <p>x264 settings: the rung's preset, profile, level and VBV (maxrate, bufsize), tune
- * {@code zerolatency} (no frame threads, no lookahead: a picture in is a packet out), no
- * B-frames, no scene-cut or periodic key frames of its own: key frames come only where
+ * {@code zerolatency} (no frame threads, no lookahead: a picture in is a packet out), the rung's
+ * B-frames (none by default; each adds a picture of delay and gives packets a DTS before their
+ * PTS), no scene-cut or periodic key frames of its own: key frames come only where
  * {@link #encode} is told to force one, which is how every rung gets its IDRs at the same source
  * timestamps. {@code forced-idr} makes a forced key frame an IDR, so a segment can start there.
  *
@@ -108,7 +109,7 @@ final class H264Encoder implements AutoCloseable {
             context.rc_max_rate(rung.effectiveMaxrate());
             context.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, rung.effectiveBufsize()));
             context.gop_size(KEYINT_INFINITE);
-            context.max_b_frames(0);
+            context.max_b_frames(rung.bframes());
             context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
             context.thread_count(threads);
             if (rung.level() != null) {
@@ -150,7 +151,7 @@ final class H264Encoder implements AutoCloseable {
      * @param pts      its presentation time in the source timescale
      * @param duration its duration in the source timescale (0 if unknown), carried to the output
      * @param keyFrame force an IDR here
-     * @param out      receives the access units that come out (with zerolatency, this picture's)
+     * @param out      receives the access units that come out (without B-frames, this picture's)
      */
     void encode(AVFrame source, long pts, long duration, boolean keyFrame, Consumer<AccessUnit> out) {
         prepareScaler(source);

@@ -67,6 +67,26 @@ class TranscoderBehaviourTest {
     }
 
     @Test
+    void aRungWithBFramesReordersButKeepsTheGridOfKeyFrames() throws Exception {
+        RungConfig plain = rung("240p", 240, 0);
+        RungConfig reordered = new RungConfig("120p", "h264", 0, 120, 300_000, 0, 0, 0, "ultrafast", "main", null,
+                64_000, 2);
+        RenditionCollector out = run(List.of(plain, reordered), new AudioConfig("copy", 128_000),
+                Duration.ofSeconds(1), limitsWaiting(), List.of(clip.units()));
+        List<AccessUnit> units = out.renditions.get("120p").units;
+        assertEquals(FRAMES, units.size());
+        assertTrue(units.stream().anyMatch(u -> u.dts() < u.pts()), "B-frames make DTS precede PTS");
+        for (int i = 1; i < units.size(); i++) {
+            assertTrue(units.get(i).dts() > units.get(i - 1).dts(), "DTS increases");
+        }
+        Set<Long> sourcePts = clip.videoUnits().stream().map(AccessUnit::pts).collect(Collectors.toCollection(TreeSet::new));
+        Set<Long> outputPts = units.stream().map(AccessUnit::pts).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(sourcePts, outputPts);
+        assertEquals(keys(out.renditions.get("240p").units), keys(units));
+        assertEquals(FRAMES, Decoded.video(out.renditions.get("120p").track(), units).size());
+    }
+
+    @Test
     void copyRungsAndCopiedAudioPassTheSourceThrough() throws Exception {
         RungConfig source = new RungConfig("source", "copy", 0, 0, 0, 0, 0, 0, "veryfast", "high", null, 128_000);
         RenditionCollector out = run(List.of(source, rung("120p", 120, 0)), new AudioConfig("copy", 128_000),
