@@ -24,7 +24,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -142,7 +141,7 @@ public final class ConfigLoader {
 
         Map<Class<?>, ObjectNode> itemDefaults = Map.of(
                 RungConfig.class, (ObjectNode) readResource(RUNG_DEFAULTS).root(),
-                StreamConfig.class, (ObjectNode) yaml.createObjectNode().putNull("key"));
+                StreamConfig.class, yaml.createObjectNode().putNull("key"));
         problems.addAll(new ConfigShape(itemDefaults, where).check(GlassCastConfig.class, tree));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -195,9 +194,7 @@ public final class ConfigLoader {
     }
 
     private static void merge(ObjectNode base, ObjectNode overlay, String path, ConfigLocations where) {
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : overlay.properties()) {
             String childPath = ConfigLocations.child(path, field.getKey());
             JsonNode existing = base.get(field.getKey());
             if (existing instanceof ObjectNode existingObject && field.getValue() instanceof ObjectNode overlayObject) {

@@ -172,9 +172,11 @@ final class RungEncoder implements Runnable {
             durations.put(picture.pts(), duration);
             encoder.encode(picture.frame(), picture.pts(), duration, picture.keyFrame(), this::send);
             encoded.incrementAndGet();
-        } catch (TranscodeException e) {
+        } catch (RuntimeException e) {
+            // Whatever failed, this thread must keep taking pictures: a rung that stops would
+            // fill its queue and make every larger rung drop with it.
             if (state != State.FAILED) {
-                log.error("{}/{}: {}; retrying at the next key frame", stream, rung.name(), e.getMessage());
+                log.error("{}/{}: {}; retrying at the next key frame", stream, rung.name(), e.getMessage(), e);
             }
             closeEncoder();
             state = State.FAILED;

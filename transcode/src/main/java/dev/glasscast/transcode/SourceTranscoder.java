@@ -333,8 +333,8 @@ final class SourceTranscoder implements StreamReader {
                             return;
                         }
                     }
-                } catch (TranscodeException e) {
-                    log.error("{}: video decoding: {}", stream, e.getMessage());
+                } catch (RuntimeException e) {
+                    log.error("{}: video decoding: {}", stream, e.getMessage(), e);
                     if (event instanceof UnitQueue.Track && decoder != null) {
                         decoder.close();
                         decoder = null;
@@ -498,8 +498,8 @@ final class SourceTranscoder implements StreamReader {
                             return;
                         }
                     }
-                } catch (TranscodeException e) {
-                    log.error("{}: audio transcoding: {}", stream, e.getMessage());
+                } catch (RuntimeException e) {
+                    log.error("{}: audio transcoding: {}", stream, e.getMessage(), e);
                 }
             }
         } catch (InterruptedException e) {
