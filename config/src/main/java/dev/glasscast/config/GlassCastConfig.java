@@ -15,6 +15,7 @@ import java.util.List;
  * @param packaging  segment and part durations, DVR window
  * @param cache      the edge cache
  * @param testSource the embedded test pattern publisher
+ * @param audio      the audio shared by every rung: copied or encoded once to AAC
  */
 public record GlassCastConfig(
         Path dataDir,
@@ -23,18 +24,31 @@ public record GlassCastConfig(
         List<RungConfig> ladder,
         PackagingConfig packaging,
         CacheConfig cache,
-        TestSourceConfig testSource) {
+        TestSourceConfig testSource,
+        AudioConfig audio) {
+
+    /** What {@code audio} is when a caller does not say: pass the source's AAC through. */
+    public static final AudioConfig DEFAULT_AUDIO = new AudioConfig("copy", 128_000);
 
     public GlassCastConfig {
         ladder = List.copyOf(ladder);
+        if (audio == null) {
+            audio = DEFAULT_AUDIO;
+        }
+    }
+
+    /** The constructor from before the {@code audio} section existed; audio is copied. */
+    public GlassCastConfig(Path dataDir, ServerConfig server, IngestConfig ingest, List<RungConfig> ladder,
+                           PackagingConfig packaging, CacheConfig cache, TestSourceConfig testSource) {
+        this(dataDir, server, ingest, ladder, packaging, cache, testSource, DEFAULT_AUDIO);
     }
 
     public GlassCastConfig withIngest(IngestConfig newIngest) {
-        return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource);
+        return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource, audio);
     }
 
     public GlassCastConfig withServer(ServerConfig newServer) {
-        return new GlassCastConfig(dataDir, newServer, ingest, ladder, packaging, cache, testSource);
+        return new GlassCastConfig(dataDir, newServer, ingest, ladder, packaging, cache, testSource, audio);
     }
 
     public GlassCastConfig withTestSource(TestSourceConfig newTestSource) {
@@ -42,14 +56,18 @@ public record GlassCastConfig(
     }
 
     public GlassCastConfig withDataDir(Path newDataDir) {
-        return new GlassCastConfig(newDataDir, server, ingest, ladder, packaging, cache, testSource);
+        return new GlassCastConfig(newDataDir, server, ingest, ladder, packaging, cache, testSource, audio);
     }
 
     public GlassCastConfig withLadder(List<RungConfig> newLadder) {
-        return new GlassCastConfig(dataDir, server, ingest, newLadder, packaging, cache, testSource);
+        return new GlassCastConfig(dataDir, server, ingest, newLadder, packaging, cache, testSource, audio);
+    }
+
+    public GlassCastConfig withAudio(AudioConfig newAudio) {
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, newAudio);
     }
 
     public GlassCastConfig withPackaging(PackagingConfig newPackaging) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, newPackaging, cache, testSource);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, newPackaging, cache, testSource, audio);
     }
 }

@@ -14,7 +14,11 @@ package dev.glasscast.config;
  * @param preset       x264 preset
  * @param profile      H.264 profile
  * @param level        H.264 level, e.g. {@code 4.1} (null: let x264 choose)
- * @param audioBitrate AAC bits per second for this rendition's audio
+ * @param audioBitrate the audio bits per second this rung's viewers also receive, counted in the
+ *                     bandwidth a playlist advertises for the rung; the audio itself is made once
+ *                     for all rungs (see {@link AudioConfig})
+ * @param bframes      B-frames between reference frames, 0 to 16; 0 (the default) keeps
+ *                     encoding latency at one picture, more saves bits at the cost of latency
  */
 public record RungConfig(
         String name,
@@ -28,9 +32,39 @@ public record RungConfig(
         String preset,
         String profile,
         String level,
-        long audioBitrate) {
+        long audioBitrate,
+        int bframes) {
+
+    /** The constructor from before {@code bframes} existed: no B-frames. */
+    public RungConfig(String name, String codec, int width, int height, long videoBitrate, long maxrate, long bufsize,
+                      double maxFps, String preset, String profile, String level, long audioBitrate) {
+        this(name, codec, width, height, videoBitrate, maxrate, bufsize, maxFps, preset, profile, level, audioBitrate, 0);
+    }
 
     public boolean isCopy() {
         return "copy".equals(codec);
+    }
+
+    /** The VBV max rate x264 gets: {@code maxrate}, or the target bitrate when unset. */
+    public long effectiveMaxrate() {
+        return maxrate > 0 ? maxrate : videoBitrate;
+    }
+
+    /** The VBV buffer x264 gets: {@code bufsize}, or twice the target bitrate when unset. */
+    public long effectiveBufsize() {
+        return bufsize > 0 ? bufsize : 2 * videoBitrate;
+    }
+
+    /**
+     * The picture width for a source of the given size: {@code width}, or when it is 0 the width
+     * that keeps the source's aspect ratio at {@code height}, rounded to an even number (the
+     * encoder's 4:2:0 chroma needs even sizes).
+     */
+    public int outputWidth(int sourceWidth, int sourceHeight) {
+        if (width > 0) {
+            return width;
+        }
+        long scaled = Math.round((double) sourceWidth * height / sourceHeight);
+        return (int) Math.max(2, scaled + (scaled & 1));
     }
 }

@@ -1,45 +1,66 @@
 package dev.glasscast.transcode;
 
+import dev.glasscast.config.GlassCastConfig;
 import dev.glasscast.config.RungConfig;
-import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.LiveStream;
-import dev.glasscast.media.StreamConflictException;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamListener;
-import dev.glasscast.media.StreamPath;
-import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.StreamReader;
-import dev.glasscast.media.TrackInfo;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns every source stream in the hub into the renditions of the ladder, publishing them back
  * to the hub (so the packager never knows whether a stream was transcoded):
  * one video-only rendition per rung, named after the rung, and one audio-only rendition named
  * {@value #AUDIO_RENDITION} that every rung shares.
+ *
+ * <p>Per source stream the video is decoded once (libavcodec), scaled per rung (libswscale) and
+ * encoded per rung (libx264) with IDR frames at the same source timestamps on every rung; the
+ * audio is copied or decoded and encoded once to AAC. {@code copy} rungs pass the source
+ * through. Rungs larger than the source are skipped. See {@link SourceTranscoder} for the
+ * threads and {@link TranscodeLimits} for what happens when the machine cannot keep up.
+ *
+ * <p>Hot reload: the settings are read once per stream, when it is published. A changed ladder
+ * therefore applies to streams published afterwards; a stream already live keeps its ladder
+ * until its publisher reconnects.
  */
 public final class LadderTranscoder implements StreamListener {
 
     /** The rendition that carries the stream's audio, shared by every video rung. */
     public static final String AUDIO_RENDITION = "audio";
 
-    private static final Logger log = LoggerFactory.getLogger(LadderTranscoder.class);
-
     private final StreamHub hub;
-    private final Supplier<List<RungConfig>> ladder;
+    private final Supplier<TranscodeSettings> settings;
+    private final TranscodeLimits limits;
+    private final Map<String, SourceTranscoder> active = new ConcurrentHashMap<>();
 
     /**
+     * @param hub      where sources are read and renditions published
+     * @param settings the current ladder, audio and key-frame interval; read when a stream is
+     *                 published, e.g. {@code () -> TranscodeSettings.from(watcher.current())}
+     * @param limits   queue bounds, overload policy and thread counts; {@link TranscodeLimits#defaults()} live
+     */
+    public LadderTranscoder(StreamHub hub, Supplier<TranscodeSettings> settings, TranscodeLimits limits) {
+        this.hub = hub;
+        this.settings = settings;
+        this.limits = limits;
+    }
+
+    /**
+     * The ladder alone, with copied audio, a 2 s key-frame interval and the live limits.
+     *
      * @param hub    where sources are read and renditions published
      * @param ladder the current ladder; read when a stream is published, so a reloaded config
      *               applies to the next publish
      */
     public LadderTranscoder(StreamHub hub, Supplier<List<RungConfig>> ladder) {
-        this.hub = hub;
-        this.ladder = ladder;
+        this(hub, () -> new TranscodeSettings(ladder.get(), GlassCastConfig.DEFAULT_AUDIO, Duration.ofSeconds(2)),
+                TranscodeLimits.defaults());
     }
 
     @Override
@@ -47,102 +68,60 @@ public final class LadderTranscoder implements StreamListener {
         if (!stream.path().isSource()) {
             return null;
         }
-        return new SourceReader(stream.path().stream(), ladder.get());
+        String name = stream.path().stream();
+        SourceTranscoder transcoder = new SourceTranscoder(hub, name, settings.get(), limits);
+        active.put(name, transcoder);
+        return new StreamReader() {
+            @Override
+            public void onTracks(List<dev.glasscast.media.TrackInfo> tracks) {
+                transcoder.onTracks(tracks);
+            }
+
+            @Override
+            public void onAccessUnit(dev.glasscast.media.AccessUnit unit) {
+                transcoder.onAccessUnit(unit);
+            }
+
+            @Override
+            public void onDiscontinuity() {
+                transcoder.onDiscontinuity();
+            }
+
+            @Override
+            public void onUnpublished() {
+                transcoder.onUnpublished();
+                active.remove(name, transcoder);
+            }
+
+            @Override
+            public String toString() {
+                return "LadderTranscoder[" + name + "]";
+            }
+        };
     }
 
-    /** Reads one source and feeds its renditions. */
-    private final class SourceReader implements StreamReader {
-        private final String stream;
-        private final List<RungConfig> rungs;
-        private final List<StreamPublisher> videoOut = new ArrayList<>();
-        private StreamPublisher audioOut;
-        private List<TrackInfo> videoTracks = List.of();
-        private List<TrackInfo> audioTracks = List.of();
+    /**
+     * How each transcoded rung of each live stream is doing, for the dashboard and metrics.
+     *
+     * @param stream         source stream name
+     * @param rendition      rung name
+     * @param width          output width
+     * @param height         output height
+     * @param encodedFrames  pictures encoded so far
+     * @param droppedFrames  pictures dropped because the rung (or a smaller one) fell behind
+     */
+    public record RungStatus(String stream, String rendition, int width, int height, long encodedFrames,
+                             long droppedFrames) {
+    }
 
-        SourceReader(String stream, List<RungConfig> rungs) {
-            this.stream = stream;
-            this.rungs = rungs;
-        }
-
-        @Override
-        public void onTracks(List<TrackInfo> tracks) {
-            videoTracks = tracks.stream().filter(TrackInfo::isVideo).toList();
-            audioTracks = tracks.stream().filter(t -> !t.isVideo()).toList();
-            if (videoOut.isEmpty() && !videoTracks.isEmpty()) {
-                openVideoRenditions();
-            }
-            if (audioOut == null && !audioTracks.isEmpty()) {
-                audioOut = open(AUDIO_RENDITION);
-            }
-            for (StreamPublisher out : videoOut) {
-                out.tracks(videoTracks);
-            }
-            if (audioOut != null) {
-                audioOut.tracks(audioTracks);
+    public List<RungStatus> status() {
+        List<RungStatus> status = new ArrayList<>();
+        for (SourceTranscoder source : active.values()) {
+            for (RungEncoder rung : source.rungs()) {
+                status.add(new RungStatus(source.stream(), rung.rung().name(), rung.width(), rung.height(),
+                        rung.encodedFrames(), rung.droppedFrames()));
             }
         }
-
-        private void openVideoRenditions() {
-            for (RungConfig rung : rungs) {
-                if (!rung.isCopy()) {
-                    log.warn("{}: rung {} asks for codec {}; only copy rungs are supported so far, skipping it",
-                            stream, rung.name(), rung.codec());
-                    continue;
-                }
-                StreamPublisher out = open(rung.name());
-                if (out != null) {
-                    videoOut.add(out);
-                }
-            }
-        }
-
-        private StreamPublisher open(String rendition) {
-            try {
-                return hub.publish(StreamPath.rendition(stream, rendition));
-            } catch (StreamConflictException e) {
-                log.error("{}: cannot publish rendition {}: {}", stream, rendition, e.getMessage());
-                return null;
-            }
-        }
-
-        @Override
-        public void onAccessUnit(AccessUnit unit) {
-            if (isTrack(videoTracks, unit.trackId())) {
-                for (StreamPublisher out : videoOut) {
-                    out.send(unit);
-                }
-            } else if (audioOut != null && isTrack(audioTracks, unit.trackId())) {
-                audioOut.send(unit);
-            }
-        }
-
-        @Override
-        public void onDiscontinuity() {
-            for (StreamPublisher out : videoOut) {
-                out.discontinuity();
-            }
-            if (audioOut != null) {
-                audioOut.discontinuity();
-            }
-        }
-
-        @Override
-        public void onUnpublished() {
-            for (StreamPublisher out : videoOut) {
-                out.close();
-            }
-            if (audioOut != null) {
-                audioOut.close();
-            }
-        }
-
-        private static boolean isTrack(List<TrackInfo> tracks, int trackId) {
-            for (TrackInfo track : tracks) {
-                if (track.trackId() == trackId) {
-                    return true;
-                }
-            }
-            return false;
-        }
+        return status;
     }
 }

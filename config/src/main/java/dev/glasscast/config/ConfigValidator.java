@@ -1,0 +1,276 @@
+package dev.glasscast.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The rules a well-typed configuration must also follow: ranges, even picture sizes, unique
+ * names, values that depend on each other. Each broken rule becomes one {@link ConfigProblem}
+ * that says what is allowed.
+ */
+final class ConfigValidator {
+
+    /** Stream and rendition names appear in URLs and file names unescaped. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    static final Set<String> RUNG_CODECS = Set.of("h264", "copy");
+    static final Set<String> AUDIO_CODECS = Set.of("aac", "copy");
+    static final List<String> X264_PRESETS = List.of("ultrafast", "superfast", "veryfast", "faster", "fast",
+            "medium", "slow", "slower", "veryslow", "placebo");
+    /** Profiles libx264 can produce from the 8-bit 4:2:0 pictures the transcoder feeds it. */
+    static final List<String> H264_PROFILES = List.of("baseline", "main", "high");
+    static final List<String> H264_LEVELS = List.of("1", "1.0", "1b", "1.1", "1.2", "1.3", "2", "2.0", "2.1", "2.2", "3", "3.0", "3.1",
+            "3.2", "4", "4.0", "4.1", "4.2", "5", "5.0", "5.1", "5.2", "6", "6.0", "6.1", "6.2");
+    /** The rendition name the transcoder gives the shared audio; a rung cannot take it. */
+    static final String RESERVED_RENDITION = "audio";
+    static final int MAX_PICTURE_SIDE = 8192;
+    static final double MAX_FPS = 240;
+    static final int MIN_PASSPHRASE = 10;
+    static final int MAX_PASSPHRASE = 79;
+
+    private final Function<String, ConfigLocation> where;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    /** @param where where the value at a key path was written */
+    ConfigValidator(Function<String, ConfigLocation> where) {
+        this.where = where;
+    }
+
+    List<ConfigProblem> validate(GlassCastConfig config) {
+        if (config.dataDir() == null || config.dataDir().toString().isBlank()) {
+            problem("data_dir", "is empty; name a directory GlassCast may write to, e.g. glasscast-data");
+        }
+        server(config.server());
+        ingest(config.ingest());
+        ladder(config.ladder());
+        audio(config.audio());
+        packaging(config.packaging());
+        if (config.cache().maxBytes() <= 0) {
+            problem("cache.max_bytes", config.cache().maxBytes() + " must be positive; e.g. 268435456 (256 MiB)");
+        }
+        testSource(config.testSource(), config.ingest());
+        return problems;
+    }
+
+    private void server(ServerConfig server) {
+        bind("server.bind", server.bind());
+        port("server.http_port", server.httpPort());
+        String url = server.publicUrl();
+        if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
+            problem("server.public_url", "'" + url + "' is not an http:// or https:// URL; e.g. https://live.example.org");
+        }
+    }
+
+    private void ingest(IngestConfig ingest) {
+        bind("ingest.rtmp.bind", ingest.rtmp().bind());
+        port("ingest.rtmp.port", ingest.rtmp().port());
+        SrtConfig srt = ingest.srt();
+        bind("ingest.srt.bind", srt.bind());
+        port("ingest.srt.port", srt.port());
+        if (srt.latency().isZero() || srt.latency().isNegative() || srt.latency().compareTo(Duration.ofSeconds(10)) > 0) {
+            problem("ingest.srt.latency", DurationText.format(srt.latency()) + " is out of range; use 20ms to 10s, e.g. 120ms");
+        }
+        String passphrase = srt.passphrase();
+        if (passphrase != null && (passphrase.length() < MIN_PASSPHRASE || passphrase.length() > MAX_PASSPHRASE)) {
+            problem("ingest.srt.passphrase", "is " + passphrase.length() + " characters long; SRT needs "
+                    + MIN_PASSPHRASE + " to " + MAX_PASSPHRASE + " (or null for no encryption)");
+        }
+        if (ingest.streams().isEmpty()) {
+            problem("ingest.streams", "is empty; list at least one stream, e.g. '- name: live'");
+        }
+        Map<String, Integer> names = new HashMap<>();
+        Map<String, Integer> keys = new HashMap<>();
+        for (int i = 0; i < ingest.streams().size(); i++) {
+            StreamConfig stream = ingest.streams().get(i);
+            String path = "ingest.streams[" + i + "]";
+            name(path + ".name", stream.name());
+            Integer earlier = names.putIfAbsent(stream.name(), i);
+            if (earlier != null) {
+                problem(path + ".name", "'" + stream.name() + "' is already the name of ingest.streams[" + earlier
+                        + "]; stream names must be unique");
+            }
+            if (stream.key() != null) {
+                if (stream.key().isBlank()) {
+                    problem(path + ".key", "is blank; write a secret or null to have one generated");
+                }
+                Integer sameKey = keys.putIfAbsent(stream.key(), i);
+                if (sameKey != null) {
+                    problem(path + ".key", "is the same as the key of ingest.streams[" + sameKey
+                            + "]; each stream needs its own key (or null to have one generated)");
+                }
+            }
+        }
+    }
+
+    private void ladder(List<RungConfig> ladder) {
+        if (ladder.isEmpty()) {
+            problem("ladder", "is empty; list at least one rung, e.g. '- {name: source, codec: copy}'");
+        }
+        Map<String, Integer> names = new HashMap<>();
+        for (int i = 0; i < ladder.size(); i++) {
+            rung("ladder[" + i + "]", ladder.get(i), names, i);
+        }
+    }
+
+    private void rung(String path, RungConfig rung, Map<String, Integer> names, int index) {
+        if (name(path + ".name", rung.name())) {
+            if (RESERVED_RENDITION.equals(rung.name())) {
+                problem(path + ".name", "'audio' is the name of the shared audio rendition; pick another name");
+            }
+            Integer earlier = names.putIfAbsent(rung.name(), index);
+            if (earlier != null) {
+                problem(path + ".name", "'" + rung.name() + "' is already the name of ladder[" + earlier
+                        + "]; rung names must be unique");
+            }
+        }
+        if (!RUNG_CODECS.contains(rung.codec())) {
+            problem(path + ".codec", quote(rung.codec()) + " is not a rung codec; use h264 or copy");
+            return;
+        }
+        if (rung.isCopy()) {
+            return;
+        }
+        if (rung.height() <= 0) {
+            problem(path + ".height", rung.height() + " is not a picture height; use a positive even number, e.g. 720");
+        } else {
+            evenSize(path + ".height", rung.height());
+        }
+        if (rung.width() < 0) {
+            problem(path + ".width", rung.width() + " is negative; use a positive even number, or 0 to keep the source's aspect ratio");
+        } else if (rung.width() > 0) {
+            evenSize(path + ".width", rung.width());
+        }
+        positiveBitrate(path + ".video_bitrate", rung.videoBitrate(), "2500k");
+        optionalBitrate(path + ".maxrate", rung.maxrate(), "the video_bitrate");
+        optionalBitrate(path + ".bufsize", rung.bufsize(), "twice the video_bitrate");
+        if (rung.maxrate() > 0 && rung.maxrate() < rung.videoBitrate()) {
+            problem(path + ".maxrate", BitrateText.format(rung.maxrate()) + " is below video_bitrate ("
+                    + BitrateText.format(rung.videoBitrate()) + "); use at least the video_bitrate, or 0");
+        }
+        if (rung.maxFps() < 0 || rung.maxFps() > MAX_FPS || Double.isNaN(rung.maxFps())) {
+            problem(path + ".max_fps", rung.maxFps() + " is out of range; use 1 to " + (int) MAX_FPS + ", or 0 for the source's rate");
+        }
+        if (!X264_PRESETS.contains(rung.preset())) {
+            problem(path + ".preset", quote(rung.preset()) + " is not an x264 preset; use one of " + String.join(", ", X264_PRESETS));
+        }
+        if (!H264_PROFILES.contains(rung.profile())) {
+            problem(path + ".profile", quote(rung.profile()) + " is not an H.264 profile; use one of " + String.join(", ", H264_PROFILES));
+        }
+        if (rung.level() != null && !H264_LEVELS.contains(rung.level())) {
+            problem(path + ".level", quote(rung.level()) + " is not an H.264 level; use one of "
+                    + String.join(", ", H264_LEVELS) + ", or null to let x264 choose");
+        }
+        positiveBitrate(path + ".audio_bitrate", rung.audioBitrate(), "128k");
+        if (rung.bframes() < 0 || rung.bframes() > 16) {
+            problem(path + ".bframes", rung.bframes() + " is out of range; use 0 to 16 (0: lowest latency)");
+        } else if (rung.bframes() > 0 && "baseline".equals(rung.profile())) {
+            problem(path + ".bframes", rung.bframes() + " B-frames need profile main or high; baseline has none");
+        }
+    }
+
+    private void audio(AudioConfig audio) {
+        if (!AUDIO_CODECS.contains(audio.codec())) {
+            problem("audio.codec", quote(audio.codec()) + " is not an audio codec; use aac or copy");
+        }
+        if (audio.bitrate() < 8_000 || audio.bitrate() > 512_000) {
+            problem("audio.bitrate", BitrateText.format(audio.bitrate()) + " is out of range; use 8k to 512k, e.g. 128k");
+        }
+    }
+
+    private void packaging(PackagingConfig packaging) {
+        Duration segment = packaging.segmentDuration();
+        Duration part = packaging.partDuration();
+        if (segment.compareTo(Duration.ofMillis(500)) < 0 || segment.compareTo(Duration.ofSeconds(30)) > 0) {
+            problem("packaging.segment_duration", DurationText.format(segment) + " is out of range; use 500ms to 30s, e.g. 2s");
+        }
+        if (part.compareTo(Duration.ofMillis(100)) < 0) {
+            problem("packaging.part_duration", DurationText.format(part) + " is too short; use at least 100ms, e.g. 500ms");
+        } else if (part.compareTo(segment) >= 0) {
+            problem("packaging.part_duration", DurationText.format(part) + " is not smaller than packaging.segment_duration ("
+                    + DurationText.format(segment) + "); use a fraction of it, e.g. 500ms");
+        }
+        if (packaging.playlistSegments() < 3 || packaging.playlistSegments() > 100) {
+            problem("packaging.playlist_segments", packaging.playlistSegments() + " is out of range; use 3 to 100 (players need at least 3)");
+        }
+        if (packaging.dvrWindow().compareTo(segment.multipliedBy(packaging.playlistSegments())) < 0) {
+            problem("packaging.dvr_window", DurationText.format(packaging.dvrWindow())
+                    + " is shorter than the live playlist (playlist_segments x segment_duration); use at least "
+                    + DurationText.format(segment.multipliedBy(packaging.playlistSegments())));
+        }
+    }
+
+    private void testSource(TestSourceConfig source, IngestConfig ingest) {
+        if (source.enabled() && ingest.stream(source.stream()).isEmpty()) {
+            problem("test_source.stream", quote(source.stream()) + " is not among ingest.streams ("
+                    + String.join(", ", ingest.streams().stream().map(StreamConfig::name).toList())
+                    + "); name one of them or set test_source.enabled: false");
+        }
+        if (source.width() <= 0) {
+            problem("test_source.width", source.width() + " is not a picture width; use a positive even number, e.g. 1280");
+        } else {
+            evenSize("test_source.width", source.width());
+        }
+        if (source.height() <= 0) {
+            problem("test_source.height", source.height() + " is not a picture height; use a positive even number, e.g. 720");
+        } else {
+            evenSize("test_source.height", source.height());
+        }
+        if (source.fps() < 1 || source.fps() > 120) {
+            problem("test_source.fps", source.fps() + " is out of range; use 1 to 120, e.g. 30");
+        }
+        positiveBitrate("test_source.video_bitrate", source.videoBitrate(), "2500k");
+    }
+
+    private boolean name(String path, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            problem(path, quote(name) + " is not a valid name; use 1 to 64 letters, digits, '_' or '-'");
+            return false;
+        }
+        return true;
+    }
+
+    private void bind(String path, String address) {
+        if (address == null || address.isBlank()) {
+            problem(path, "is empty; use an address such as 0.0.0.0 (every interface) or 127.0.0.1");
+        }
+    }
+
+    private void port(String path, int port) {
+        if (port < 0 || port > 65535) {
+            problem(path, port + " is not a port; use 1 to 65535 (or 0 to pick a free one)");
+        }
+    }
+
+    private void evenSize(String path, int size) {
+        if (size > MAX_PICTURE_SIDE) {
+            problem(path, size + " is too large; use at most " + MAX_PICTURE_SIDE);
+        } else if (size % 2 != 0) {
+            problem(path, size + " is odd; use an even number");
+        }
+    }
+
+    private void positiveBitrate(String path, long bitrate, String example) {
+        if (bitrate <= 0) {
+            problem(path, bitrate + " must be positive; write e.g. " + example);
+        }
+    }
+
+    private void optionalBitrate(String path, long bitrate, String meaningOfZero) {
+        if (bitrate < 0) {
+            problem(path, bitrate + " is negative; write a bitrate such as 3000k, or 0 for " + meaningOfZero);
+        }
+    }
+
+    private static String quote(String value) {
+        return value == null ? "null" : "'" + value + "'";
+    }
+
+    private void problem(String path, String message) {
+        problems.add(new ConfigProblem(path, message, where.apply(path)));
+    }
+}

@@ -1,0 +1,246 @@
+package dev.glasscast.transcode;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
+import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_read;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_reset;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_size;
+import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_write;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
+import static org.bytedeco.ffmpeg.presets.avutil.AVERROR_EAGAIN;
+
+import dev.glasscast.media.AccessUnit;
+import dev.glasscast.media.Codec;
+import dev.glasscast.media.TrackInfo;
+import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * Decodes the source's AAC once and encodes it again to AAC-LC at the configured bitrate, for
+ * the one {@code audio} rendition every rung shares. Sample rate and channels are kept; an audio
+ * FIFO re-frames the decoded samples into the encoder's 1024-sample frames (HE-AAC sources
+ * decode to 2048).
+ *
+ * <p>Timestamps: output PTS are the source's, in the source track's timescale. The encoder's
+ * priming delay (1024 samples, {@code initial_padding}) is added back, so the first output frame
+ * carries the first input frame's time; the cost is that audio plays one AAC frame (about 21 ms
+ * at 48 kHz) late, which players do not notice and which keeps timestamps non-negative.
+ *
+ * <p>Native resources: owns the decoder and encoder {@code AVCodecContext}s, an
+ * {@code AVAudioFifo}, two {@code AVFrame}s and an {@code AVPacket}; {@link #close()} frees them.
+ * Not thread-safe: used by the stream's audio thread alone.
+ */
+final class AacTranscoder implements AutoCloseable {
+
+    private final TrackInfo source;
+    private final long bitrate;
+    private final AVCodecContext decoder;
+    private final AVPacket packet;
+    private final AVFrame decoded;
+    private final AVRational sourceTimeBase;
+    private AVCodecContext encoder;
+    private AVFrame encoderInput;
+    private AVAudioFifo fifo;
+    private AVRational sampleTimeBase;
+    private TrackInfo track;
+    private long nextSample = Long.MIN_VALUE;
+    private boolean closed;
+
+    AacTranscoder(TrackInfo source, long bitrate) {
+        this.source = source;
+        this.bitrate = bitrate;
+        AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_AAC);
+        decoder = avcodec_alloc_context3(codec);
+        packet = av_packet_alloc();
+        decoded = av_frame_alloc();
+        sourceTimeBase = av_make_q(1, source.timescale());
+        try {
+            byte[] config = source.codecConfig();
+            BytePointer extradata = new BytePointer(av_malloc(config.length + AV_INPUT_BUFFER_PADDING_SIZE))
+                    .capacity(config.length + AV_INPUT_BUFFER_PADDING_SIZE);
+            Pointer.memset(extradata, 0, config.length + AV_INPUT_BUFFER_PADDING_SIZE);
+            extradata.put(config);
+            decoder.extradata(extradata).extradata_size(config.length);
+            decoder.pkt_timebase(sourceTimeBase);
+            TranscodeException.check(avcodec_open2(decoder, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
+                    "avcodec_open2(aac decoder)");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * The output track, or null until the first source frame has been decoded (its sample
+     * rate and channel layout shape the encoder). Announce it before the first output unit.
+     */
+    TrackInfo track() {
+        return track;
+    }
+
+    /** Transcodes one source frame; output units (if any yet) go to {@code out}. */
+    void transcode(AccessUnit unit, Consumer<AccessUnit> out) {
+        TranscodeException.check(av_new_packet(packet, unit.data().length), "av_new_packet");
+        packet.data().put(unit.data());
+        packet.pts(unit.pts()).dts(unit.dts()).duration(unit.duration());
+        try {
+            if (avcodec_send_packet(decoder, packet) < 0) {
+                return;
+            }
+        } finally {
+            av_packet_unref(packet);
+        }
+        while (avcodec_receive_frame(decoder, decoded) >= 0) {
+            try {
+                accept(decoded, out);
+            } finally {
+                av_frame_unref(decoded);
+            }
+        }
+    }
+
+    /** Starts a new timeline: the next frame's timestamp re-anchors the output. */
+    void discontinuity() {
+        nextSample = Long.MIN_VALUE;
+        if (fifo != null) {
+            av_audio_fifo_reset(fifo);
+        }
+    }
+
+    /** Encodes what is left (padding the last frame) and hands out the encoder's tail. */
+    void drain(Consumer<AccessUnit> out) {
+        if (encoder == null) {
+            return;
+        }
+        if (av_audio_fifo_size(fifo) > 0) {
+            encodeFromFifo(av_audio_fifo_size(fifo), out);
+        }
+        avcodec_send_frame(encoder, null);
+        receive(out);
+    }
+
+    private void accept(AVFrame frame, Consumer<AccessUnit> out) {
+        if (frame.format() != AV_SAMPLE_FMT_FLTP) {
+            throw new TranscodeException("the AAC decoder produced sample format " + frame.format() + ", not planar float");
+        }
+        if (encoder == null) {
+            openEncoder(frame);
+        }
+        if (nextSample == Long.MIN_VALUE) {
+            long pts = frame.pts() == AV_NOPTS_VALUE ? frame.best_effort_timestamp() : frame.pts();
+            nextSample = av_rescale_q(pts, sourceTimeBase, sampleTimeBase) - av_audio_fifo_size(fifo);
+        }
+        TranscodeException.check(av_audio_fifo_write(fifo, frame.extended_data(), frame.nb_samples()), "av_audio_fifo_write");
+        while (av_audio_fifo_size(fifo) >= encoder.frame_size()) {
+            encodeFromFifo(encoder.frame_size(), out);
+        }
+    }
+
+    private void openEncoder(AVFrame first) {
+        AVCodec codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+        encoder = avcodec_alloc_context3(codec);
+        encoder.sample_fmt(AV_SAMPLE_FMT_FLTP);
+        encoder.sample_rate(first.sample_rate());
+        TranscodeException.check(av_channel_layout_copy(encoder.ch_layout(), first.ch_layout()), "av_channel_layout_copy");
+        encoder.bit_rate(bitrate);
+        sampleTimeBase = av_make_q(1, first.sample_rate());
+        encoder.time_base(sampleTimeBase);
+        encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+        TranscodeException.check(avcodec_open2(encoder, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
+                "avcodec_open2(aac encoder)");
+        int channels = first.ch_layout().nb_channels();
+        fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, channels, encoder.frame_size() * 4);
+        encoderInput = av_frame_alloc();
+        encoderInput.format(AV_SAMPLE_FMT_FLTP).nb_samples(encoder.frame_size()).sample_rate(first.sample_rate());
+        TranscodeException.check(av_channel_layout_copy(encoderInput.ch_layout(), first.ch_layout()), "av_channel_layout_copy");
+        TranscodeException.check(av_frame_get_buffer(encoderInput, 0), "av_frame_get_buffer");
+        byte[] asc = new byte[encoder.extradata_size()];
+        encoder.extradata().get(asc);
+        track = TrackInfo.audio(source.trackId(), Codec.AAC, source.timescale(), first.sample_rate(), channels, bitrate, asc);
+    }
+
+    private void encodeFromFifo(int samples, Consumer<AccessUnit> out) {
+        TranscodeException.check(av_frame_make_writable(encoderInput), "av_frame_make_writable");
+        int read = av_audio_fifo_read(fifo, encoderInput.extended_data(), samples);
+        encoderInput.nb_samples(read);
+        encoderInput.pts(nextSample);
+        nextSample += read;
+        int result;
+        while ((result = avcodec_send_frame(encoder, encoderInput)) == AVERROR_EAGAIN()) {
+            receive(out);
+        }
+        TranscodeException.check(result, "avcodec_send_frame(aac)");
+        receive(out);
+        encoderInput.nb_samples(encoder.frame_size());
+    }
+
+    private void receive(Consumer<AccessUnit> out) {
+        while (true) {
+            int result = avcodec_receive_packet(encoder, packet);
+            if (result == AVERROR_EAGAIN() || result == AVERROR_EOF) {
+                return;
+            }
+            TranscodeException.check(result, "avcodec_receive_packet(aac)");
+            try {
+                long samplePts = packet.pts() + encoder.initial_padding();
+                long pts = av_rescale_q(samplePts, sampleTimeBase, sourceTimeBase);
+                long duration = av_rescale_q(packet.duration(), sampleTimeBase, sourceTimeBase);
+                byte[] data = new byte[packet.size()];
+                packet.data().get(data);
+                out.accept(new AccessUnit(source.trackId(), pts, pts, Math.max(0, duration), true, data));
+            } finally {
+                av_packet_unref(packet);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        avcodec_free_context(decoder);
+        av_packet_free(packet);
+        av_frame_free(decoded);
+        if (encoder != null) {
+            avcodec_free_context(encoder);
+            av_frame_free(encoderInput);
+            av_audio_fifo_free(fifo);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.glasscast.transcode;
+
+import dev.glasscast.config.RungConfig;
+import dev.glasscast.media.AccessUnit;
+import dev.glasscast.media.StreamPublisher;
+import dev.glasscast.media.TrackInfo;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One transcoded rung of one stream: takes decoded pictures from its {@link RungQueue} on a
+ * thread of its own, caps the frame rate, encodes with an {@link H264Encoder} and publishes the
+ * rendition.
+ *
+ * <p>Owns (on its thread) the encoder and the rendition's {@link StreamPublisher}, which it
+ * closes on {@link RungQueue.End}; pictures taken from the queue are released after encoding.
+ */
+final class RungEncoder implements Runnable {
+
+    /** Lifecycle of the rung's thread. */
+    enum State {
+        /** Thread started, no picture encoded yet (or again, after a discontinuity). */
+        IDLE,
+        ENCODING,
+        /** The encoder failed; pictures are dropped until the next key frame reopens it. */
+        FAILED,
+        /** The source ended; the rendition is closed and native memory freed. */
+        CLOSED
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(RungEncoder.class);
+
+    private final String stream;
+    private final RungConfig rung;
+    private final int width;
+    private final int height;
+    private final TrackInfo source;
+    private final StreamPublisher out;
+    private final RungQueue queue;
+    private final int threads;
+    private final double frameSpacing;
+    private final AtomicLong encoded = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong capped = new AtomicLong();
+    // Durations of pictures sent to the encoder, by PTS, until their packets come out.
+    private final Map<Long, Long> durations = new HashMap<>();
+    private volatile State state = State.IDLE;
+    private H264Encoder encoder;
+    private TrackInfo announced;
+    private double nextDue = Double.NEGATIVE_INFINITY;
+
+    /**
+     * @param stream  the source stream's name, for logs
+     * @param rung    the rung's settings
+     * @param width   output width
+     * @param height  output height
+     * @param source  the source video track (timescale, track id, frame rate)
+     * @param out     the rendition's publisher; owned from now on (closed on End)
+     * @param queue   where the decode thread puts pictures
+     * @param threads x264 threads, 0 for x264's choice
+     */
+    RungEncoder(String stream, RungConfig rung, int width, int height, TrackInfo source, StreamPublisher out,
+                RungQueue queue, int threads) {
+        this.stream = stream;
+        this.rung = rung;
+        this.width = width;
+        this.height = height;
+        this.source = source;
+        this.out = out;
+        this.queue = queue;
+        this.threads = threads;
+        this.frameSpacing = rung.maxFps() > 0 ? source.timescale() / rung.maxFps() : 0;
+    }
+
+    RungConfig rung() {
+        return rung;
+    }
+
+    RungQueue queue() {
+        return queue;
+    }
+
+    int width() {
+        return width;
+    }
+
+    int height() {
+        return height;
+    }
+
+    State state() {
+        return state;
+    }
+
+    long encodedFrames() {
+        return encoded.get();
+    }
+
+    /** Pictures this rung never encoded because it fell behind (counted by the decode thread). */
+    long droppedFrames() {
+        return dropped.get();
+    }
+
+    void countDropped() {
+        long total = dropped.incrementAndGet();
+        // Once, then every 300 pictures (10 s at 30 fps): enough to notice, not a flood.
+        if (total == 1 || total % 300 == 0) {
+            log.warn("{}/{}: encoding falls behind real time; {} pictures dropped so far", stream, rung.name(), total);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                RungQueue.Item item = queue.take();
+                switch (item) {
+                    case RungQueue.Picture picture -> {
+                        try {
+                            encode(picture);
+                        } finally {
+                            picture.release();
+                        }
+                    }
+                    case RungQueue.Discontinuity d -> {
+                        finishEncoder();
+                        out.discontinuity();
+                        nextDue = Double.NEGATIVE_INFINITY;
+                    }
+                    case RungQueue.End e -> {
+                        finishEncoder();
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeEncoder();
+            queue.clear();
+            out.close();
+            state = State.CLOSED;
+            log.debug("{}/{}: closed after {} pictures ({} dropped, {} over max_fps)", stream, rung.name(),
+                    encoded.get(), dropped.get(), capped.get());
+        }
+    }
+
+    private void encode(RungQueue.Picture picture) {
+        if (overFrameRateCap(picture)) {
+            capped.incrementAndGet();
+            return;
+        }
+        if (encoder == null && !picture.keyFrame()) {
+            // x264 starts every stream with an IDR: starting anywhere but at a key frame would
+            // put this rung's IDR off the grid the other rungs share.
+            return;
+        }
+        try {
+            if (encoder == null) {
+                encoder = new H264Encoder(rung, width, height, source, outputFrameRate(), threads);
+                if (!encoder.track().equals(announced)) {
+                    announced = encoder.track();
+                    out.tracks(List.of(announced));
+                }
+                state = State.ENCODING;
+            }
+            long duration = frameSpacing > 0 ? Math.max(picture.duration(), Math.round(frameSpacing)) : picture.duration();
+            durations.put(picture.pts(), duration);
+            encoder.encode(picture.frame(), picture.pts(), duration, picture.keyFrame(), this::send);
+            encoded.incrementAndGet();
+        } catch (RuntimeException e) {
+            // Whatever failed, this thread must keep taking pictures: a rung that stops would
+            // fill its queue and make every larger rung drop with it.
+            if (state != State.FAILED) {
+                log.error("{}/{}: {}; retrying at the next key frame", stream, rung.name(), e.getMessage(), e);
+            }
+            closeEncoder();
+            state = State.FAILED;
+        }
+    }
+
+    private boolean overFrameRateCap(RungQueue.Picture picture) {
+        if (frameSpacing <= 0) {
+            return false;
+        }
+        // A quarter period of slack absorbs timestamp jitter without letting the rate through.
+        if (!picture.keyFrame() && picture.pts() + frameSpacing / 4 < nextDue) {
+            return true;
+        }
+        nextDue = picture.pts() - nextDue > frameSpacing ? picture.pts() + frameSpacing : nextDue + frameSpacing;
+        return false;
+    }
+
+    private double outputFrameRate() {
+        double sourceRate = source.frameRate();
+        if (rung.maxFps() > 0 && (sourceRate <= 0 || sourceRate > rung.maxFps())) {
+            return rung.maxFps();
+        }
+        return sourceRate;
+    }
+
+    private void send(AccessUnit unit) {
+        Long duration = durations.remove(unit.pts());
+        if (unit.duration() == 0 && duration != null) {
+            unit = unit.withDuration(duration);
+        }
+        out.send(unit);
+    }
+
+    private void finishEncoder() {
+        if (encoder != null) {
+            try {
+                encoder.drain(this::send);
+            } catch (TranscodeException e) {
+                log.warn("{}/{}: draining the encoder: {}", stream, rung.name(), e.getMessage());
+            }
+            closeEncoder();
+        }
+    }
+
+    private void closeEncoder() {
+        if (encoder != null) {
+            encoder.close();
+            encoder = null;
+        }
+        durations.clear();
+        if (state == State.ENCODING) {
+            state = State.IDLE;
+        }
+    }
+}

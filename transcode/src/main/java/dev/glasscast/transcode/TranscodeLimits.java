@@ -1,0 +1,54 @@
+package dev.glasscast.transcode;
+
+/**
+ * Bounds on the transcoder's queues and threads. The queues bound latency as much as memory:
+ * whatever waits in them is late by that much.
+ *
+ * @param decodeQueueUnits source video units waiting for the decode thread; default 60 (2 s at
+ *                         30 fps). Beyond it, units are dropped up to the next key frame
+ * @param rungQueueFrames  decoded pictures waiting for one rung's encoder; default 8. When a
+ *                         rung's queue is full the picture is dropped for that rung and every
+ *                         larger one (the largest rungs cost most and matter least when the
+ *                         machine cannot keep up); key frames are never dropped but replace
+ *                         the oldest waiting picture, so IDRs stay aligned
+ * @param audioQueueUnits  source audio units waiting for the AAC transcoder; default 200
+ * @param overload         what a full queue does: {@link Overload#DROP} in a live server,
+ *                         {@link Overload#WAIT} for offline work (tests, benchmarks) where
+ *                         every frame must come out
+ * @param decoderThreads   libavcodec decoder threads per stream; 0 lets FFmpeg choose
+ * @param encoderThreads   x264 threads per rung; 0 lets x264 choose
+ */
+public record TranscodeLimits(int decodeQueueUnits, int rungQueueFrames, int audioQueueUnits, Overload overload,
+                              int decoderThreads, int encoderThreads) {
+
+    /** What a producer does when a consumer's queue is full. */
+    public enum Overload {
+        /** Drop and count; never stall the producer (live). */
+        DROP,
+        /** Block the producer until there is room (offline work only). */
+        WAIT
+    }
+
+    public TranscodeLimits {
+        if (decodeQueueUnits < 1 || rungQueueFrames < 1 || audioQueueUnits < 1) {
+            throw new IllegalArgumentException("queue bounds must be at least 1");
+        }
+        if (decoderThreads < 0 || encoderThreads < 0) {
+            throw new IllegalArgumentException("thread counts must not be negative");
+        }
+    }
+
+    /** The live defaults. */
+    public static TranscodeLimits defaults() {
+        return new TranscodeLimits(60, 8, 200, Overload.DROP, 0, 0);
+    }
+
+    public TranscodeLimits withOverload(Overload newOverload) {
+        return new TranscodeLimits(decodeQueueUnits, rungQueueFrames, audioQueueUnits, newOverload, decoderThreads,
+                encoderThreads);
+    }
+
+    public TranscodeLimits withRungQueueFrames(int frames) {
+        return new TranscodeLimits(decodeQueueUnits, frames, audioQueueUnits, overload, decoderThreads, encoderThreads);
+    }
+}

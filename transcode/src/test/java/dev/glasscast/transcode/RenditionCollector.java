@@ -1,0 +1,80 @@
+package dev.glasscast.transcode;
+
+import dev.glasscast.media.AccessUnit;
+import dev.glasscast.media.LiveStream;
+import dev.glasscast.media.StreamListener;
+import dev.glasscast.media.StreamReader;
+import dev.glasscast.media.TrackInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** Records every rendition the hub carries: its tracks, its access units, whether it ended. */
+final class RenditionCollector implements StreamListener {
+
+    static final class Rendition implements StreamReader {
+        volatile List<TrackInfo> tracks = List.of();
+        final List<AccessUnit> units = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        volatile int discontinuities;
+
+        @Override
+        public void onTracks(List<TrackInfo> newTracks) {
+            tracks = newTracks;
+        }
+
+        @Override
+        public void onAccessUnit(AccessUnit unit) {
+            units.add(unit);
+        }
+
+        @Override
+        public void onDiscontinuity() {
+            discontinuities++;
+        }
+
+        @Override
+        public void onUnpublished() {
+            ended.countDown();
+        }
+
+        TrackInfo track() {
+            return tracks.getFirst();
+        }
+    }
+
+    final Map<String, Rendition> renditions = new ConcurrentHashMap<>();
+    /** How often each rendition name was published (a republished stream publishes them again). */
+    final Map<String, Integer> publications = new ConcurrentHashMap<>();
+
+    @Override
+    public StreamReader onPublished(LiveStream stream) {
+        if (stream.path().isSource()) {
+            return null;
+        }
+        Rendition rendition = new Rendition();
+        renditions.put(stream.path().rendition(), rendition);
+        publications.merge(stream.path().rendition(), 1, Integer::sum);
+        return rendition;
+    }
+
+    /** Waits (up to a generous bound meant only to end a broken test) until these renditions ended. */
+    void awaitEnded(Set<String> names, long timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        for (String name : names) {
+            while (!renditions.containsKey(name)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("rendition " + name + " never published; have " + renditions.keySet());
+                }
+                Thread.sleep(20);
+            }
+            long left = deadline - System.nanoTime();
+            if (!renditions.get(name).ended.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                throw new AssertionError("rendition " + name + " did not end");
+            }
+        }
+    }
+}
