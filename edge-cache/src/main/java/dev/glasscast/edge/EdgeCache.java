@@ -254,10 +254,18 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
         try {
             List<CompletableFuture<EdgeResponse>> waiters = flight.closeAndTakeWaiters();
             for (int i = 0; i < waiters.size(); i++) {
-                EdgeResponse response = object.handOut(i == 0 ? firstWaiterOutcome : CacheOutcome.COALESCED);
+                CompletableFuture<EdgeResponse> waiter = waiters.get(i);
+                EdgeResponse response;
+                try {
+                    response = object.handOut(i == 0 ? firstWaiterOutcome : CacheOutcome.COALESCED);
+                } catch (RuntimeException bug) {
+                    // Cannot happen while we hold a lease; if it does, fail loudly rather than hang the rest.
+                    waiter.completeExceptionally(bug);
+                    continue;
+                }
                 served(object, response);
-                if (!waiters.get(i).complete(response)) {
-                    response.release();
+                if (!waiter.complete(response)) {
+                    response.release(); // the waiter was cancelled
                 }
             }
         } finally {
