@@ -10,7 +10,9 @@ import dev.glasscast.packager.CacheKind;
 import dev.glasscast.packager.MediaOrigin;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Lookup</h2>
  * A request's key is {@link OriginRequest#cacheKey()}, which includes the query, so LL-HLS
- * blocking reloads ({@code _HLS_msn}/{@code _HLS_part}) for the same part share one key. A
+ * blocking reloads ({@code _HLS_msn}/{@code _HLS_part}) for the same part share one key. Query
+ * parameters not in {@link EdgeCacheSettings#objectQueryParameters()} are dropped first (from the
+ * key and from the request the origin renders), so cache busters cannot multiply renders. A
  * fresh cached object is a {@link CacheOutcome#HIT}. Otherwise the request joins the render in
  * flight for its key ({@link CacheOutcome#COALESCED}) or, if there is none, starts one
  * ({@link CacheOutcome#MISS}); when the render completes, every waiter gets a view of the same
@@ -134,12 +138,28 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
      */
     public CompletableFuture<EdgeResponse> fetch(OriginRequest request) {
         requests.increment();
+        request = withObjectQueryOnly(request);
         String key = request.cacheKey();
         EdgeResponse cached = serveCached(key, request);
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
         }
         return joinOrRender(key, request);
+    }
+
+    /** {@code request} without the query parameters that do not select another object. */
+    private OriginRequest withObjectQueryOnly(OriginRequest request) {
+        Map<String, String> query = request.query();
+        if (settings.objectQueryParameters().containsAll(query.keySet())) {
+            return request;
+        }
+        Map<String, String> kept = new HashMap<>();
+        query.forEach((name, value) -> {
+            if (settings.objectQueryParameters().contains(name)) {
+                kept.put(name, value);
+            }
+        });
+        return new OriginRequest(request.stream(), request.rendition(), request.resource(), kept);
     }
 
     private EdgeResponse serveCached(String key, OriginRequest request) {

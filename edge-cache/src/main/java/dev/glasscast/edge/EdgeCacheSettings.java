@@ -4,6 +4,7 @@ import dev.glasscast.config.CacheConfig;
 import dev.glasscast.config.PackagingConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How big the edge cache is and how long each {@link dev.glasscast.packager.CacheKind} stays in
@@ -20,6 +21,10 @@ import java.util.Objects;
  *                                served while one refresh runs (stale-while-revalidate)
  * @param vodManifestTtl          how long a finished recording's playlist/MPD stays
  * @param notFoundTtl             how long a 404 is remembered (negative caching)
+ * @param objectQueryParameters   the query parameters that select a different object; all others
+ *                                (cache busters such as {@code ?t=123}) are dropped before the
+ *                                cache key is made and before the origin sees the request, so they
+ *                                can neither bypass the cache nor fill it with copies
  */
 public record EdgeCacheSettings(
         long maxBytes,
@@ -27,7 +32,14 @@ public record EdgeCacheSettings(
         Duration liveManifestTtl,
         Duration liveManifestStaleGrace,
         Duration vodManifestTtl,
-        Duration notFoundTtl) {
+        Duration notFoundTtl,
+        Set<String> objectQueryParameters) {
+
+    /**
+     * The LL-HLS delivery directives (RFC 8216bis §6.2.5): blocking reload by media sequence
+     * number and part, and playlist delta updates. The packager reads no other parameter.
+     */
+    public static final Set<String> LL_HLS_DIRECTIVES = Set.of("_HLS_msn", "_HLS_part", "_HLS_skip");
 
     /** A finished recording's manifest changes only when the recording is deleted. */
     public static final Duration DEFAULT_VOD_MANIFEST_TTL = Duration.ofMinutes(1);
@@ -44,6 +56,14 @@ public record EdgeCacheSettings(
         }
         requirePositive(vodManifestTtl, "vodManifestTtl");
         requirePositive(notFoundTtl, "notFoundTtl");
+        objectQueryParameters = Set.copyOf(objectQueryParameters);
+    }
+
+    /** Settings that key objects by the {@link #LL_HLS_DIRECTIVES} only. */
+    public EdgeCacheSettings(long maxBytes, Duration immutableMediaTtl, Duration liveManifestTtl,
+                             Duration liveManifestStaleGrace, Duration vodManifestTtl, Duration notFoundTtl) {
+        this(maxBytes, immutableMediaTtl, liveManifestTtl, liveManifestStaleGrace, vodManifestTtl, notFoundTtl,
+                LL_HLS_DIRECTIVES);
     }
 
     /**

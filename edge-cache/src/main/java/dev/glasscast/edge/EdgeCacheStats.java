@@ -9,7 +9,7 @@ import java.util.Map;
  * @param hits                    served from a fresh cached object
  * @param staleHits               served from a live manifest within its stale grace
  * @param coalescedWaits          joined a render another request had started
- * @param misses                  started a render (or found one just finished; see EdgeCache)
+ * @param misses                  started a render
  * @param originRenders           calls to the origin's {@code render}, including revalidations
  * @param originFailures          renders that completed exceptionally (never cached)
  * @param revalidations           background refreshes started by stale hits

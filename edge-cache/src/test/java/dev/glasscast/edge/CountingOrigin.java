@@ -40,6 +40,7 @@ final class CountingOrigin implements MediaOrigin {
     private final Queue<Held> held = new ConcurrentLinkedQueue<>();
     volatile boolean holdRenders;
     volatile RuntimeException throwOnRender;
+    volatile OriginRequest lastRequest;
 
     private record Held(OriginRequest request, int version, CompletableFuture<OriginResponse> future) {
     }
@@ -48,6 +49,7 @@ final class CountingOrigin implements MediaOrigin {
     public CompletionStage<OriginResponse> render(OriginRequest request) {
         int version = rendersByKey.computeIfAbsent(request.cacheKey(), k -> new AtomicInteger()).incrementAndGet();
         renders.incrementAndGet();
+        lastRequest = request;
         if (throwOnRender != null) {
             throw throwOnRender;
         }

@@ -116,6 +116,21 @@ class EdgeCacheCoalescingTest {
     }
 
     @Test
+    void cacheBustingParametersNeitherMultiplyRendersNorReachTheOrigin() {
+        OriginRequest busted = new OriginRequest("main", "720p", "index.m3u8",
+                Map.of("_HLS_msn", "42", "_HLS_part", "3", "t", "1"));
+        OriginRequest bustedAgain = new OriginRequest("main", "720p", "index.m3u8",
+                Map.of("_HLS_msn", "42", "_HLS_part", "3", "t", "2", "cb", "x"));
+        cache.fetch(busted).join().release();
+        EdgeResponse second = cache.fetch(bustedAgain).join();
+        second.release();
+        assertEquals(CacheOutcome.HIT, second.outcome());
+        assertEquals(1, origin.renders());
+        assertEquals(Map.of("_HLS_msn", "42", "_HLS_part", "3"), origin.lastRequest.query());
+        assertEquals("main/720p/index.m3u8?_HLS_msn=42&_HLS_part=3", second.metadata().cacheKey());
+    }
+
+    @Test
     void aFailedRenderFailsEveryWaiterAndIsNotCached() throws Exception {
         origin.holdRenders = true;
         List<CompletableFuture<EdgeResponse>> waiting = new ArrayList<>();
