@@ -2,6 +2,7 @@ package dev.glasscast.server;
 
 import dev.glasscast.config.ConfigException;
 import dev.glasscast.config.ConfigLoader;
+import dev.glasscast.config.ConfigWatcher;
 import dev.glasscast.config.GlassCastConfig;
 import dev.glasscast.config.StreamConfig;
 import java.nio.file.Files;
@@ -42,12 +43,13 @@ public final class GlassCastMain {
         }
 
         GlassCastConfig config;
+        ConfigLoader loader = new ConfigLoader();
         try {
-            config = new ConfigLoader().load(configFile, System.getenv());
+            config = loader.load(configFile, System.getenv());
             StreamKeyStore keys = new StreamKeyStore(config.dataDir(), new SecureRandom());
             config = config.withIngest(config.ingest().withStreams(keys.resolve(config.ingest().streams())));
         } catch (ConfigException e) {
-            fail("invalid configuration: " + e.getMessage());
+            fail("invalid configuration in " + (configFile == null ? "the environment" : configFile) + ":\n" + e.getMessage());
             return;
         }
         log.info("configuration: {}", configFile == null ? "embedded defaults" : configFile.toAbsolutePath());
@@ -59,9 +61,19 @@ public final class GlassCastMain {
             fail("cannot listen: " + e.getMessage() + ". Is another GlassCast (or another server) running? "
                     + "Change the ports in the config file.");
         }
+        ConfigWatcher watcher = null;
+        if (configFile != null) {
+            watcher = new ConfigWatcher(loader, configFile, System.getenv(), config);
+            watcher.addListener(server::reconfigure);
+            watcher.start();
+        }
+        ConfigWatcher runningWatcher = watcher;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
             log.info("shutting down");
+            if (runningWatcher != null) {
+                runningWatcher.close();
+            }
             server.close();
             stopped.countDown();
         }));

@@ -2,6 +2,9 @@ package dev.glasscast.server;
 
 import dev.glasscast.config.GlassCastConfig;
 import dev.glasscast.config.StreamConfig;
+import dev.glasscast.edge.EdgeCache;
+import dev.glasscast.edge.EdgeCacheSettings;
+import dev.glasscast.edge.HttpCacheSemantics;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.ingest.rtmp.RtmpServer;
 import dev.glasscast.ingest.rtmp.RtmpServerLimits;
@@ -13,6 +16,8 @@ import dev.glasscast.server.http.HttpServer;
 import dev.glasscast.server.http.WebContent;
 import dev.glasscast.server.testsource.TestPatternSource;
 import dev.glasscast.transcode.LadderTranscoder;
+import dev.glasscast.transcode.TranscodeLimits;
+import dev.glasscast.transcode.TranscodeSettings;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -34,6 +39,9 @@ public final class GlassCastServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GlassCastServer.class);
 
     private final GlassCastConfig config;
+    /** The latest valid config; the ladder of newly published streams is taken from it. */
+    private volatile GlassCastConfig current;
+    private EdgeCache edge;
     private final List<AutoCloseable> started = new ArrayList<>();
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
@@ -44,6 +52,16 @@ public final class GlassCastServer implements AutoCloseable {
     /** @param config the configuration, with every stream key already resolved */
     public GlassCastServer(GlassCastConfig config) {
         this.config = config;
+        this.current = config;
+    }
+
+    /**
+     * Applies a reloaded configuration: the ladder takes effect for streams published from now
+     * on. Listeners, ports and keys stay as they were started (a restart applies those).
+     */
+    public void reconfigure(GlassCastConfig reloaded) {
+        current = reloaded;
+        log.info("configuration reloaded: the new ladder ({} rungs) applies to the next publish", reloaded.ladder().size());
     }
 
     public void start() throws Exception {
@@ -62,10 +80,14 @@ public final class GlassCastServer implements AutoCloseable {
             started.add(hub.addListener(store));
             ScheduledFuture<?> purge = ioGroup.scheduleAtFixedRate(store::purgeExpired, 10, 10, TimeUnit.SECONDS);
             started.add(() -> purge.cancel(false));
-            started.add(hub.addListener(new LadderTranscoder(hub, config::ladder)));
+            started.add(hub.addListener(new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults())));
 
             HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(), PooledByteBufAllocator.DEFAULT);
-            http = new HttpServer(config.server(), origin, new WebContent(), homeStream(), acceptGroup, ioGroup);
+            EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());
+            edge = new EdgeCache(origin, cacheSettings);
+            started.add(edge);
+            HttpCacheSemantics semantics = HttpCacheSemantics.from(config.packaging(), cacheSettings, HttpCacheSemantics.ANY_ORIGIN);
+            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), acceptGroup, ioGroup);
             http.start();
             started.add(http);
 

@@ -1,6 +1,11 @@
 package dev.glasscast.server.http;
 
-import dev.glasscast.packager.MediaOrigin;
+import dev.glasscast.edge.EdgeCache;
+import dev.glasscast.edge.EdgeResponse;
+import dev.glasscast.edge.HttpCacheSemantics;
+import dev.glasscast.edge.ObjectMetadata;
+import dev.glasscast.edge.RangeDecision;
+import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -12,19 +17,20 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code /live/...} from the {@link MediaOrigin} and {@code /healthz}. Renders complete
+ * Serves {@code /live/...} through the {@link EdgeCache}, the watch page, its assets and
+ * {@code /healthz}, with HTTP caching semantics (ETag, 304, Range). Renders complete
  * asynchronously (a blocking playlist reload may wait for a part), so while one request is in
  * flight the channel stops reading: responses then always leave in request order.
  */
@@ -32,13 +38,15 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private static final Logger log = LoggerFactory.getLogger(HttpMediaHandler.class);
 
-    private final MediaOrigin origin;
+    private final EdgeCache edge;
+    private final HttpCacheSemantics semantics;
     private final WebContent web;
     private final String homeStream;
 
     /** @param homeStream the stream whose watch page {@code /} leads to */
-    HttpMediaHandler(MediaOrigin origin, WebContent web, String homeStream) {
-        this.origin = origin;
+    HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream) {
+        this.edge = edge;
+        this.semantics = semantics;
         this.web = web;
         this.homeStream = homeStream;
     }
@@ -73,13 +81,18 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             case RequestTarget.NotFound n -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
             case RequestTarget.BadRequest bad -> respond(ctx, keepAlive, head, text(HttpResponseStatus.BAD_REQUEST, bad.reason()));
             case RequestTarget.Media media -> {
+                HttpHeaders headers = request.headers();
+                String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
+                String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
+                String range = headers.get(HttpHeaderNames.RANGE);
+                String ifRange = headers.get(HttpHeaderNames.IF_RANGE);
                 ctx.channel().config().setAutoRead(false);
-                origin.render(media.request()).whenComplete((rendered, failure) -> ctx.executor().execute(() -> {
+                edge.fetch(media.request()).whenComplete((fetched, failure) -> ctx.executor().execute(() -> {
                     if (failure != null) {
                         log.error("rendering {} failed", media.request().cacheKey(), failure);
                         respond(ctx, keepAlive, head, text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
                     } else {
-                        respond(ctx, keepAlive, head, toHttp(rendered));
+                        respond(ctx, keepAlive, head, toHttp(media.request(), fetched, ifNoneMatch, ifModifiedSince, range, ifRange));
                     }
                     ctx.channel().config().setAutoRead(true);
                 }));
@@ -87,16 +100,34 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
     }
 
-    private static FullHttpResponse toHttp(OriginResponse rendered) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(rendered.status()), rendered.body());
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, rendered.contentType())
-                .set(HttpHeaderNames.CACHE_CONTROL, CacheHeaders.cacheControl(rendered.cacheKind()));
-        if (rendered.lastModified() != null) {
-            response.headers().set(HttpHeaderNames.LAST_MODIFIED,
-                    DateTimeFormatter.RFC_1123_DATE_TIME.format(rendered.lastModified().atZone(ZoneOffset.UTC)));
+    /** Turns a cached object into a 200, 206, 304 or 416; takes ownership of {@code fetched}. */
+    private FullHttpResponse toHttp(OriginRequest request, EdgeResponse fetched, String ifNoneMatch,
+                                    String ifModifiedSince, String range, String ifRange) {
+        ObjectMetadata object = fetched.metadata();
+        FullHttpResponse response;
+        if (semantics.isNotModified(ifNoneMatch, ifModifiedSince, object, Instant.now())) {
+            fetched.release();
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
+        } else {
+            switch (semantics.range(range, ifRange, object)) {
+                case RangeDecision.Full full -> response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(object.status()), fetched.body());
+                case RangeDecision.Partial partial -> {
+                    ByteBuf part = fetched.body().retainedSlice((int) partial.first(), (int) partial.length());
+                    fetched.release();
+                    response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT, part);
+                    response.headers().set(HttpHeaderNames.CONTENT_RANGE, partial.contentRange());
+                }
+                case RangeDecision.Unsatisfiable unsatisfiable -> {
+                    fetched.release();
+                    response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                            HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, Unpooled.EMPTY_BUFFER);
+                    response.headers().set(HttpHeaderNames.CONTENT_RANGE, unsatisfiable.contentRange());
+                }
+            }
         }
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, object.contentType());
+        semantics.headersFor(request, object).forEach(response.headers()::set);
         return response;
     }
 
@@ -113,10 +144,9 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     /** Writes {@code response}, whose content this method owns from here on. */
-    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, boolean head, FullHttpResponse response) {
-        response.headers()
-                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, boolean head, FullHttpResponse response) {
+        semantics.corsHeaders().forEach(response.headers()::set);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         FullHttpResponse sent = response;
         if (head) {
             sent = response.replace(Unpooled.EMPTY_BUFFER);

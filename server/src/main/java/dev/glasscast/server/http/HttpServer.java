@@ -1,7 +1,8 @@
 package dev.glasscast.server.http;
 
 import dev.glasscast.config.ServerConfig;
-import dev.glasscast.packager.MediaOrigin;
+import dev.glasscast.edge.EdgeCache;
+import dev.glasscast.edge.HttpCacheSemantics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -31,7 +32,8 @@ public final class HttpServer implements AutoCloseable {
     public static final int IDLE_SECONDS = 60;
 
     private final ServerConfig config;
-    private final MediaOrigin origin;
+    private final EdgeCache edge;
+    private final HttpCacheSemantics semantics;
     private final WebContent web;
     private final String homeStream;
     private final EventLoopGroup acceptGroup;
@@ -43,10 +45,11 @@ public final class HttpServer implements AutoCloseable {
      *
      * @param homeStream the stream whose watch page {@code /} leads to
      */
-    public HttpServer(ServerConfig config, MediaOrigin origin, WebContent web, String homeStream,
-                      EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+    public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
+                      String homeStream, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
         this.config = config;
-        this.origin = origin;
+        this.edge = edge;
+        this.semantics = semantics;
         this.web = web;
         this.homeStream = homeStream;
         this.acceptGroup = acceptGroup;
@@ -67,7 +70,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_CONTENT))
-                                .addLast(new HttpMediaHandler(origin, web, homeStream));
+                                .addLast(new HttpMediaHandler(edge, semantics, web, homeStream));
                     }
                 });
         channel = bootstrap.bind(new InetSocketAddress(config.bind(), config.httpPort())).sync().channel();
