@@ -38,7 +38,7 @@ class ConfigLoaderTest {
         assertTrue(config.ladder().getFirst().isCopy());
         assertEquals(new AudioConfig("copy", 128_000), config.audio());
         assertEquals(Duration.ofSeconds(2), config.packaging().segmentDuration());
-        assertEquals("live", config.ingest().streams().getFirst().name());
+        assertEquals("main", config.ingest().streams().getFirst().name());
         assertNull(config.ingest().streams().getFirst().key());
     }
 
@@ -112,7 +112,7 @@ class ConfigLoaderTest {
         assertEquals(9090, config.server().httpPort());
         assertEquals("https://live.example.org", config.server().publicUrl());
         assertEquals("0.0.0.0", config.server().bind());
-        assertEquals(List.of(new StreamConfig("live", "s3cret-key"), new StreamConfig("studio", null)),
+        assertEquals(List.of(new StreamConfig("main", "s3cret-key"), new StreamConfig("studio", null)),
                 config.ingest().streams());
         assertEquals(1_000_000, config.ladder().get(1).videoBitrate());
         assertEquals(3_000_000, config.ladder().get(0).videoBitrate());

@@ -89,19 +89,19 @@ class ConfigValidationTest {
                 Arguments.of("bad stream name", """
                         ingest:
                           streams:
-                            - name: live
+                            - name: main
                             - name: my/stream
                         """, List.of("ingest.streams[1].name: 'my/stream' is not a valid name; use 1 to 64 letters, digits,"
                         + " '_' or '-' (line 4, column 13)")),
                 Arguments.of("duplicate stream names and keys", """
                         ingest:
                           streams:
-                            - name: live
+                            - name: main
                               key: same-secret
-                            - name: live
+                            - name: main
                               key: same-secret
                         """, List.of(
-                        "ingest.streams[1].name: 'live' is already the name of ingest.streams[0]; stream names must be"
+                        "ingest.streams[1].name: 'main' is already the name of ingest.streams[0]; stream names must be"
                                 + " unique (line 5, column 13)",
                         "ingest.streams[1].key: is the same as the key of ingest.streams[0]; each stream needs its own key"
                                 + " (or null to have one generated) (line 6, column 12)")),
@@ -149,7 +149,7 @@ class ConfigValidationTest {
                 Arguments.of("test source stream unknown", """
                         test_source:
                           stream: studio
-                        """, List.of("test_source.stream: 'studio' is not among ingest.streams (live); name one of them or"
+                        """, List.of("test_source.stream: 'studio' is not among ingest.streams (main); name one of them or"
                         + " set test_source.enabled: false (line 2, column 11)")),
                 Arguments.of("key written twice", """
                         server:

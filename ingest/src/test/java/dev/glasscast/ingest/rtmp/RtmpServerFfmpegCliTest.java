@@ -81,7 +81,7 @@ class RtmpServerFfmpegCliTest {
         Process ffmpeg = publish(KEY);
         assertEquals(0, finish(ffmpeg), "ffmpeg exit code");
         assertTrue(recorder.unpublished.await(10, TimeUnit.SECONDS), "stream unpublished after the client left");
-        assertEquals(List.of(StreamPath.source("live")), List.copyOf(recorder.published));
+        assertEquals(List.of(StreamPath.source("main")), List.copyOf(recorder.published));
         assertPublishedMedia();
     }
 
@@ -90,7 +90,7 @@ class RtmpServerFfmpegCliTest {
         Process ffmpeg = publish("not-the-key");
         assertNotEquals(0, finish(ffmpeg), "ffmpeg must fail on a rejected key");
         assertTrue(recorder.published.isEmpty(), "nothing reached the hub: " + recorder.published);
-        assertFalse(hub.isLive(StreamPath.source("live")));
+        assertFalse(hub.isLive(StreamPath.source("main")));
     }
 
     @Test
@@ -112,7 +112,7 @@ class RtmpServerFfmpegCliTest {
             truncated.getOutputStream().flush();
             assertEquals(-1, drain(truncated.getInputStream()), "truncated handshake closed after the timeout");
         }
-        assertTrue(ffmpeg.isAlive() && hub.isLive(StreamPath.source("live")), "the good publish ran alongside");
+        assertTrue(ffmpeg.isAlive() && hub.isLive(StreamPath.source("main")), "the good publish ran alongside");
         assertEquals(0, finish(ffmpeg), "the concurrent good publish is unaffected");
         assertTrue(recorder.unpublished.await(10, TimeUnit.SECONDS));
         assertPublishedMedia();
@@ -124,7 +124,7 @@ class RtmpServerFfmpegCliTest {
         try {
             waitUntilLive();
             server.close();
-            assertFalse(hub.isLive(StreamPath.source("live")), "close() returns after the session unpublished");
+            assertFalse(hub.isLive(StreamPath.source("main")), "close() returns after the session unpublished");
             assertTrue(recorder.unpublished.await(10, TimeUnit.SECONDS));
             assertTrue(ffmpeg.waitFor(20, TimeUnit.SECONDS), "the client notices the closed connection");
         } finally {
@@ -174,10 +174,10 @@ class RtmpServerFfmpegCliTest {
     }
 
     private void waitUntilLive() throws InterruptedException {
-        for (int i = 0; i < 100 && !hub.isLive(StreamPath.source("live")); i++) {
+        for (int i = 0; i < 100 && !hub.isLive(StreamPath.source("main")); i++) {
             Thread.sleep(100);
         }
-        assertTrue(hub.isLive(StreamPath.source("live")), "publish started");
+        assertTrue(hub.isLive(StreamPath.source("main")), "publish started");
     }
 
     private Process publish(String key) throws Exception {

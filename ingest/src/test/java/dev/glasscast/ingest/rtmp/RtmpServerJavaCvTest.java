@@ -115,7 +115,7 @@ class RtmpServerJavaCvTest {
         }
         assertTrue(recorder.published.isEmpty());
         assertTrue(hub.liveStreams().isEmpty());
-        assertTrue(!hub.isLive(StreamPath.source("live")));
+        assertTrue(!hub.isLive(StreamPath.source("main")));
     }
 
     private FFmpegFrameRecorder newRecorder(String key) {

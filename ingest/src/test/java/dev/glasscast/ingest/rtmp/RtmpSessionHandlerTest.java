@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RtmpSessionHandlerTest {
 
     private static final String KEY = "session-key-1";
-    private static final StreamPath LIVE = StreamPath.source("live");
+    private static final StreamPath LIVE = StreamPath.source("main");
 
     private final StreamHub hub = new StreamHub();
     private final PublishAuthorizer authorizer;
