@@ -6,6 +6,7 @@ import dev.glasscast.config.ConfigWatcher;
 import dev.glasscast.config.GlassCastConfig;
 import dev.glasscast.config.StreamConfig;
 import java.nio.file.Files;
+import org.bytedeco.ffmpeg.global.avutil;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +55,8 @@ public final class GlassCastMain {
         }
         log.info("configuration: {}", configFile == null ? "embedded defaults" : configFile.toAbsolutePath());
 
+        // FFmpeg (test source, transcoder) would otherwise print its banner and every encoder setting.
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
         GlassCastServer server = new GlassCastServer(config);
         try {
             server.start();
