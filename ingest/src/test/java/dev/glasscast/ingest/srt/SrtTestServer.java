@@ -31,6 +31,10 @@ final class SrtTestServer implements AutoCloseable {
     }
 
     SrtTestServer(String passphrase, Duration idleTimeout) throws Exception {
+        this(passphrase, idleTimeout, SrtListener.DEFAULT_MAX_SESSIONS);
+    }
+
+    SrtTestServer(String passphrase, Duration idleTimeout, int maxSessions) throws Exception {
         Map<String, String> environment = new HashMap<>();
         environment.put("GLASSCAST_INGEST__SRT__BIND", "127.0.0.1");
         environment.put("GLASSCAST_INGEST__SRT__PORT", "0");
@@ -41,7 +45,7 @@ final class SrtTestServer implements AutoCloseable {
         PublishAuthorizer authorizer = new PublishAuthorizer(List.of(
                 new StreamConfig("live", LIVE_KEY), new StreamConfig("second", SECOND_KEY)));
         hub.addListener(recorder);
-        listener = new SrtListener(config, authorizer, hub, group, SrtListener.DEFAULT_MAX_SESSIONS,
+        listener = new SrtListener(config, authorizer, hub, group, maxSessions,
                 SrtListener.DEFAULT_BUFFER_PACKETS, idleTimeout);
         port = listener.start();
     }
