@@ -388,6 +388,6 @@ final class SrtReceiverSession {
         return new SrtSessionStats(stream, peer, socketId, connectedAt, (int) (latencyMicros / 1000), crypto != null,
                 rtt, rttVariance, packetsReceived, bytesReceived, packetsLost, packetsRetransmitted,
                 packetsTooLate + packetsUndecryptable + buffer.droppedPackets(), packetsDuplicate, ratePackets, rateBits,
-                buffer.level(), demuxer.stats().continuityErrors());
+                buffer.level(), demuxer.stats().continuityErrors(), crypto == null ? 0 : crypto.refreshes());
     }
 }

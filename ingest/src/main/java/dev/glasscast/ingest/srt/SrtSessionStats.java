@@ -24,6 +24,7 @@ import java.time.Instant;
  * @param receiveRateBits      payload bits per second over the last second
  * @param bufferPackets        packets waiting in the receiver buffer
  * @param tsContinuityErrors   MPEG-TS continuity-counter errors in what was delivered
+ * @param keyRefreshes         key material refreshes (even/odd key rotations) applied
  */
 public record SrtSessionStats(
         String stream,
@@ -43,5 +44,6 @@ public record SrtSessionStats(
         long receiveRatePackets,
         long receiveRateBits,
         int bufferPackets,
-        long tsContinuityErrors) {
+        long tsContinuityErrors,
+        long keyRefreshes) {
 }

@@ -145,7 +145,9 @@ class SrtFfmpegInteropTest {
             Run none = ffmpegPush(server.url(SrtTestServer.LIVE_KEY));
             assertTrue(none.exit() != 0, none.log());
 
-            Run right = ffmpegPush(server.url(SrtTestServer.LIVE_KEY) + "&passphrase=" + passphrase + "&pbkeylen=32");
+            // A key refresh every 40 packets: the sender rotates even/odd keys several times.
+            Run right = ffmpegPush(server.url(SrtTestServer.LIVE_KEY) + "&passphrase=" + passphrase
+                    + "&pbkeylen=32&kmrefreshrate=40&kmpreannounce=10");
             assertEquals(0, right.exit(), right.log());
             assertPlayed(server.recorder.await("live", 5));
         }
