@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * <p>Feed it bytes in any chunking; it finds 188-byte packets by their 0x47 sync byte and
  * resynchronises after garbage. It follows the PAT to the first program's PMT (CRC-checked,
- * version changes re-announce the tracks), reassembles PES packets of the H.264 and AAC/ADTS
+ * version changes re-announce the tracks), reassembles PES packets of the H.264, H.265 and AAC/ADTS
  * streams, unwraps the 33-bit clock into monotonic 64-bit 90 kHz time, and reports through a
  * {@link TsDemuxerListener}. Nothing it is fed can make it throw: bad packets are counted in
  * {@link #stats()} and skipped.
@@ -376,7 +376,7 @@ public final class TsDemuxer {
         return switch (type) {
             case H264 -> new TsH264Stream(pid);
             case AAC_ADTS -> new TsAacStream(pid);
-            case H265 -> null; // not demuxed yet: no HEVC configuration builder
+            case H265 -> new TsH265Stream(pid);
         };
     }
 

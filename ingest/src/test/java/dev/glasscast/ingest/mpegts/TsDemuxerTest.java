@@ -109,6 +109,27 @@ class TsDemuxerTest {
     }
 
     @Test
+    void demuxesH265(@TempDir Path dir) throws Exception {
+        byte[] hevc = Files.readAllBytes(TsSamples.encode(dir.resolve("hevc.ts"), 320, 240, 25, 2, "libx265"));
+        Collector out = new Collector();
+        TsDemuxer demuxer = new TsDemuxer(out);
+        demuxer.feed(hevc, 0, hevc.length);
+        demuxer.flush();
+        TrackInfo video = out.track(Codec.H265);
+        assertEquals(320, video.width());
+        assertEquals(240, video.height());
+        byte[] hvcC = video.codecConfig();
+        assertEquals(1, hvcC[0], "configurationVersion");
+        assertEquals(1, hvcC[1] & 0x1F, "Main profile");
+        assertEquals(3, hvcC[22], "VPS, SPS and PPS arrays");
+        List<AccessUnit> frames = out.units(video);
+        assertEquals(50, frames.size());
+        assertTrue(frames.getFirst().keyFrame());
+        assertMonotonic(frames);
+        assertEquals(0, demuxer.stats().malformed());
+    }
+
+    @Test
     void unwrapsThe33BitClock() {
         TsTimestampUnwrapper unwrapper = new TsTimestampUnwrapper();
         long wrap = TsTimestampUnwrapper.WRAP;

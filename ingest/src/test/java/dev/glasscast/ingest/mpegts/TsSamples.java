@@ -13,14 +13,22 @@ public final class TsSamples {
 
     /** Encodes {@code seconds} of test pattern and tone; GOP of 2 s; returns {@code file}. */
     public static Path encode(Path file, int width, int height, int fps, int seconds) throws IOException, InterruptedException {
-        List<String> command = List.of("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+        return encode(file, width, height, fps, seconds, "libx264");
+    }
+
+    /** As {@link #encode(Path, int, int, int, int)} with {@code videoEncoder} (libx264 or libx265). */
+    public static Path encode(Path file, int width, int height, int fps, int seconds, String videoEncoder)
+            throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
                 "-f", "lavfi", "-i", "testsrc=size=" + width + "x" + height + ":rate=" + fps,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                "-t", Integer.toString(seconds), "-ac", "2",
-                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", Integer.toString(2 * fps),
-                "-keyint_min", Integer.toString(2 * fps), "-sc_threshold", "0", "-bf", "0", "-threads", "1",
-                "-c:a", "aac", "-b:a", "96k",
-                "-f", "mpegts", file.toString());
+                "-t", Integer.toString(seconds), "-ac", "2", "-pix_fmt", "yuv420p",
+                "-c:v", videoEncoder, "-preset", "ultrafast", "-tune", "zerolatency", "-g", Integer.toString(2 * fps),
+                "-keyint_min", Integer.toString(2 * fps), "-sc_threshold", "0", "-bf", "0", "-threads", "1"));
+        if (videoEncoder.equals("libx265")) {
+            command.addAll(List.of("-x265-params", "log-level=error:keyint=" + 2 * fps + ":scenecut=0:pools=1:frame-threads=1"));
+        }
+        command.addAll(List.of("-c:a", "aac", "-b:a", "96k", "-f", "mpegts", file.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] log = process.getInputStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
