@@ -57,9 +57,16 @@ final class SrtHandshakeResponder {
     private final SrtSynCookies cookies;
     private final int latencyMillis;
     private final String passphrase;
+    private final StaleSessions staleSessions;
+
+    /** Ends an SRT session of {@code stream} from {@code caller}'s host, if there is one. */
+    @FunctionalInterface
+    interface StaleSessions {
+        boolean release(String stream, InetSocketAddress caller);
+    }
 
     SrtHandshakeResponder(PublishAuthorizer authorizer, StreamHub hub, SrtSynCookies cookies, int latencyMillis,
-                          String passphrase) {
+                          String passphrase, StaleSessions staleSessions) {
         if (passphrase != null && (passphrase.length() < MIN_PASSPHRASE || passphrase.length() > MAX_PASSPHRASE)) {
             throw new IllegalArgumentException("SRT passphrase must have 10 to 79 characters");
         }
@@ -68,6 +75,7 @@ final class SrtHandshakeResponder {
         this.cookies = cookies;
         this.latencyMillis = latencyMillis;
         this.passphrase = passphrase;
+        this.staleSessions = staleSessions;
     }
 
     /**
@@ -152,7 +160,16 @@ final class SrtHandshakeResponder {
         try {
             publisher = hub.publish(StreamPath.source(decision.stream()));
         } catch (StreamConflictException e) {
-            return reject(hs, SrtRejectReason.CONFLICT, "stream " + decision.stream() + " is live");
+            // An encoder that lost its connection reconnects long before its old session times
+            // out; the same host with the right key takes the stream over.
+            if (!staleSessions.release(decision.stream(), peer)) {
+                return reject(hs, SrtRejectReason.CONFLICT, "stream " + decision.stream() + " is live");
+            }
+            try {
+                publisher = hub.publish(StreamPath.source(decision.stream()));
+            } catch (StreamConflictException again) {
+                return reject(hs, SrtRejectReason.CONFLICT, "stream " + decision.stream() + " is live");
+            }
         }
 
         int latency = Math.max(latencyMillis, hsreq.senderDelayMs());

@@ -73,11 +73,12 @@ public final class SrtListener implements AutoCloseable {
         }
         SecureRandom random = new SecureRandom();
         long latencyMillis = config.latency() == null ? 120 : config.latency().toMillis();
-        SrtHandshakeResponder responder = new SrtHandshakeResponder(authorizer, hub, new SrtSynCookies(random),
-                (int) Math.min(latencyMillis, 0xFFFF), emptyToNull(config.passphrase()));
         long start = System.nanoTime();
-        handler = new SrtListenerHandler(responder, maxSessions, bufferPackets, idleTimeout.toNanos() / 1000,
+        SrtListenerHandler newHandler = new SrtListenerHandler(maxSessions, bufferPackets, idleTimeout.toNanos() / 1000,
                 () -> (System.nanoTime() - start) / 1000 + 1_000_000, random);
+        newHandler.responder(new SrtHandshakeResponder(authorizer, hub, new SrtSynCookies(random),
+                (int) Math.min(latencyMillis, 0xFFFF), emptyToNull(config.passphrase()), newHandler::releaseStale));
+        handler = newHandler;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioDatagramChannel.class)
@@ -105,6 +106,10 @@ public final class SrtListener implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (channel != null) {
+            SrtListenerHandler current = handler;
+            // Shut the sessions down while the socket can still tell the callers.
+            channel.eventLoop().submit(current::shutdown).syncUninterruptibly();
+            channel.flush();
             channel.close().syncUninterruptibly();
             channel = null;
         }

@@ -27,10 +27,13 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
     private static final Logger log = LoggerFactory.getLogger(SrtListenerHandler.class);
 
     /** Identifies a caller's connection attempt: the same conclusion repeated maps to one session. */
+    /** A session silent this long may be taken over by a reconnect from its host. */
+    static final long STALE_MICROS = 1_000_000;
+
     private record CallerKey(InetSocketAddress peer, int callerSocketId) {
     }
 
-    private final SrtHandshakeResponder responder;
+    private SrtHandshakeResponder responder;
     private final int maxSessions;
     private final int bufferPackets;
     private final long idleTimeoutMicros;
@@ -45,10 +48,9 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
     private ScheduledFuture<?> timer;
     private long ignored;
 
-    SrtListenerHandler(SrtHandshakeResponder responder, int maxSessions, int bufferPackets, long idleTimeoutMicros,
+    SrtListenerHandler(int maxSessions, int bufferPackets, long idleTimeoutMicros,
                        LongSupplier nowMicros, SecureRandom random) {
         super(SrtEnvelope.class);
-        this.responder = responder;
         this.maxSessions = maxSessions;
         this.bufferPackets = bufferPackets;
         this.idleTimeoutMicros = idleTimeoutMicros;
@@ -124,6 +126,34 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
                 log.debug("SRT handshake from {} ignored: {}", peer, ignore.why());
             }
         }
+    }
+
+    /** Must be called once before the channel is active; the responder calls back into {@link #releaseStale}. */
+    void responder(SrtHandshakeResponder newResponder) {
+        this.responder = newResponder;
+    }
+
+    /**
+     * Closes the session publishing {@code stream} from the same host as {@code caller} if it has
+     * been silent for {@link #STALE_MICROS}: the encoder lost it and reconnected. A publisher that
+     * is still sending keeps its stream (the newcomer gets a conflict).
+     */
+    boolean releaseStale(String stream, InetSocketAddress caller) {
+        long now = nowMicros.getAsLong();
+        for (SrtReceiverSession session : new ArrayList<>(bySocket.values())) {
+            if (session.stream().equals(stream) && session.peer().getAddress().equals(caller.getAddress())
+                    && session.silentFor(now) >= STALE_MICROS) {
+                session.close("replaced by a new connection from " + caller);
+                remove(session);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Tells every publisher we are going and unpublishes their streams; on the event loop. */
+    void shutdown() {
+        closeAll("listener closing");
     }
 
     private int newSocketId() {

@@ -151,6 +151,10 @@ final class SrtReceiverSession {
         return handshakeResponse;
     }
 
+    long silentFor(long nowMicros) {
+        return nowMicros - lastReceiveMicros;
+    }
+
     boolean isClosed() {
         return state == State.CLOSED;
     }
