@@ -58,6 +58,7 @@ final class SrtHandshakeResponder {
     private final int latencyMillis;
     private final String passphrase;
     private final StaleSessions staleSessions;
+    private long lastRejectionLogged = System.nanoTime() - 2_000_000_000L;
 
     /** Ends an SRT session of {@code stream} from {@code caller}'s host, if there is one. */
     @FunctionalInterface
@@ -195,7 +196,15 @@ final class SrtHandshakeResponder {
     }
 
     private Reply reject(SrtHandshakeMessage hs, SrtRejectReason reason, String why) {
-        log.info("SRT handshake from socket {} rejected: {} ({})", hs.socketId(), reason, why);
+        // Rejections are what an operator looks for when OBS will not connect, but a flood of
+        // them must not flood the log: one a second at info, the rest at debug.
+        long now = System.nanoTime();
+        if (now - lastRejectionLogged >= 1_000_000_000L) {
+            lastRejectionLogged = now;
+            log.info("SRT handshake from socket {} rejected: {} ({})", hs.socketId(), reason, why);
+        } else {
+            log.debug("SRT handshake from socket {} rejected: {} ({})", hs.socketId(), reason, why);
+        }
         SrtHandshakeMessage answer = new SrtHandshakeMessage(5, 0, 0, hs.initialSequence(), hs.mtu(), hs.flowWindow(),
                 reason.handshakeType(), 0, hs.cookie(), hs.peerAddress(), List.of());
         return new Reply(control(answer, hs.socketId()), reason);
