@@ -36,6 +36,8 @@ final class SrtReceiverSession {
     private static final long KEEPALIVE_INTERVAL = 1_000_000;
     private static final int MAX_NAK_RANGES = 180; // 180 ranges x 8 bytes fit one 1456-byte packet
     private static final int ACK_HISTORY = 64;
+    private static final long DRIFT_WINDOW = 5_000_000;
+    private static final long MAX_DRIFT_STEP = 2_000;
 
     private final String stream;
     private final InetSocketAddress peer;
@@ -55,6 +57,9 @@ final class SrtReceiverSession {
 
     private State state = State.CONNECTED;
     private long tsbpdBase;
+    /** Smallest arrival-minus-timestamp in the current drift window (first transmissions only). */
+    private long driftWindowMin = Long.MAX_VALUE;
+    private long driftWindowStart;
     private long lastTimestamp = Long.MIN_VALUE;
     private long lastReceiveMicros;
     private long lastSendMicros;
@@ -110,6 +115,7 @@ final class SrtReceiverSession {
         this.lastReceiveMicros = nowMicros;
         this.lastSendMicros = nowMicros;
         this.rateWindowStart = nowMicros;
+        this.driftWindowStart = nowMicros;
         this.stats = snapshot();
     }
 
@@ -194,7 +200,11 @@ final class SrtReceiverSession {
         }
         long timestamp = unwrapTimestamp(data.timestamp());
         // The earliest arrival relative to the sender's clock fixes the base; later ones only queue.
-        tsbpdBase = Math.min(tsbpdBase, nowMicros - timestamp);
+        long offset = nowMicros - timestamp;
+        tsbpdBase = Math.min(tsbpdBase, offset);
+        if (!data.retransmitted()) {
+            driftWindowMin = Math.min(driftWindowMin, offset);
+        }
         SrtReceiveBuffer.Insert result = buffer.insert(data.sequence(), payload, tsbpdBase + timestamp + latencyMicros,
                 (first, last) -> {
                     packetsLost += SrtSequence.diff(last, first) + 1;
@@ -307,6 +317,10 @@ final class SrtReceiverSession {
         if (nowMicros - lastSendMicros >= KEEPALIVE_INTERVAL) {
             send(SrtControlPacket.of(SrtControlType.KEEPALIVE, 0, timestamp(nowMicros), peerSocketId, new byte[4]), nowMicros);
         }
+        if (nowMicros - driftWindowStart >= DRIFT_WINDOW) {
+            followSlowerSenderClock();
+            driftWindowStart = nowMicros;
+        }
         if (nowMicros - rateWindowStart >= 1_000_000) {
             long span = nowMicros - rateWindowStart;
             ratePackets = rateWindowPackets * 1_000_000 / span;
@@ -318,6 +332,20 @@ final class SrtReceiverSession {
         if (++ticks % 10 == 0) {
             stats = snapshot();
         }
+    }
+
+    /**
+     * A sender whose clock runs slower than ours makes every packet arrive a little later
+     * relative to the base, eating into the latency until lost packets can no longer be
+     * repaired in time. When a whole window arrived later than the base, move the base towards
+     * it (a few milliseconds per window, so one delayed burst cannot move it far). A faster
+     * sender clock needs nothing: the minimum in {@link #onData} already follows it.
+     */
+    private void followSlowerSenderClock() {
+        if (driftWindowMin != Long.MAX_VALUE && driftWindowMin > tsbpdBase) {
+            tsbpdBase += Math.min(driftWindowMin - tsbpdBase, MAX_DRIFT_STEP);
+        }
+        driftWindowMin = Long.MAX_VALUE;
     }
 
     private void sendFullAck(int ackSequence, long nowMicros) {
