@@ -20,7 +20,8 @@ final class LossyUdpRelay implements AutoCloseable {
     private final DatagramSocket back;
     private final InetSocketAddress server;
     private volatile SocketAddress caller;
-    private final long start = System.nanoTime();
+    /** The loss schedule starts with the caller's first datagram, not when the relay was built. */
+    private volatile long start;
     final AtomicLong dropped = new AtomicLong();
     final AtomicLong relayed = new AtomicLong();
 
@@ -49,6 +50,9 @@ final class LossyUdpRelay implements AutoCloseable {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 from.receive(packet);
                 if (towardsServer) {
+                    if (caller == null) {
+                        start = System.nanoTime();
+                    }
                     caller = packet.getSocketAddress();
                 }
                 SocketAddress target = towardsServer ? server : caller;

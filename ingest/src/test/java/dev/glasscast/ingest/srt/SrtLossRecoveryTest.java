@@ -67,7 +67,7 @@ class SrtLossRecoveryTest {
             }
             // The muxer interleaves audio late, so the unsent tail holds more audio than video.
             assertTrue(audio.size() >= 160, "audio frames: " + audio.size());
-            assertTrue(relay.dropped.get() > 10, "the relay dropped " + relay.dropped.get());
+            assertTrue(relay.dropped.get() >= 5, "the relay dropped " + relay.dropped.get());
             SrtSessionStats last;
             synchronized (seen) {
                 last = seen.getLast();
