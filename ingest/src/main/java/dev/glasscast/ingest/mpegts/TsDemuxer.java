@@ -475,7 +475,7 @@ public final class TsDemuxer {
                 List<AccessUnit> held = new ArrayList<>(pending);
                 pending.clear();
                 for (AccessUnit heldUnit : held) {
-                    if (announced.contains(streams.get(heldUnit.trackId()) == null ? null : streams.get(heldUnit.trackId()).track())) {
+                    if (isAnnounced(heldUnit.trackId())) {
                         deliver(heldUnit);
                     }
                 }
@@ -485,6 +485,11 @@ public final class TsDemuxer {
             }
         }
         deliver(unit);
+    }
+
+    private boolean isAnnounced(int pid) {
+        TsElementaryStream stream = streams.get(pid);
+        return stream != null && announced.contains(stream.track());
     }
 
     private void deliver(AccessUnit unit) {

@@ -8,6 +8,7 @@ import dev.glasscast.media.StreamPublisher;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,7 @@ final class SrtHandshakeResponder {
      * @param newSocketId supplies our socket id for an accepted connection
      * @param atCapacity  true when no further session may start
      */
-    Outcome respond(InetSocketAddress peer, SrtControlPacket packet, long nowMillis, java.util.function.IntSupplier newSocketId,
+    Outcome respond(InetSocketAddress peer, SrtControlPacket packet, long nowMillis, IntSupplier newSocketId,
                     boolean atCapacity) {
         SrtHandshakeMessage hs = SrtHandshakeMessage.parse(packet.body());
         if (hs == null) {
@@ -104,7 +105,7 @@ final class SrtHandshakeResponder {
     }
 
     private Outcome conclusion(InetSocketAddress peer, SrtControlPacket packet, SrtHandshakeMessage hs, long nowMillis,
-                               java.util.function.IntSupplier newSocketId, boolean atCapacity) {
+                               IntSupplier newSocketId, boolean atCapacity) {
         if (!cookies.isValid(peer, hs.cookie(), nowMillis)) {
             return new Ignore("conclusion with a wrong or stale SYN cookie");
         }
