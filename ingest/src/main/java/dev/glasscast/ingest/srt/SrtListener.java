@@ -102,7 +102,10 @@ public final class SrtListener implements AutoCloseable {
         return current == null ? List.of() : current.sessions();
     }
 
-    /** Sends every publisher a shutdown, unpublishes their streams and unbinds. */
+    /**
+     * Sends every publisher a shutdown, unpublishes their streams and unbinds. Waits for the
+     * event loop, so call it from another thread (the server's shutdown hook), never from a loop.
+     */
     @Override
     public synchronized void close() {
         if (channel != null) {
