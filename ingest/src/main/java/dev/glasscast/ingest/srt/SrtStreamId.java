@@ -1,0 +1,132 @@
+package dev.glasscast.ingest.srt;
+
+import dev.glasscast.ingest.auth.PublishAuthorizer;
+import dev.glasscast.media.StreamPath;
+import java.util.Optional;
+
+/**
+ * What a caller's stream id (the SID handshake extension, {@code streamid=} in ffmpeg and OBS
+ * URLs) asks for, and who may have it. Accepted forms:
+ * <ul>
+ *   <li>SRT access control ({@code #!::} then comma-separated {@code key=value}):
+ *       {@code #!::r=live/NAME,m=publish,k=KEY}. {@code r} names the stream (an optional
+ *       {@code live/} prefix is ignored); the stream key goes in {@code k} (GlassCast's own
+ *       key; {@code u} is a user name and is ignored). {@code #!::r=KEY} alone, with the key as
+ *       the resource, also works. {@code m} must be {@code publish} when present.</li>
+ *   <li>MediaMTX: {@code publish:live/NAME:USER:KEY}; the key is the password part.
+ *       {@code publish:KEY} treats the path as the key. {@code read:...} is refused.</li>
+ *   <li>A path with the key as query: {@code live/NAME?key=KEY} (SRS-style {@code secret=}
+ *       also).</li>
+ *   <li>A bare key, optionally after {@code live/}: {@code KEY} or {@code live/KEY}, the
+ *       simplest thing to paste into OBS. The key alone selects its stream.</li>
+ * </ul>
+ * A plain {@code live/NAME} without a key is refused as unauthorized, like a wrong key.
+ *
+ * @param resource the stream name or key as given (without {@code live/}), may be empty
+ * @param key      the key when given separately from the resource, else null
+ * @param publish  false when the caller asked to read
+ */
+public record SrtStreamId(String resource, String key, boolean publish) {
+
+    /** Longest stream id accepted: libsrt's own limit (SRT_STREAMID_MAX = 512). */
+    public static final int MAX_LENGTH = 512;
+
+    /** The outcome: a stream name to publish, or why not. */
+    public record Decision(String stream, SrtRejectReason rejection) {
+        static Decision accept(String stream) {
+            return new Decision(stream, null);
+        }
+
+        static Decision reject(SrtRejectReason reason) {
+            return new Decision(null, reason);
+        }
+
+        public boolean accepted() {
+            return stream != null;
+        }
+    }
+
+    /** Parses {@code text}, or returns null when it is absent, too long or has no recognisable form. */
+    public static SrtStreamId parse(String text) {
+        if (text == null || text.isBlank() || text.length() > MAX_LENGTH) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return null;
+            }
+        }
+        if (text.startsWith("#!::")) {
+            String resource = "";
+            String key = null;
+            boolean publish = true;
+            for (String pair : text.substring(4).split(",", 32)) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    return null;
+                }
+                String name = pair.substring(0, eq).trim();
+                String value = pair.substring(eq + 1).trim();
+                switch (name) {
+                    case "r" -> resource = value;
+                    case "k" -> key = value;
+                    case "m" -> publish = value.equals("publish");
+                    default -> { } // u (user), s (session), t (type), h (host) and custom keys: not needed
+                }
+            }
+            return withQueryKey(stripLive(resource), key, publish);
+        }
+        if (text.startsWith("publish:") || text.startsWith("read:")) {
+            String[] parts = text.split(":", 5);
+            boolean publish = parts[0].equals("publish");
+            String path = parts.length > 1 ? parts[1] : "";
+            String key = parts.length >= 4 ? parts[3] : null;
+            return withQueryKey(stripLive(path), key, publish);
+        }
+        return withQueryKey(stripLive(text), null, true);
+    }
+
+    private static SrtStreamId withQueryKey(String resource, String key, boolean publish) {
+        int query = resource.indexOf('?');
+        if (query >= 0) {
+            for (String pair : resource.substring(query + 1).split("&", 16)) {
+                if (pair.startsWith("key=") || pair.startsWith("secret=")) {
+                    key = pair.substring(pair.indexOf('=') + 1);
+                }
+            }
+            resource = resource.substring(0, query);
+        }
+        return new SrtStreamId(resource, key == null || key.isEmpty() ? null : key, publish);
+    }
+
+    private static String stripLive(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        return trimmed.startsWith("live/") ? trimmed.substring(5) : trimmed;
+    }
+
+    /** Decides whether the caller may publish, and which stream: always asks {@code authorizer}. */
+    public Decision authorize(PublishAuthorizer authorizer) {
+        if (!publish) {
+            return Decision.reject(SrtRejectReason.BAD_MODE);
+        }
+        if (key != null) {
+            if (resource.isEmpty()) {
+                Optional<String> stream = authorizer.streamForKey(key);
+                return stream.map(Decision::accept).orElseGet(() -> Decision.reject(SrtRejectReason.UNAUTHORIZED));
+            }
+            return StreamPath.isValidName(resource) && authorizer.mayPublish(resource, key)
+                    ? Decision.accept(resource) : Decision.reject(SrtRejectReason.UNAUTHORIZED);
+        }
+        if (resource.isEmpty()) {
+            return Decision.reject(SrtRejectReason.BAD_REQUEST);
+        }
+        return authorizer.streamForKey(resource).map(Decision::accept)
+                .orElseGet(() -> Decision.reject(SrtRejectReason.UNAUTHORIZED));
+    }
+
+    @Override
+    public String toString() {
+        return "SrtStreamId[resource=" + (key == null ? "<redacted>" : resource) + ", key=" + (key == null ? "none" : "<redacted>")
+                + ", publish=" + publish + "]";
+    }
+}
