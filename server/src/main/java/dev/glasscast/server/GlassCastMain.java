@@ -99,6 +99,14 @@ public final class GlassCastMain {
                 text.append("    OBS (RTMP):  Server rtmp://").append(host).append(':').append(server.rtmpPort())
                         .append("/live   Stream key ").append(stream.key()).append('\n');
             }
+            if (server.srtPort() > 0) {
+                String passphrase = config.ingest().srt().passphrase();
+                text.append("    OBS (SRT):   srt://").append(host).append(':').append(server.srtPort())
+                        .append("?streamid=").append(stream.key())
+                        .append(passphrase == null ? "" : "&passphrase=" + passphrase)
+                        .append("&latency=").append(config.ingest().srt().latency().toNanos() / 1000)
+                        .append("   (Stream key box empty)\n");
+            }
         }
         if (config.testSource().enabled()) {
             text.append("\n  The test pattern is publishing to '").append(config.testSource().stream())

@@ -8,6 +8,7 @@ import dev.glasscast.edge.HttpCacheSemantics;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.ingest.rtmp.RtmpServer;
 import dev.glasscast.ingest.rtmp.RtmpServerLimits;
+import dev.glasscast.ingest.srt.SrtListener;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.store.SegmentStore;
@@ -47,6 +48,8 @@ public final class GlassCastServer implements AutoCloseable {
     private EventLoopGroup ioGroup;
     private StreamHub hub;
     private RtmpServer rtmp;
+    private SrtListener srt;
+    private int srtPort = -1;
     private HttpServer http;
 
     /** @param config the configuration, with every stream key already resolved */
@@ -98,6 +101,12 @@ public final class GlassCastServer implements AutoCloseable {
                 started.add(rtmp);
             }
 
+            if (config.ingest().srt().enabled()) {
+                srt = new SrtListener(config.ingest().srt(), authorizer, hub, ioGroup);
+                srtPort = srt.start();
+                started.add(srt);
+            }
+
             if (config.testSource().enabled()) {
                 startTestSource();
             }
@@ -139,6 +148,15 @@ public final class GlassCastServer implements AutoCloseable {
 
     public int rtmpPort() {
         return rtmp == null ? -1 : rtmp.port();
+    }
+
+    public int srtPort() {
+        return srtPort;
+    }
+
+    /** The SRT listener, for its per-connection statistics; null when SRT is disabled. */
+    public SrtListener srt() {
+        return srt;
     }
 
     @Override
