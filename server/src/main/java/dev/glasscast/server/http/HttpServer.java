@@ -12,13 +12,25 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AsciiString;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/1.1 listener. Requests carry no body worth keeping, so they are aggregated with a
- * small limit; headers and the request line are bounded by the codec.
+ * The HTTP listener: HTTP/1.1, and HTTP/2 over cleartext (h2c) by upgrade or prior knowledge.
+ * Requests carry no body worth keeping, so they are aggregated with a small limit; headers and
+ * the request line are bounded by the codecs. Text responses are gzipped when asked for.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -28,6 +40,8 @@ public final class HttpServer implements AutoCloseable {
     public static final int MAX_HEADER_SIZE = 16 * 1024;
     /** Largest request body accepted; media requests have none. */
     public static final int MAX_CONTENT = 64 * 1024;
+    /** Concurrent HTTP/2 streams per connection. */
+    public static final int MAX_CONCURRENT_STREAMS = 256;
     /** A connection idle this long is closed. */
     public static final int IDLE_SECONDS = 60;
 
@@ -66,15 +80,51 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        HttpServerCodec http1 = new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192);
+                        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol ->
+                                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                                        ? new Http2ServerUpgradeCodec(http2FrameCodec(), new Http2MultiplexHandler(streamInitializer()))
+                                        : null, MAX_CONTENT);
+                        ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
+                            @Override
+                            protected void initChannel(Channel channel) {
+                                channel.pipeline().addLast(http2FrameCodec(), new Http2MultiplexHandler(streamInitializer()));
+                            }
+                        };
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                                .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                                .addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade, priorKnowledge))
+                                .addLast(new ManifestCompressor())
                                 .addLast(new HttpObjectAggregator(MAX_CONTENT))
-                                .addLast(new HttpMediaHandler(edge, semantics, web, homeStream));
+                                .addLast(newHandler());
                     }
                 });
         channel = bootstrap.bind(new InetSocketAddress(config.bind(), config.httpPort())).sync().channel();
         return port();
+    }
+
+    /** HTTP/2 streams carry the same requests as HTTP/1.1 connections, translated to HTTP objects. */
+    private ChannelInitializer<Http2StreamChannel> streamInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.pipeline()
+                        .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                        .addLast(new ManifestCompressor())
+                        .addLast(new HttpObjectAggregator(MAX_CONTENT))
+                        .addLast(newHandler());
+            }
+        };
+    }
+
+    private static Http2FrameCodec http2FrameCodec() {
+        return Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS).maxHeaderListSize(MAX_HEADER_SIZE))
+                .build();
+    }
+
+    private HttpMediaHandler newHandler() {
+        return new HttpMediaHandler(edge, semantics, web, homeStream);
     }
 
     public int port() {
