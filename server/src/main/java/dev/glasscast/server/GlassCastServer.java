@@ -142,6 +142,11 @@ public final class GlassCastServer implements AutoCloseable {
         return hub;
     }
 
+    /** The edge cache in front of the packager, for its statistics. */
+    public EdgeCache edgeCache() {
+        return edge;
+    }
+
     public int httpPort() {
         return http.port();
     }
