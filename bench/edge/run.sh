@@ -11,24 +11,10 @@ work=$(mktemp -d)
 daemon=""; nginx_pid=""
 trap '[ -n "$daemon" ] && kill $daemon 2>/dev/null; [ -n "$nginx_pid" ] && kill $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
 
-source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p; /^jvm_flags()/,/^}/p' glasscast)
-find_jdk
-[ -f server/target/glasscast.jar ] || ./glasscast build
+source bench/daemon.sh
 
 http=18081; rtmp=11936; nginx_port=18082; key=bench-key
-cat > "$work/bench.yaml" <<YAML
-data_dir: $work/data
-server: {http_port: $http}
-ingest:
-  rtmp: {port: $rtmp}
-  srt: {enabled: false}
-  streams: [{name: main, key: $key}]
-test_source: {enabled: false}
-YAML
-# shellcheck disable=SC2046
-"$JAVA_HOME/bin/java" $(jvm_flags) -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
-daemon=$!
-until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done
+start_daemon "$work" "$http" "$rtmp" "$key"
 
 # 4 Mbit/s with a 2 s GOP gives segments of about 1 MB.
 ffmpeg -hide_banner -nostdin -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=sample_rate=48000 \

@@ -7,26 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
 work=$(mktemp -d)
+daemon=""; publisher=""
 trap 'kill $daemon 2>/dev/null || true; kill $publisher 2>/dev/null || true; rm -rf "$work"' EXIT
 
-source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p; /^jvm_flags()/,/^}/p' glasscast)
-find_jdk
-[ -f server/target/glasscast.jar ] || ./glasscast build
+source bench/daemon.sh
 
 http=18080; rtmp=11935; key=bench-key
-cat > "$work/bench.yaml" <<YAML
-data_dir: $work/data
-server: {http_port: $http}
-ingest:
-  rtmp: {port: $rtmp}
-  srt: {enabled: false}
-  streams: [{name: main, key: $key}]
-test_source: {enabled: false}
-YAML
-# shellcheck disable=SC2046
-"$JAVA_HOME/bin/java" $(jvm_flags) -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
-daemon=$!
-until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done
+start_daemon "$work" "$http" "$rtmp" "$key"
 
 publish() { # seconds
   ffmpeg -hide_banner -nostdin -loglevel error -re -f lavfi -i testsrc2=size=1280x720:rate=30 \

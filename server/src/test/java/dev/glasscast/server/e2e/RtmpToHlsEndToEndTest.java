@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.glasscast.config.ConfigLoader;
-import dev.glasscast.config.GlassCastConfig;
-import dev.glasscast.config.StreamConfig;
 import dev.glasscast.server.GlassCastServer;
+import dev.glasscast.server.TestDaemon;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,25 +44,13 @@ class RtmpToHlsEndToEndTest {
 
     @BeforeEach
     void startDaemon() throws Exception {
-        server = new GlassCastServer(testConfig(dir));
+        server = new GlassCastServer(TestDaemon.config(dir, KEY));
         server.start();
     }
 
     @AfterEach
     void stopDaemon() {
         server.close();
-    }
-
-    static GlassCastConfig testConfig(Path dir) {
-        GlassCastConfig defaults = new ConfigLoader().defaults();
-        return defaults
-                .withDataDir(dir.resolve("data"))
-                .withServer(defaults.server().withHttpPort(0))
-                .withIngest(defaults.ingest()
-                        .withRtmp(defaults.ingest().rtmp().withPort(0))
-                        .withSrt(defaults.ingest().srt().withPort(0))
-                        .withStreams(List.of(new StreamConfig("main", KEY))))
-                .withTestSource(defaults.testSource().withEnabled(false));
     }
 
     @Test

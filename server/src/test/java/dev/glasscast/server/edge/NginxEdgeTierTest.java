@@ -3,10 +3,8 @@ package dev.glasscast.server.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.glasscast.config.ConfigLoader;
-import dev.glasscast.config.GlassCastConfig;
-import dev.glasscast.config.StreamConfig;
 import dev.glasscast.server.GlassCastServer;
+import dev.glasscast.server.TestDaemon;
 import dev.glasscast.server.browser.BrowserDriver;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -63,15 +61,7 @@ class NginxEdgeTierTest {
 
     @Test
     void viewersThroughNginxPlayAndTheOriginServesEachObjectOnce() throws Exception {
-        GlassCastConfig defaults = new ConfigLoader().defaults();
-        server = new GlassCastServer(defaults
-                .withDataDir(dir.resolve("data"))
-                .withServer(defaults.server().withHttpPort(0))
-                .withIngest(defaults.ingest()
-                        .withRtmp(defaults.ingest().rtmp().withPort(0))
-                        .withSrt(defaults.ingest().srt().withPort(0))
-                        .withStreams(List.of(new StreamConfig("main", KEY))))
-                .withTestSource(defaults.testSource().withEnabled(false)));
+        server = new GlassCastServer(TestDaemon.config(dir, KEY));
         server.start();
         int edgePort = freePort();
         startNginx(edgePort, server.httpPort());

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.glasscast.config.ConfigLoader;
-import dev.glasscast.config.GlassCastConfig;
-import dev.glasscast.config.StreamConfig;
 import dev.glasscast.server.GlassCastServer;
+import dev.glasscast.server.TestDaemon;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,15 +33,7 @@ class OriginCoalescingTest {
 
     @Test
     void thousandConcurrentMissesMakeOneRender() throws Exception {
-        GlassCastConfig defaults = new ConfigLoader().defaults();
-        try (GlassCastServer server = new GlassCastServer(defaults
-                .withDataDir(dir.resolve("data"))
-                .withServer(defaults.server().withHttpPort(0))
-                .withIngest(defaults.ingest()
-                        .withRtmp(defaults.ingest().rtmp().withPort(0))
-                        .withSrt(defaults.ingest().srt().withPort(0))
-                        .withStreams(List.of(new StreamConfig("main", KEY))))
-                .withTestSource(defaults.testSource().withEnabled(false)))) {
+        try (GlassCastServer server = new GlassCastServer(TestDaemon.config(dir, KEY))) {
             server.start();
             Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
                     "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "5", "-c:v", "libx264",

@@ -1,0 +1,23 @@
+# Sourced by the benchmark scripts: finds the JDK the way ./glasscast does, builds the jar if
+# needed, and starts the daemon on a benchmark config (test source off, one stream "main").
+#   start_daemon WORKDIR HTTP_PORT RTMP_PORT KEY   sets $daemon (pid); log in WORKDIR/daemon.log
+source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p; /^jvm_flags()/,/^}/p' glasscast)
+find_jdk
+[ -f server/target/glasscast.jar ] || ./glasscast build
+
+start_daemon() {
+  local work=$1 http=$2 rtmp=$3 key=$4
+  cat > "$work/bench.yaml" <<YAML
+data_dir: $work/data
+server: {http_port: $http}
+ingest:
+  rtmp: {port: $rtmp}
+  srt: {enabled: false}
+  streams: [{name: main, key: $key}]
+test_source: {enabled: false}
+YAML
+  # shellcheck disable=SC2046
+  "$JAVA_HOME/bin/java" $(jvm_flags) -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
+  daemon=$!
+  until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done
+}

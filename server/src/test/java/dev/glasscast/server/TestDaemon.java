@@ -1,0 +1,30 @@
+package dev.glasscast.server;
+
+import dev.glasscast.config.ConfigLoader;
+import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.StreamConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The daemon configuration tests start from: the defaults on free ports, one stream, no test source. */
+public final class TestDaemon {
+
+    private TestDaemon() {
+    }
+
+    /**
+     * @param dir the test's temporary directory; the data directory goes below it
+     * @param key the key of the one stream, {@code main}
+     */
+    public static GlassCastConfig config(Path dir, String key) {
+        GlassCastConfig defaults = new ConfigLoader().defaults();
+        return defaults
+                .withDataDir(dir.resolve("data"))
+                .withServer(defaults.server().withHttpPort(0))
+                .withIngest(defaults.ingest()
+                        .withRtmp(defaults.ingest().rtmp().withPort(0))
+                        .withSrt(defaults.ingest().srt().withPort(0))
+                        .withStreams(List.of(new StreamConfig("main", key))))
+                .withTestSource(defaults.testSource().withEnabled(false));
+    }
+}
