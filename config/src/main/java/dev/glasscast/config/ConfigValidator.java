@@ -64,6 +64,20 @@ final class ConfigValidator {
         if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
             problem("server.public_url", "'" + url + "' is not an http:// or https:// URL; e.g. https://live.example.org");
         }
+        TlsConfig tls = server.tls();
+        port("server.tls.port", tls.port());
+        if (tls.enabled()) {
+            readableFile("server.tls.certificate", tls.certificate(), "a PEM certificate chain");
+            readableFile("server.tls.private_key", tls.privateKey(), "a PEM (PKCS#8) private key");
+        }
+    }
+
+    private void readableFile(String path, String file, String what) {
+        if (file == null || file.isBlank()) {
+            problem(path, "is not set; give the path of " + what + " or set server.tls.enabled: false");
+        } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+            problem(path, "'" + file + "' cannot be read; give the path of " + what);
+        }
     }
 
     private void ingest(IngestConfig ingest) {

@@ -5,10 +5,21 @@ package dev.glasscast.config;
  * @param httpPort   HTTP port; 0 picks a free one (tests)
  * @param publicUrl  the base URL viewers use, e.g. {@code https://live.example.org}; null means
  *                   the detected LAN address with {@code httpPort}
+ * @param tls        the HTTPS listener
  */
-public record ServerConfig(String bind, int httpPort, String publicUrl) {
+public record ServerConfig(String bind, int httpPort, String publicUrl, TlsConfig tls) {
+
+    public ServerConfig {
+        if (tls == null) {
+            tls = TlsConfig.OFF;
+        }
+    }
 
     public ServerConfig withHttpPort(int port) {
-        return new ServerConfig(bind, port, publicUrl);
+        return new ServerConfig(bind, port, publicUrl, tls);
+    }
+
+    public ServerConfig withTls(TlsConfig newTls) {
+        return new ServerConfig(bind, httpPort, publicUrl, newTls);
     }
 }

@@ -151,6 +151,11 @@ public final class GlassCastServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The HTTPS port, or -1 when TLS is off. */
+    public int httpsPort() {
+        return http.tlsPort();
+    }
+
     public int rtmpPort() {
         return rtmp == null ? -1 : rtmp.port();
     }

@@ -1,11 +1,14 @@
 package dev.glasscast.server.http;
 
 import dev.glasscast.config.ServerConfig;
+import dev.glasscast.config.TlsConfig;
 import dev.glasscast.edge.EdgeCache;
 import dev.glasscast.edge.HttpCacheSemantics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -22,13 +25,22 @@ import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsciiString;
+import java.io.File;
+import javax.net.ssl.SSLException;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP listener: HTTP/1.1, and HTTP/2 over cleartext (h2c) by upgrade or prior knowledge.
+ * The HTTP listener: HTTP/1.1, and HTTP/2 over cleartext (h2c) by upgrade or prior knowledge;
+ * with a certificate configured, also HTTPS with HTTP/2 or HTTP/1.1 chosen by ALPN.
  * Requests carry no body worth keeping, so they are aggregated with a small limit; headers and
  * the request line are bounded by the codecs. Text responses are gzipped when asked for.
  */
@@ -53,6 +65,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private Channel channel;
+    private Channel tlsChannel;
 
     /**
      * The event loop groups are the caller's: this server never shuts them down.
@@ -70,37 +83,78 @@ public final class HttpServer implements AutoCloseable {
         this.ioGroup = ioGroup;
     }
 
-    /** Binds and returns the bound port. */
-    public int start() throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
+    /**
+     * Binds plain HTTP (and HTTPS when {@code server.tls} is enabled) and returns the HTTP port.
+     *
+     * @throws SSLException if the TLS certificate or key cannot be loaded
+     */
+    public int start() throws InterruptedException, SSLException {
+        channel = bind(config.httpPort(), new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                HttpServerCodec http1 = new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192);
+                HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol ->
+                        AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                                ? new Http2ServerUpgradeCodec(http2FrameCodec(), new Http2MultiplexHandler(streamInitializer()))
+                                : null, MAX_CONTENT);
+                ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(http2FrameCodec(), new Http2MultiplexHandler(streamInitializer()));
+                    }
+                };
+                ch.pipeline()
+                        .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                        .addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade, priorKnowledge));
+                addHttp1Handlers(ch.pipeline());
+            }
+        });
+        TlsConfig tls = config.tls();
+        if (tls.enabled()) {
+            SslContext ssl = SslContextBuilder.forServer(new File(tls.certificate()), new File(tls.privateKey()))
+                    .sslProvider(SslProvider.JDK)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                    .build();
+            tlsChannel = bind(tls.port(), new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                            .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                            .addLast(ssl.newHandler(ch.alloc()))
+                            .addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                                @Override
+                                protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                                        ctx.pipeline().addLast(http2FrameCodec(), new Http2MultiplexHandler(streamInitializer()));
+                                    } else {
+                                        ctx.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+                                        addHttp1Handlers(ctx.pipeline());
+                                    }
+                                }
+                            });
+                }
+            });
+        }
+        return port();
+    }
+
+    private Channel bind(int port, ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
+        return new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        HttpServerCodec http1 = new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192);
-                        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol ->
-                                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                                        ? new Http2ServerUpgradeCodec(http2FrameCodec(), new Http2MultiplexHandler(streamInitializer()))
-                                        : null, MAX_CONTENT);
-                        ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
-                            @Override
-                            protected void initChannel(Channel channel) {
-                                channel.pipeline().addLast(http2FrameCodec(), new Http2MultiplexHandler(streamInitializer()));
-                            }
-                        };
-                        ch.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                                .addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade, priorKnowledge))
-                                .addLast(new ManifestCompressor())
-                                .addLast(new HttpObjectAggregator(MAX_CONTENT))
-                                .addLast(newHandler());
-                    }
-                });
-        channel = bootstrap.bind(new InetSocketAddress(config.bind(), config.httpPort())).sync().channel();
-        return port();
+                .childHandler(initializer)
+                .bind(new InetSocketAddress(config.bind(), port)).sync().channel();
+    }
+
+    private void addHttp1Handlers(ChannelPipeline pipeline) {
+        pipeline.addLast(new ManifestCompressor())
+                .addLast(new HttpObjectAggregator(MAX_CONTENT))
+                .addLast(newHandler());
     }
 
     /** HTTP/2 streams carry the same requests as HTTP/1.1 connections, translated to HTTP objects. */
@@ -131,10 +185,18 @@ public final class HttpServer implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /** The HTTPS port, or -1 when TLS is off. */
+    public int tlsPort() {
+        return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+    }
+
     @Override
     public void close() {
         if (channel != null) {
             channel.close().syncUninterruptibly();
+        }
+        if (tlsChannel != null) {
+            tlsChannel.close().syncUninterruptibly();
         }
     }
 }
