@@ -95,6 +95,10 @@ public final class GlassCastMain {
             text.append("  Stream '").append(stream.name()).append("'\n");
             text.append("    Watch:       ").append(web).append("/watch/").append(stream.name()).append('\n');
             text.append("    HLS:         ").append(web).append("/live/").append(stream.name()).append("/index.m3u8\n");
+            if (server.httpsPort() > 0) {
+                text.append("    HTTPS:       https://").append(host).append(':').append(server.httpsPort())
+                        .append("/watch/").append(stream.name()).append('\n');
+            }
             if (server.rtmpPort() > 0) {
                 text.append("    OBS (RTMP):  Server rtmp://").append(host).append(':').append(server.rtmpPort())
                         .append("/live   Stream key ").append(stream.key()).append('\n');
