@@ -5,10 +5,16 @@ package dev.glasscast.config;
  * @param httpPort   HTTP port; 0 picks a free one (tests)
  * @param publicUrl  the base URL viewers use, e.g. {@code https://live.example.org}; null means
  *                   the detected LAN address with {@code httpPort}
+ * @param adminToken the bearer token the dashboard, the JSON API and /metrics require; null
+ *                   means one is generated on first run and kept in the data directory
  */
-public record ServerConfig(String bind, int httpPort, String publicUrl) {
+public record ServerConfig(String bind, int httpPort, String publicUrl, String adminToken) {
 
     public ServerConfig withHttpPort(int port) {
-        return new ServerConfig(bind, port, publicUrl);
+        return new ServerConfig(bind, port, publicUrl, adminToken);
+    }
+
+    public ServerConfig withAdminToken(String token) {
+        return new ServerConfig(bind, httpPort, publicUrl, token);
     }
 }

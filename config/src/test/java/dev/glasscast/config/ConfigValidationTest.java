@@ -27,7 +27,7 @@ class ConfigValidationTest {
                         server:
                           http_prot: 8081
                         """, List.of("server.http_prot: unknown key; did you mean 'http_port'? Allowed here: bind, http_port,"
-                        + " public_url (line 2, column 3)")),
+                        + " public_url, admin_token (line 2, column 3)")),
                 Arguments.of("unknown key without a close one", """
                         colour: blue
                         """, List.of("colour: unknown key Allowed here: data_dir, server, ingest, ladder, packaging, cache,"
@@ -40,7 +40,7 @@ class ConfigValidationTest {
                         server:
                           - 8080
                         """, List.of("server: a list is not a section of keys; expected keys such as bind, http_port,"
-                        + " public_url (line 2, column 3)")),
+                        + " public_url, admin_token (line 2, column 3)")),
                 Arguments.of("zero and negative bitrates", """
                         ladder:
                           - name: 480p
