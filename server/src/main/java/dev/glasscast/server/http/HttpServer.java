@@ -13,6 +13,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import dev.glasscast.server.api.AdminRoutes;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +39,7 @@ public final class HttpServer implements AutoCloseable {
     private final String homeStream;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
+    private final AdminRoutes admin;
     private Channel channel;
 
     /**
@@ -47,6 +49,13 @@ public final class HttpServer implements AutoCloseable {
      */
     public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
                       String homeStream, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+        this(config, edge, semantics, web, homeStream, null, acceptGroup, ioGroup);
+    }
+
+    /** As above, also serving the dashboard, JSON API and metrics of {@code admin} (null: none). */
+    public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
+                      String homeStream, AdminRoutes admin, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+        this.admin = admin;
         this.config = config;
         this.edge = edge;
         this.semantics = semantics;
@@ -70,7 +79,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_CONTENT))
-                                .addLast(new HttpMediaHandler(edge, semantics, web, homeStream));
+                                .addLast(new HttpMediaHandler(edge, semantics, web, homeStream, admin));
                     }
                 });
         channel = bootstrap.bind(new InetSocketAddress(config.bind(), config.httpPort())).sync().channel();
