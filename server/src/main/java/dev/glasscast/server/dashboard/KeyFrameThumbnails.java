@@ -16,6 +16,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
@@ -70,7 +71,7 @@ public final class KeyFrameThumbnails implements StreamListener, AutoCloseable {
 
     public static final long MAX_AGE_NANOS = 3_000_000_000L;
     /** Widest thumbnail; larger renditions are scaled down. */
-    public static final int MAX_WIDTH = 320;
+    public static final int MAX_WIDTH = 480;
 
     private record KeyFrame(TrackInfo track, AccessUnit unit) {
     }
@@ -204,11 +205,19 @@ public final class KeyFrameThumbnails implements StreamListener, AutoCloseable {
             }
             BufferedImage image = new BufferedImage(outWidth, outHeight, BufferedImage.TYPE_3BYTE_BGR);
             byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-            try (BytePointer out = new BytePointer((long) outWidth * outHeight * 3);
-                 PointerPointer<BytePointer> planes = new PointerPointer<>(out);
-                 IntPointer strides = new IntPointer(outWidth * 3)) {
+            // libswscale writes with SIMD: rows aligned to 64 bytes, room past the end, and all
+            // four plane pointers and strides present even for one packed plane.
+            int stride = (outWidth * 3 + 63) & ~63;
+            long size = (long) stride * outHeight + 64;
+            BytePointer out = new BytePointer(av_malloc(size)).capacity(size);
+            try (PointerPointer<BytePointer> planes = new PointerPointer<>(out, null, null, null);
+                 IntPointer strides = new IntPointer(stride, 0, 0, 0)) {
                 sws_scale(scaler, frame.data(), frame.linesize(), 0, height, planes, strides);
-                out.get(pixels);
+                for (int row = 0; row < outHeight; row++) {
+                    out.position((long) row * stride).get(pixels, row * outWidth * 3, outWidth * 3);
+                }
+            } finally {
+                av_free(out.position(0));
             }
             ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
             ImageIO.write(image, "jpeg", jpeg);
