@@ -49,7 +49,7 @@ public final class AdminRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
     private static final String JSON = "application/json; charset=utf-8";
-    private static final int QR_PIXELS_PER_MODULE = 6;
+    private static final int QR_PIXELS_PER_MODULE = 4;
 
     private final AdminAuth auth;
     private final GlassCastConfig config;

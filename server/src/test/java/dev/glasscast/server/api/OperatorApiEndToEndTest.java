@@ -35,10 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * stream reports with measured rates, thumbnail, QR code, redacted config, Prometheus metrics,
  * the dashboard cookie, the home redirect and kicking the publisher.
  */
-class OperatorApiEndToEndTest {
+public class OperatorApiEndToEndTest {
 
-    static final String KEY = "operator-test-key";
-    static final String TOKEN = "operator-test-admin-token";
+    public static final String KEY = "operator-test-key";
+    public static final String TOKEN = "operator-test-admin-token";
 
     @TempDir
     Path dir;
