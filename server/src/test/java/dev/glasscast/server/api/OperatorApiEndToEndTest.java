@@ -142,6 +142,28 @@ public class OperatorApiEndToEndTest {
     }
 
     @Test
+    void srtPublisherShowsLinkStatisticsAndCanBeKicked() throws Exception {
+        try (GlassCastServer server = new GlassCastServer(twoRungConfig(dir, ""))) {
+            server.start();
+            String base = "http://127.0.0.1:" + server.httpPort();
+            List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(320, 180, 25, 40));
+            args.addAll(List.of("-f", "mpegts",
+                    "srt://127.0.0.1:" + server.srtPort() + "?streamid=" + KEY + "&latency=200000"));
+            try (FfmpegCli.Running publisher = FfmpegCli.start(dir, args)) {
+                JsonNode live = await(() -> json.readTree(get(base + "/api/v1/streams/main", TOKEN).body()),
+                        s -> s.path("srt").path("rttMillis").isNumber() && s.path("srt").path("receiveRateBits").asLong() > 0,
+                        "a live SRT report");
+                assertTrue(live.path("srt").path("peer").asText().contains("127.0.0.1"), live.toString());
+                assertEquals(200, post(base + "/api/v1/streams/main/kick", TOKEN).statusCode());
+                await(() -> json.readTree(get(base + "/api/v1/streams/main", TOKEN).body()),
+                        s -> !s.path("live").asBoolean(), "the kicked SRT stream offline");
+                FfmpegCli.Result kicked = publisher.await(30, TimeUnit.SECONDS);
+                assertTrue(kicked.exitCode() != 0, "ffmpeg should have been disconnected:\n" + kicked.stderr());
+            }
+        }
+    }
+
+    @Test
     void bannerQrCodeDecodesToThePublicWatchUrl() throws Exception {
         GlassCastConfig config = twoRungConfig(dir, ", public_url: 'https://live.example.org/'");
         try (GlassCastServer server = new GlassCastServer(config)) {
