@@ -8,6 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the generated admin token in {@code <data_dir>/admin-token}, created on the first run,
@@ -15,6 +17,8 @@ import java.util.HexFormat;
  * {@code StreamKeyStore}). A token set in the config wins and nothing is written.
  */
 public final class AdminTokenStore {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminTokenStore.class);
 
     static final String FILE = "admin-token";
     private static final int TOKEN_BYTES = 24;
@@ -50,6 +54,7 @@ public final class AdminTokenStore {
         }
         Files.writeString(temp, token + "\n", StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        log.info("generated the admin token of the dashboard and API into {}", file.toAbsolutePath());
         return token;
     }
 
