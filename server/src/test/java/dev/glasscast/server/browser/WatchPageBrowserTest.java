@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The watch page in headless Chromium at a phone's viewport, the way a viewer meets it: opened
  * before the broadcast (the calm offline state), playing by itself once ffmpeg publishes a
- * two-rung ladder, time advancing, the quality selector switching to the 240p rung; then the
+ * two-rung ladder, time advancing, seeking back in the window and jumping to live again, the
+ * quality selector switching to the 240p rung; then the
  * dashboard. Screenshots of both go to {@code docs/} for the README.
  */
 class WatchPageBrowserTest {
@@ -57,6 +58,14 @@ class WatchPageBrowserTest {
                         .waitFor("glasscast.video.currentTime > " + "(window.t0 ??= glasscast.video.currentTime) + 5",
                                 Duration.ofSeconds(20))
                         .eval("advanced", "glasscast.video.currentTime - window.t0")
+                        .waitFor("!document.getElementById('seekbar').hidden", Duration.ofSeconds(15))
+                        .eval("seekBack", """
+                                (() => { const v = glasscast.video, s = document.getElementById('seek'), before = v.currentTime;
+                                  s.value = String(Math.max(Number(s.min) + 0.5, before - 6)); s.dispatchEvent(new Event('change'));
+                                  return before - v.currentTime; })()""")
+                        .waitFor("!document.getElementById('golive').hidden", Duration.ofSeconds(8))
+                        .click("#golive")
+                        .waitFor("document.getElementById('golive').hidden", Duration.ofSeconds(10))
                         .eval("levels", "glasscast.hls.levels.map(l => l.height)")
                         .eval("options", "[...document.querySelectorAll('#quality option')].map(o => o.textContent)")
                         .eval("switch", """
@@ -72,6 +81,7 @@ class WatchPageBrowserTest {
                 assertTrue(watch.ok(), watch.diagnostics());
                 assertTrue(watch.value("offlineAtFirst").asBoolean(), "the page should wait calmly before the publisher");
                 assertTrue(watch.value("advanced").asDouble() >= 5, watch.json().toString());
+                assertTrue(watch.value("seekBack").asDouble() >= 3, "the seek bar moves back in the window: " + watch.value("seekBack"));
                 JsonNode levels = watch.value("levels");
                 assertEquals(2, levels.size(), levels.toString());
                 assertEquals(3, watch.value("options").size(), "Auto plus each rung: " + watch.value("options"));
