@@ -64,6 +64,10 @@ final class ConfigValidator {
         if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
             problem("server.public_url", "'" + url + "' is not an http:// or https:// URL; e.g. https://live.example.org");
         }
+        String token = server.adminToken();
+        if (token != null && (token.length() < 16 || token.length() > 256 || token.chars().anyMatch(c -> c <= ' ' || c > '~'))) {
+            problem("server.admin_token", "must be 16 to 256 printable characters without spaces, or null to generate one");
+        }
         TlsConfig tls = server.tls();
         port("server.tls.port", tls.port());
         if (tls.enabled()) {

@@ -27,7 +27,7 @@ class ConfigValidationTest {
                         server:
                           http_prot: 8081
                         """, List.of("server.http_prot: unknown key; did you mean 'http_port'? Allowed here: bind, http_port,"
-                        + " public_url, tls (line 2, column 3)")),
+                        + " public_url, admin_token, tls (line 2, column 3)")),
                 Arguments.of("unknown key without a close one", """
                         colour: blue
                         """, List.of("colour: unknown key Allowed here: data_dir, server, ingest, ladder, packaging, cache,"
@@ -40,7 +40,7 @@ class ConfigValidationTest {
                         server:
                           - 8080
                         """, List.of("server: a list is not a section of keys; expected keys such as bind, http_port,"
-                        + " public_url, tls (line 2, column 3)")),
+                        + " public_url, admin_token (line 2, column 3)")),
                 Arguments.of("zero and negative bitrates", """
                         ladder:
                           - name: 480p
@@ -93,7 +93,7 @@ class ConfigValidationTest {
                             private_key: /nonexistent/key.pem
                         """, List.of(
                         "server.tls.certificate: is not set; give the path of a PEM certificate chain or set"
-                                + " server.tls.enabled: false (embedded defaults, line 11, column 18)",
+                                + " server.tls.enabled: false (embedded defaults, line 12, column 18)",
                         "server.tls.private_key: '/nonexistent/key.pem' cannot be read; give the path of a PEM (PKCS#8)"
                                 + " private key (line 4, column 18)")),
                 Arguments.of("bad stream name", """

@@ -95,6 +95,28 @@ public final class StreamHub {
         return streams;
     }
 
+    /**
+     * Disconnects the publisher of {@code path} (the operator's "kick"): runs the disconnect the
+     * ingest session registered with {@link StreamPublisher#onKick}, or, without one, ends the
+     * stream. The publisher may reconnect; revoke its key to keep it out.
+     *
+     * @return false if nothing publishes {@code path}
+     */
+    public boolean kick(StreamPath path) {
+        Publication publication = live.get(path);
+        if (publication == null) {
+            return false;
+        }
+        log.info("{}: kicked by the operator", path);
+        Runnable disconnect = publication.disconnect;
+        if (disconnect != null) {
+            disconnect.run();
+        } else {
+            publication.close();
+        }
+        return true;
+    }
+
     private synchronized void unpublish(Publication publication) {
         live.remove(publication.stream.path(), publication);
         log.debug("unpublished {}", publication.stream.path());
@@ -104,6 +126,7 @@ public final class StreamHub {
         private final LiveStream stream;
         private final List<ReaderPump> pumps = new CopyOnWriteArrayList<>();
         private volatile boolean closed;
+        private volatile Runnable disconnect;
         private boolean receivedMedia;
 
         Publication(LiveStream stream) {
@@ -136,6 +159,11 @@ public final class StreamHub {
         @Override
         public LiveStream stream() {
             return stream;
+        }
+
+        @Override
+        public void onKick(Runnable disconnectConnection) {
+            this.disconnect = disconnectConnection;
         }
 
         @Override

@@ -20,6 +20,15 @@ public interface StreamPublisher extends AutoCloseable {
     /** Marks a break in the timeline, for example a reconnect of the encoder. */
     void discontinuity();
 
+    /**
+     * Registers how to disconnect this publisher's connection when an operator kicks the stream
+     * ({@link StreamHub#kick}). The hub owns no sockets, so the ingest session that does hands
+     * this in; it may run on any thread. Publishers without a connection (transcoder renditions)
+     * need not call it: a kick then just ends the stream.
+     */
+    default void onKick(Runnable disconnect) {
+    }
+
     /** Ends the stream: readers get {@link StreamReader#onUnpublished()}; the path is free again. */
     @Override
     void close();

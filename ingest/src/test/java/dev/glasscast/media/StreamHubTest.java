@@ -137,4 +137,21 @@ class StreamHubTest {
         assertTrue(late.ended.await(5, TimeUnit.SECONDS));
         assertEquals(List.of("tracks1", "v99k", "end"), late.events);
     }
+
+    @Test
+    void kickRunsTheRegisteredDisconnectOrElseEndsTheStream() throws Exception {
+        StreamHub hub = new StreamHub();
+        StreamPath withConnection = StreamPath.source("a");
+        StreamPublisher connected = hub.publish(withConnection);
+        CountDownLatch disconnected = new CountDownLatch(1);
+        connected.onKick(disconnected::countDown);
+        assertTrue(hub.kick(withConnection));
+        assertEquals(0, disconnected.getCount());
+
+        StreamPath withoutConnection = StreamPath.source("b");
+        hub.publish(withoutConnection);
+        assertTrue(hub.kick(withoutConnection));
+        assertFalse(hub.isLive(withoutConnection));
+        assertFalse(hub.kick(StreamPath.source("nobody")));
+    }
 }

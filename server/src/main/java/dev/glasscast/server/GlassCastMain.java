@@ -5,6 +5,8 @@ import dev.glasscast.config.ConfigLoader;
 import dev.glasscast.config.ConfigWatcher;
 import dev.glasscast.config.GlassCastConfig;
 import dev.glasscast.config.StreamConfig;
+import dev.glasscast.server.api.PublicAddresses;
+import dev.glasscast.server.qr.QrCode;
 import java.nio.file.Files;
 import org.bytedeco.ffmpeg.global.avutil;
 import java.nio.file.Path;
@@ -84,16 +86,21 @@ public final class GlassCastMain {
         stopped.await();
     }
 
-    static String banner(GlassCastServer server) {
+    /**
+     * What the daemon prints once it listens: per stream the watch URL with its QR code (to scan
+     * with a phone), the HLS URL and OBS's settings; then the dashboard link with the admin token.
+     */
+    public static String banner(GlassCastServer server) {
         GlassCastConfig config = server.config();
-        String host = NetworkAddresses.lanAddress();
-        String web = config.server().publicUrl() != null
-                ? config.server().publicUrl().replaceAll("/+$", "")
-                : "http://" + host + ":" + server.httpPort();
+        PublicAddresses addresses = server.addresses();
+        String host = addresses.ingestHost();
+        String web = addresses.webBase();
         StringBuilder text = new StringBuilder("\nGlassCast is running.\n\n");
         for (StreamConfig stream : config.ingest().streams()) {
             text.append("  Stream '").append(stream.name()).append("'\n");
-            text.append("    Watch:       ").append(web).append("/watch/").append(stream.name()).append('\n');
+            text.append("    Watch:       ").append(web).append("/watch/").append(stream.name())
+                    .append("   (scan to watch on a phone)\n");
+            text.append(QrCode.of(addresses.watchUrl(stream.name())).terminalText(true));
             text.append("    HLS:         ").append(web).append("/live/").append(stream.name()).append("/index.m3u8\n");
             if (server.httpsPort() > 0) {
                 text.append("    HTTPS:       https://").append(host).append(':').append(server.httpsPort())
@@ -112,6 +119,9 @@ public final class GlassCastMain {
                         .append("   (Stream key box empty)\n");
             }
         }
+        text.append("\n  Dashboard:     ").append(web).append("/dashboard?token=").append(server.adminToken()).append('\n');
+        text.append("  API, metrics:  ").append(web).append("/api/v1/streams, ").append(web)
+                .append("/metrics   (header Authorization: Bearer <token>)\n");
         if (config.testSource().enabled()) {
             text.append("\n  The test pattern is publishing to '").append(config.testSource().stream())
                     .append("'. Set test_source.enabled: false to publish it from OBS instead.\n");

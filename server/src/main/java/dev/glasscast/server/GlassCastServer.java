@@ -23,6 +23,16 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import dev.glasscast.edge.EdgeCacheMetrics;
+import dev.glasscast.ingest.srt.SrtSessionStats;
+import dev.glasscast.server.api.AdminAuth;
+import dev.glasscast.server.api.AdminRoutes;
+import dev.glasscast.server.api.AdminTokenStore;
+import dev.glasscast.server.api.PublicAddresses;
+import dev.glasscast.server.api.StreamMonitor;
+import dev.glasscast.server.dashboard.KeyFrameThumbnails;
+import dev.glasscast.server.metrics.GlassCastMetrics;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class GlassCastServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GlassCastServer.class);
+    /** How often the dashboard's rates and graph points are measured. */
+    private static final int MONITOR_INTERVAL_SECONDS = 2;
 
     private final GlassCastConfig config;
     /** The latest valid config; the ladder of newly published streams is taken from it. */
@@ -51,6 +63,11 @@ public final class GlassCastServer implements AutoCloseable {
     private SrtListener srt;
     private int srtPort = -1;
     private HttpServer http;
+    private LadderTranscoder transcoder;
+    private String adminToken;
+    private volatile String lanHost;
+    private StreamMonitor monitor;
+    private GlassCastMetrics metrics;
 
     /** @param config the configuration, with every stream key already resolved */
     public GlassCastServer(GlassCastConfig config) {
@@ -83,14 +100,17 @@ public final class GlassCastServer implements AutoCloseable {
             started.add(hub.addListener(store));
             ScheduledFuture<?> purge = ioGroup.scheduleAtFixedRate(store::purgeExpired, 10, 10, TimeUnit.SECONDS);
             started.add(() -> purge.cancel(false));
-            started.add(hub.addListener(new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults())));
+            transcoder = new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults());
+            started.add(hub.addListener(transcoder));
 
             HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(), PooledByteBufAllocator.DEFAULT);
             EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());
             edge = new EdgeCache(origin, cacheSettings);
             started.add(edge);
             HttpCacheSemantics semantics = HttpCacheSemantics.from(config.packaging(), cacheSettings, HttpCacheSemantics.ANY_ORIGIN);
-            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), acceptGroup, ioGroup);
+            adminToken = new AdminTokenStore(config.dataDir(), new SecureRandom()).resolve(config.server().adminToken());
+            AdminRoutes admin = startOperatorSide(cacheSettings);
+            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, acceptGroup, ioGroup);
             http.start();
             started.add(http);
 
@@ -114,6 +134,61 @@ public final class GlassCastServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The dashboard's and API's parts: stream monitor, thumbnails, metrics, and their routes. */
+    private AdminRoutes startOperatorSide(EdgeCacheSettings cacheSettings) {
+        StreamMonitor.Sources sources = new StreamMonitor.Sources(hub, transcoder::status, this::srtSessions,
+                edge::segmentRequestsPerSecond, () -> edge.stats().hitRatio());
+        monitor = new StreamMonitor(config, this::addresses, sources, System::nanoTime, Clock.systemUTC());
+        ScheduledFuture<?> sampling = ioGroup.next().scheduleAtFixedRate(() -> {
+            try {
+                monitor.sample();
+            } catch (RuntimeException e) {
+                log.warn("sampling stream statistics failed", e);
+            }
+        }, MONITOR_INTERVAL_SECONDS, MONITOR_INTERVAL_SECONDS, TimeUnit.SECONDS);
+        started.add(() -> sampling.cancel(false));
+        KeyFrameThumbnails thumbnails = new KeyFrameThumbnails();
+        started.add(thumbnails);
+        started.add(hub.addListener(thumbnails));
+        metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status);
+        started.add(metrics);
+        started.add(hub.addListener(metrics));
+        return new AdminRoutes(new AdminAuth(adminToken), config, hub, monitor, thumbnails, metrics, this::addresses);
+    }
+
+    private List<SrtSessionStats> srtSessions() {
+        return srt == null ? List.of() : srt.sessions();
+    }
+
+    /** Where viewers and OBS reach this daemon: {@code server.public_url} or the LAN address. */
+    public PublicAddresses addresses() {
+        String host = lanHost;
+        if (host == null) {
+            // Walks every network interface: done once, not on every API call.
+            host = NetworkAddresses.lanAddress();
+            lanHost = host;
+        }
+        return PublicAddresses.of(config, host, httpPort(), rtmpPort(), srtPort);
+    }
+
+    /** The token of the dashboard, API and metrics: configured, or generated and kept in the data directory. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** The ladder transcoder, for its per-rung status. */
+    public LadderTranscoder transcoder() {
+        return transcoder;
+    }
+
+    public EdgeCache edge() {
+        return edge;
+    }
+
+    public StreamMonitor monitor() {
+        return monitor;
     }
 
     private void startTestSource() {

@@ -185,6 +185,10 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
                     "stream " + path + " already publishing");
             return;
         }
+        publisher.onKick(() -> ctx.channel().eventLoop().execute(() -> {
+            unpublish(ctx, "kicked by the operator");
+            ctx.close();
+        }));
         mapper = new FlvAccessUnitMapper(publisher);
         publishStreamId = messageStreamId;
         RtmpChunkDecoder decoder = ctx.pipeline().get(RtmpChunkDecoder.class);

@@ -119,6 +119,10 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
                 bySocket.put(session.socketId(), session);
                 byCaller.put(new CallerKey(peer, session.peerSocketId()), session);
                 published.put(session.socketId(), session);
+                accept.publisher().onKick(() -> channel.eventLoop().execute(() -> {
+                    session.close("kicked by the operator");
+                    remove(session);
+                }));
                 send(peer, accept.response());
             }
             case SrtHandshakeResponder.Ignore ignore -> {

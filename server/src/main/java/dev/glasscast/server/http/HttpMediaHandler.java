@@ -25,9 +25,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import dev.glasscast.server.api.AdminRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +47,23 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final HttpCacheSemantics semantics;
     private final WebContent web;
     private final String homeStream;
+    private final AdminRoutes admin;
 
     /** @param homeStream the stream whose watch page {@code /} leads to */
     HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream) {
+        this(edge, semantics, web, homeStream, null);
+    }
+
+    /**
+     * @param admin the dashboard, API and metrics; null serves none of them (404), and {@code /}
+     *              then always leads to {@code homeStream}
+     */
+    HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream, AdminRoutes admin) {
         this.edge = edge;
         this.semantics = semantics;
         this.web = web;
         this.homeStream = homeStream;
+        this.admin = admin;
     }
 
     @Override
@@ -60,6 +72,18 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         boolean head = HttpMethod.HEAD.equals(request.method());
         if (!request.decoderResult().isSuccess()) {
             respond(ctx, false, false, text(HttpResponseStatus.BAD_REQUEST, "malformed request"));
+            return;
+        }
+        RequestTarget.Route adminRoute = RequestTarget.parse(request.uri());
+        if (admin != null && (adminRoute instanceof RequestTarget.Dashboard || adminRoute instanceof RequestTarget.Api
+                || adminRoute instanceof RequestTarget.Metrics)) {
+            // The operator's routes check their own methods (the API has a POST) and token.
+            ctx.channel().config().setAutoRead(false);
+            admin.handle(request.method(), request.headers(), adminRoute).whenComplete((response, failure) -> ctx.executor().execute(() -> {
+                respond(ctx, keepAlive, head, failure != null
+                        ? text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error") : response);
+                ctx.channel().config().setAutoRead(true);
+            }));
             return;
         }
         if (!head && !HttpMethod.GET.equals(request.method())) {
@@ -71,10 +95,15 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         switch (RequestTarget.parse(request.uri())) {
             case RequestTarget.Health h -> respond(ctx, keepAlive, head, text(HttpResponseStatus.OK, "ok"));
             case RequestTarget.Home h -> {
-                FullHttpResponse response = text(HttpResponseStatus.FOUND, "see /watch/" + homeStream);
-                response.headers().set(HttpHeaderNames.LOCATION, "/watch/" + homeStream);
+                String home = homeLocation();
+                FullHttpResponse response = text(HttpResponseStatus.FOUND, "see " + home);
+                response.headers().set(HttpHeaderNames.LOCATION, home);
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
                 respond(ctx, keepAlive, head, response);
             }
+            case RequestTarget.Dashboard d -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
+            case RequestTarget.Api a -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
+            case RequestTarget.Metrics m -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
             case RequestTarget.Watch watch -> respond(ctx, keepAlive, head,
                     content(HttpResponseStatus.OK, Unpooled.copiedBuffer(web.watchPage(watch.stream()), StandardCharsets.UTF_8),
                             "text/html; charset=utf-8", "no-cache"));
@@ -116,6 +145,18 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         respond(ctx, keepAlive, head, toHttp(media.request(), fetched, ifNoneMatch, ifModifiedSince, range, ifRange));
+    }
+
+    /**
+     * Where {@code /} leads: the watch page when exactly one stream is live (a viewer who types
+     * the bare address sees it), else the dashboard, which lists every stream and its QR code.
+     */
+    private String homeLocation() {
+        if (admin == null) {
+            return "/watch/" + homeStream;
+        }
+        List<String> live = admin.liveStreams();
+        return live.size() == 1 ? "/watch/" + live.get(0) : "/dashboard";
     }
 
     /** Turns a cached object into a 200, 206, 304 or 416; takes ownership of {@code fetched}. */

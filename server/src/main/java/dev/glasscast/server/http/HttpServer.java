@@ -35,6 +35,7 @@ import io.netty.util.AsciiString;
 import java.io.File;
 import javax.net.ssl.SSLException;
 import io.netty.handler.timeout.IdleStateHandler;
+import dev.glasscast.server.api.AdminRoutes;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -64,6 +65,7 @@ public final class HttpServer implements AutoCloseable {
     private final String homeStream;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
+    private final AdminRoutes admin;
     private Channel channel;
     private Channel tlsChannel;
 
@@ -74,6 +76,13 @@ public final class HttpServer implements AutoCloseable {
      */
     public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
                       String homeStream, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+        this(config, edge, semantics, web, homeStream, null, acceptGroup, ioGroup);
+    }
+
+    /** As above, also serving the dashboard, JSON API and metrics of {@code admin} (null: none). */
+    public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
+                      String homeStream, AdminRoutes admin, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+        this.admin = admin;
         this.config = config;
         this.edge = edge;
         this.semantics = semantics;
@@ -178,7 +187,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private HttpMediaHandler newHandler() {
-        return new HttpMediaHandler(edge, semantics, web, homeStream);
+        return new HttpMediaHandler(edge, semantics, web, homeStream, admin);
     }
 
     public int port() {

@@ -22,7 +22,22 @@ public final class RequestTarget {
     private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
 
     /** What a request target asks for. */
-    public sealed interface Route permits Media, Watch, Asset, Home, Health, NotFound, BadRequest {
+    public sealed interface Route permits Media, Watch, Asset, Home, Health, NotFound, BadRequest, Dashboard, Api, Metrics {
+    }
+
+    /** The operator's dashboard; {@code token} is the {@code ?token=} that logs in, or null. */
+    public record Dashboard(String token) implements Route {
+    }
+
+    /** A JSON API call under {@code /api/v1/}: the path elements after it, each validated. */
+    public record Api(List<String> path) implements Route {
+        public Api {
+            path = List.copyOf(path);
+        }
+    }
+
+    /** The Prometheus scrape endpoint. */
+    public record Metrics() implements Route {
     }
 
     /** The watch page of one stream. */
@@ -78,11 +93,27 @@ public final class RequestTarget {
             case "/healthz" -> {
                 return new Health();
             }
+            case "/metrics" -> {
+                return new Metrics();
+            }
+            case "/dashboard", "/dashboard/" -> {
+                List<String> token = parameters.get("token");
+                return new Dashboard(token == null || token.isEmpty() ? null : token.get(0));
+            }
             default -> {
             }
         }
         if (elements.length == 2 && elements[0].equals("watch")) {
             return StreamPath.isValidName(elements[1]) ? new Watch(elements[1]) : new BadRequest("invalid stream name");
+        }
+        if (elements.length >= 3 && elements.length <= 6 && elements[0].equals("api") && elements[1].equals("v1")) {
+            List<String> api = List.of(elements).subList(2, elements.length);
+            for (String element : api) {
+                if (!RESOURCE.matcher(element).matches() || element.contains("..")) {
+                    return new BadRequest("invalid path element '" + element + "'");
+                }
+            }
+            return new Api(api);
         }
         if (elements.length == 2 && elements[0].equals("assets")) {
             return RESOURCE.matcher(elements[1]).matches() ? new Asset(elements[1]) : new BadRequest("invalid asset name");

@@ -51,6 +51,20 @@ class RequestTargetTest {
         assertInstanceOf(RequestTarget.BadRequest.class, RequestTarget.parse(target));
     }
 
+    @Test
+    void operatorRoutesAreRecognisedWithTheirParts() {
+        assertEquals(new RequestTarget.Dashboard(null), RequestTarget.parse("/dashboard"));
+        assertEquals(new RequestTarget.Dashboard("abc"), RequestTarget.parse("/dashboard?token=abc"));
+        assertEquals(new RequestTarget.Metrics(), RequestTarget.parse("/metrics"));
+        assertEquals(new RequestTarget.Api(java.util.List.of("streams", "main", "kick")),
+                RequestTarget.parse("/api/v1/streams/main/kick"));
+        assertEquals(new RequestTarget.Api(java.util.List.of("streams", "main", "qr.png")),
+                RequestTarget.parse("/api/v1/streams/main/qr.png"));
+        assertInstanceOf(RequestTarget.BadRequest.class, RequestTarget.parse("/api/v1/streams/%2e%2e/kick"));
+        assertInstanceOf(RequestTarget.BadRequest.class, RequestTarget.parse("/api/v1/streams/.."));
+        assertInstanceOf(RequestTarget.NotFound.class, RequestTarget.parse("/api/v2/streams"));
+    }
+
     private static OriginRequest media(String target) {
         return assertInstanceOf(RequestTarget.Media.class, RequestTarget.parse(target)).request();
     }

@@ -1,0 +1,212 @@
+package dev.glasscast.server.api;
+
+import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.media.StreamHub;
+import dev.glasscast.media.StreamPath;
+import dev.glasscast.server.dashboard.KeyFrameThumbnails;
+import dev.glasscast.server.http.RequestTarget;
+import dev.glasscast.server.metrics.GlassCastMetrics;
+import dev.glasscast.server.qr.QrCode;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's side of the HTTP server, all behind the admin token: the dashboard page, the
+ * JSON API under {@code /api/v1/} and {@code /metrics}.
+ *
+ * <pre>
+ * GET  /dashboard                         the dashboard (static HTML; it reads the API)
+ * GET  /dashboard?token=T                 sets the HttpOnly cookie, then redirects to /dashboard
+ * GET  /api/v1/streams                    every configured stream's report
+ * GET  /api/v1/streams/{name}             one report; 404 for a stream not configured
+ * POST /api/v1/streams/{name}/kick        disconnects its publisher; 409 when not live
+ * GET  /api/v1/streams/{name}/qr.png      QR code of its watch URL
+ * GET  /api/v1/streams/{name}/thumbnail.jpg  latest key frame of its smallest rendition; 404 when none
+ * GET  /api/v1/config                     the running config, secrets redacted
+ * GET  /metrics                           Prometheus text format
+ * </pre>
+ *
+ * Without the token every one answers 401. Responses are built here; slow work (thumbnails)
+ * completes on other threads, so every answer is a future.
+ */
+public final class AdminRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
+    private static final String JSON = "application/json; charset=utf-8";
+    private static final int QR_PIXELS_PER_MODULE = 4;
+
+    private final AdminAuth auth;
+    private final GlassCastConfig config;
+    private final StreamHub hub;
+    private final StreamMonitor monitor;
+    private final KeyFrameThumbnails thumbnails;
+    private final GlassCastMetrics metrics;
+    private final Supplier<PublicAddresses> addresses;
+    private final ApiJson json = new ApiJson();
+    private final byte[] dashboardPage;
+
+    public AdminRoutes(AdminAuth auth, GlassCastConfig config, StreamHub hub, StreamMonitor monitor,
+                       KeyFrameThumbnails thumbnails, GlassCastMetrics metrics, Supplier<PublicAddresses> addresses) {
+        this.auth = auth;
+        this.config = config;
+        this.hub = hub;
+        this.monitor = monitor;
+        this.thumbnails = thumbnails;
+        this.metrics = metrics;
+        this.addresses = addresses;
+        try (InputStream in = AdminRoutes.class.getResourceAsStream("/dev/glasscast/server/web/dashboard.html")) {
+            if (in == null) {
+                throw new IllegalStateException("missing the dashboard page resource");
+            }
+            this.dashboardPage = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Names of the streams live now (the home page picks the watch page or the dashboard by it). */
+    public List<String> liveStreams() {
+        return monitor.liveStreamNames();
+    }
+
+    /** Answers one of {@link RequestTarget.Dashboard}, {@link RequestTarget.Api} or {@link RequestTarget.Metrics}. */
+    public CompletableFuture<FullHttpResponse> handle(HttpMethod method, HttpHeaders headers, RequestTarget.Route route) {
+        try {
+            return switch (route) {
+                case RequestTarget.Dashboard dashboard -> CompletableFuture.completedFuture(dashboard(method, headers, dashboard));
+                case RequestTarget.Metrics m -> CompletableFuture.completedFuture(!auth.allows(headers, null)
+                        ? unauthorized() : !readOnly(method) ? notAllowed("GET, HEAD")
+                        : bytes(HttpResponseStatus.OK, metrics.scrape().getBytes(StandardCharsets.UTF_8),
+                        "text/plain; version=0.0.4; charset=utf-8"));
+                case RequestTarget.Api api -> !auth.allows(headers, null)
+                        ? CompletableFuture.completedFuture(unauthorized()) : api(method, api.path());
+                default -> CompletableFuture.completedFuture(error(HttpResponseStatus.NOT_FOUND, "not found"));
+            };
+        } catch (RuntimeException e) {
+            log.error("admin request {} failed", route, e);
+            return CompletableFuture.completedFuture(error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
+        }
+    }
+
+    private FullHttpResponse dashboard(HttpMethod method, HttpHeaders headers, RequestTarget.Dashboard dashboard) {
+        if (!readOnly(method)) {
+            return notAllowed("GET, HEAD");
+        }
+        if (dashboard.token() != null) {
+            if (!auth.matches(dashboard.token())) {
+                return unauthorized();
+            }
+            // The cookie carries the token from here on; the redirect takes it out of the address
+            // bar and the browser history.
+            FullHttpResponse response = bytes(HttpResponseStatus.SEE_OTHER, new byte[0], "text/plain");
+            response.headers().set(HttpHeaderNames.LOCATION, "/dashboard");
+            response.headers().set(HttpHeaderNames.SET_COOKIE, auth.sessionCookie());
+            return response;
+        }
+        if (!auth.allows(headers, null)) {
+            FullHttpResponse response = bytes(HttpResponseStatus.UNAUTHORIZED, ("<!doctype html><meta charset=utf-8>"
+                    + "<meta name=viewport content='width=device-width'><title>GlassCast dashboard</title>"
+                    + "<body style='font-family:system-ui;padding:1rem'><h1>Dashboard</h1><p>Open the dashboard link "
+                    + "GlassCast printed at start-up (it ends in <code>?token=…</code>).</p>").getBytes(StandardCharsets.UTF_8),
+                    "text/html; charset=utf-8");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"glasscast\"");
+            return response;
+        }
+        return bytes(HttpResponseStatus.OK, dashboardPage, "text/html; charset=utf-8");
+    }
+
+    private CompletableFuture<FullHttpResponse> api(HttpMethod method, List<String> path) {
+        if (path.equals(List.of("streams"))) {
+            return done(readOnly(method) ? ok(Map.of("streams", monitor.reports(), "live", monitor.liveStreamNames()))
+                    : notAllowed("GET, HEAD"));
+        }
+        if (path.equals(List.of("config"))) {
+            return done(readOnly(method) ? ok(json.redactedConfig(config)) : notAllowed("GET, HEAD"));
+        }
+        if (path.size() < 2 || path.size() > 3 || !path.get(0).equals("streams") || !StreamPath.isValidName(path.get(1))
+                || config.ingest().stream(path.get(1)).isEmpty()) {
+            return done(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
+        }
+        String stream = path.get(1);
+        if (path.size() == 2) {
+            return done(readOnly(method) ? ok(monitor.report(stream).orElseThrow()) : notAllowed("GET, HEAD"));
+        }
+        return switch (path.get(2)) {
+            case "kick" -> {
+                if (!HttpMethod.POST.equals(method)) {
+                    yield done(notAllowed("POST"));
+                }
+                boolean kicked = hub.kick(StreamPath.source(stream));
+                yield done(kicked ? ok(Map.of("stream", stream, "kicked", true))
+                        : error(HttpResponseStatus.CONFLICT, "stream " + stream + " is not live"));
+            }
+            case "qr.png" -> done(readOnly(method)
+                    ? cached(bytes(HttpResponseStatus.OK, QrCode.of(addresses.get().watchUrl(stream)).png(QR_PIXELS_PER_MODULE), "image/png"))
+                    : notAllowed("GET, HEAD"));
+            case "thumbnail.jpg" -> !readOnly(method) ? done(notAllowed("GET, HEAD"))
+                    : thumbnails.jpeg(stream).thenApply(jpeg -> jpeg
+                            .map(bytes -> bytes(HttpResponseStatus.OK, bytes, "image/jpeg"))
+                            .orElseGet(() -> error(HttpResponseStatus.NOT_FOUND, "no picture yet")));
+            default -> done(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
+        };
+    }
+
+    private static boolean readOnly(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
+    }
+
+    private static CompletableFuture<FullHttpResponse> done(FullHttpResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private FullHttpResponse ok(Object body) {
+        return bytes(HttpResponseStatus.OK, json.write(body), JSON);
+    }
+
+    private FullHttpResponse error(HttpResponseStatus status, String message) {
+        return bytes(status, json.write(Map.of("error", message)), JSON);
+    }
+
+    private FullHttpResponse unauthorized() {
+        FullHttpResponse response = error(HttpResponseStatus.UNAUTHORIZED,
+                "admin token required: Authorization: Bearer <token>, or open the printed dashboard link");
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"glasscast\"");
+        return response;
+    }
+
+    private FullHttpResponse notAllowed(String allow) {
+        FullHttpResponse response = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use " + allow);
+        response.headers().set(HttpHeaderNames.ALLOW, allow);
+        return response;
+    }
+
+    private static FullHttpResponse cached(FullHttpResponse response) {
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "private, max-age=300");
+        return response;
+    }
+
+    private static FullHttpResponse bytes(HttpResponseStatus status, byte[] body, String contentType) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set("X-Content-Type-Options", "nosniff");
+        return response;
+    }
+}

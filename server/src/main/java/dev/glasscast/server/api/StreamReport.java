@@ -1,0 +1,59 @@
+package dev.glasscast.server.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What {@code GET /api/v1/streams/{name}} answers (as JSON) and the dashboard shows for one
+ * configured stream. Rates are measured by {@link StreamMonitor} between its samples; a value
+ * that is not known yet is null.
+ */
+public record StreamReport(
+        String name,
+        boolean live,
+        Instant publishedAt,
+        String watchUrl,
+        String hlsUrl,
+        Source source,
+        List<Rung> rungs,
+        Srt srt,
+        Audience audience,
+        Obs obs,
+        List<Point> history) {
+
+    /**
+     * @param videoCodec  e.g. H264; null before the tracks are known
+     * @param bitrate     bits per second received, measured
+     */
+    public record Source(String videoCodec, int width, int height, double frameRate, String audioCodec,
+                         int sampleRate, int channels, Double bitrate, long unitsIn, long bytesIn, long unitsDropped) {
+    }
+
+    /**
+     * @param fps   pictures encoded per second, measured
+     * @param speed {@code fps} over the source frame rate: below 1 the rung falls behind
+     */
+    public record Rung(String name, int width, int height, long encodedFrames, long droppedFrames, Double fps, Double speed) {
+    }
+
+    public record Srt(String peer, double rttMillis, long packetsLost, long packetsRetransmitted, long packetsDropped,
+                      long receiveRateBits, int latencyMillis, boolean encrypted) {
+    }
+
+    /**
+     * @param viewers                  estimated: media requests per second over the requests per
+     *                                 second one viewer makes (video plus audio, one each per segment)
+     * @param segmentRequestsPerSecond media segment and part requests per second at the edge cache
+     * @param cacheHitRatio            share of all edge cache requests answered from the cache
+     */
+    public record Audience(double viewers, double segmentRequestsPerSecond, double cacheHitRatio) {
+    }
+
+    /** Copyable OBS settings; a field is null when that ingest protocol is off. */
+    public record Obs(String rtmpServer, String streamKey, String srtUrl) {
+    }
+
+    /** One sample of the small graph: epoch milliseconds, bits per second in, estimated viewers. */
+    public record Point(long at, double bitrate, double viewers) {
+    }
+}

@@ -1,0 +1,109 @@
+package dev.glasscast.server.metrics;
+
+import dev.glasscast.edge.EdgeCacheMetrics;
+import dev.glasscast.media.LiveStream;
+import dev.glasscast.media.StreamHub;
+import dev.glasscast.media.StreamListener;
+import dev.glasscast.media.StreamReader;
+import dev.glasscast.transcode.LadderTranscoder.RungStatus;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The daemon's Prometheus metrics ({@code GET /metrics}): JVM and process meters, the edge
+ * cache's ({@link EdgeCacheMetrics}), streams live, bytes received per stream and frames each
+ * running rung dropped. One registry per daemon, owned here and closed with it.
+ */
+public final class GlassCastMetrics implements StreamListener, AutoCloseable {
+
+    /** Bytes received for one stream name across all its publications, so the counter never goes back. */
+    private static final class IngestBytes {
+        private long ended;
+        private LiveStream current;
+
+        synchronized void published(LiveStream stream) {
+            if (current != null) {
+                ended += current.bytesIn();
+            }
+            current = stream;
+        }
+
+        synchronized double total() {
+            return ended + (current == null ? 0 : current.bytesIn());
+        }
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final EdgeCacheMetrics edge;
+    private final Supplier<List<RungStatus>> rungs;
+    private final Map<String, IngestBytes> ingestBytes = new ConcurrentHashMap<>();
+    private final MultiGauge rungDrops;
+
+    public GlassCastMetrics(StreamHub hub, EdgeCacheMetrics edge, Supplier<List<RungStatus>> rungs) {
+        this.edge = edge;
+        this.rungs = rungs;
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        edge.bindTo(registry);
+        Gauge.builder("glasscast.streams.live", hub, h -> h.liveStreams().stream().filter(s -> s.path().isSource()).count())
+                .description("streams being published now").register(registry);
+        rungDrops = MultiGauge.builder("glasscast.transcode.dropped.frames")
+                .description("pictures each running rung dropped because it fell behind (since its stream was published)")
+                .register(registry);
+    }
+
+    @Override
+    public StreamReader onPublished(LiveStream stream) {
+        if (stream.path().isSource()) {
+            String name = stream.path().stream();
+            ingestBytes.computeIfAbsent(name, n -> {
+                IngestBytes bytes = new IngestBytes();
+                FunctionCounter.builder("glasscast.ingest.bytes", bytes, IngestBytes::total)
+                        .description("bytes of media received from publishers").baseUnit("bytes")
+                        .tags(Tags.of("stream", n)).register(registry);
+                return bytes;
+            }).published(stream);
+        }
+        return null;
+    }
+
+    /** The Prometheus text exposition of every meter, refreshing the per-stream and per-rung rows first. */
+    public String scrape() {
+        edge.refreshStreamRates();
+        rungDrops.register(rungs.get().stream()
+                .<MultiGauge.Row<?>>map(r -> MultiGauge.Row.of(Tags.of("stream", r.stream(), "rung", r.rendition()), r.droppedFrames()))
+                .toList(), true);
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
