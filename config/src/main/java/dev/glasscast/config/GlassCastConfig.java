@@ -52,7 +52,7 @@ public record GlassCastConfig(
     }
 
     public GlassCastConfig withTestSource(TestSourceConfig newTestSource) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, newTestSource);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, newTestSource, audio);
     }
 
     public GlassCastConfig withDataDir(Path newDataDir) {
