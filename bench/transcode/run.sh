@@ -24,8 +24,10 @@ if [ ! -s "$CLIP" ]; then
 fi
 
 # 2. GlassCast: compile (no install) and take the classpath from Maven.
-./mvnw -B -o -q -pl transcode -am compile
-./mvnw -B -o -q -pl transcode dependency:build-classpath -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null
+# One reactor build, so the sibling modules resolve to their target/classes: without -am Maven
+# looks for them in ~/.m2, where nothing of ours may be installed. Each module writes the file;
+# transcode comes last, so its classpath is what remains.
+./mvnw -B -o -q -pl transcode -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null
 # Drop any glasscast-*.jar another build may have installed into ~/.m2: the classes of this
 # checkout (target/classes) are the ones to measure.
 DEPS="$(tr ':' '\n' < "$WORK/classpath.txt" | grep -v '/dev/glasscast/' | paste -sd: -)"

@@ -136,7 +136,23 @@ public final class TsDemuxer {
         }
     }
 
-    /** Delivers what is still buffered (the last PES of each stream), e.g. at end of stream. */
+    /**
+     * Ends a stream whose last bytes may never have been sent, as when an SRT caller closes:
+     * libsrt's live mode does not linger, so whatever the encoder had written but libsrt had not
+     * yet sent is lost with the connection. A PES still being collected then is not known to be
+     * whole: with a PES_packet_length it would have been delivered on its last byte already, and
+     * without one (video, as muxers write it) only the next PES proves it ended. A cut frame does
+     * not decode, so each is dropped: a whole last frame is lost with it, a corrupt one never
+     * reaches a viewer. {@link #flush()} is for input known to be complete (a file).
+     */
+    public void discardUnfinished() {
+        for (PidState pid : pids.values()) {
+            pid.pesOpen = false;
+            pid.pesFill = 0;
+        }
+    }
+
+    /** Delivers what is still buffered (the last PES of each stream), e.g. at the end of a complete file. */
     public void flush() {
         for (Map.Entry<Integer, TsElementaryStream> entry : streams.entrySet()) {
             PidState pid = pids.get(entry.getKey());

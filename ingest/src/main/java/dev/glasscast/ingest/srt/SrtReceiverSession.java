@@ -403,11 +403,9 @@ final class SrtReceiverSession {
                 if (!why.equals("peer shut down")) {
                     sender.accept(SrtControlPacket.of(SrtControlType.SHUTDOWN, 0, 0, peerSocketId, new byte[4]));
                 }
-                try {
-                    demuxer.flush();
-                } catch (RuntimeException e) {
-                    log.warn("SRT {}: flushing the demuxer failed", stream, e);
-                }
+                // The caller's last packets may have been lost with its close: never hand on a
+                // frame that may be cut short.
+                demuxer.discardUnfinished();
                 publisher.close();
                 stats = snapshot();
                 log.info("SRT publisher of {} from {} closed: {}; {}; {}", stream, peer, why, stats, demuxer.stats());

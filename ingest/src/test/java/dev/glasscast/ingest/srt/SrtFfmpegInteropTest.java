@@ -112,7 +112,8 @@ class SrtFfmpegInteropTest {
             System.err.println("srt-live-transmit exit " + run.exit() + ": " + run.log());
             HubRecorder.Recording recording = server.recorder.await("second", 5);
             assertTrue(recording.awaitUnpublished(15));
-            assertEquals(75, recording.unitsOf(recording.lastTrack(Codec.H264)).size());
+            // All but the last frame: at the end no later PES proves it whole, so it is dropped.
+            assertEquals(74, recording.unitsOf(recording.lastTrack(Codec.H264)).size());
         }
     }
 
