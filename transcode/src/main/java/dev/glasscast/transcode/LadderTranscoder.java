@@ -25,6 +25,10 @@ import java.util.function.Supplier;
  * through. Rungs larger than the source are skipped. See {@link SourceTranscoder} for the
  * threads and {@link TranscodeLimits} for what happens when the machine cannot keep up.
  *
+ * <p>Publisher away: with the slate enabled (the default), the renditions outlive their source's
+ * publish. When the publisher stalls or disconnects they carry the slate ({@link SlateKeeper});
+ * a new publish of the same stream takes them over; after the slate's timeout they end.
+ *
  * <p>Hot reload: the settings are read once per stream, when it is published. A changed ladder
  * therefore applies to streams published afterwards; a stream already live keeps its ladder
  * until its publisher reconnects.
@@ -38,6 +42,7 @@ public final class LadderTranscoder implements StreamListener {
     private final Supplier<TranscodeSettings> settings;
     private final TranscodeLimits limits;
     private final Map<String, SourceTranscoder> active = new ConcurrentHashMap<>();
+    private final SlateKeeper slateKeeper;
 
     /**
      * @param hub      where sources are read and renditions published
@@ -49,6 +54,7 @@ public final class LadderTranscoder implements StreamListener {
         this.hub = hub;
         this.settings = settings;
         this.limits = limits;
+        this.slateKeeper = new SlateKeeper(hub);
     }
 
     /**
@@ -69,7 +75,14 @@ public final class LadderTranscoder implements StreamListener {
             return null;
         }
         String name = stream.path().stream();
-        SourceTranscoder transcoder = new SourceTranscoder(hub, name, settings.get(), limits);
+        TranscodeSettings current = settings.get();
+        SourceTranscoder transcoder;
+        if (current.slate().enabled()) {
+            SlateKeeper.Session session = slateKeeper.beginSession(name, current.slate(), current.keyFrameInterval());
+            transcoder = new SourceTranscoder(session::open, name, current, limits);
+        } else {
+            transcoder = new SourceTranscoder(hub, name, current, limits);
+        }
         active.put(name, transcoder);
         return new StreamReader() {
             @Override
