@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.config.ConfigLoader;
 import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.SlateConfig;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.server.GlassCastServer;
 import java.io.ByteArrayOutputStream;
@@ -64,7 +65,9 @@ class RtmpToHlsEndToEndTest {
                         .withRtmp(defaults.ingest().rtmp().withPort(0))
                         .withSrt(defaults.ingest().srt().withPort(0))
                         .withStreams(List.of(new StreamConfig("main", KEY))))
-                .withTestSource(defaults.testSource().withEnabled(false));
+                .withTestSource(defaults.testSource().withEnabled(false))
+                // These tests watch a publish end; with the slate the renditions would outlive it.
+                .withSlate(new SlateConfig(false, "#000000", null, "", Duration.ofSeconds(1)));
     }
 
     @Test
