@@ -172,7 +172,15 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         String name = values.size() > 3 && values.get(3) instanceof String s ? s : "";
         int query = name.indexOf('?');
         String key = query >= 0 ? name.substring(0, query) : name;
-        Optional<String> streamName = key.isEmpty() ? Optional.empty() : authorizer.streamForKey(key);
+        java.net.InetAddress from = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress socket
+                ? socket.getAddress() : null;
+        if (authorizer.isBlocked(from)) {
+            // Logged once per address by the limiter; a guessing flood must not flood the log too.
+            log.debug("rtmp publish refused from {}: too many failed attempts", ctx.channel().remoteAddress());
+            refuse(ctx, messageStreamId, "NetStream.Publish.BadName", "stream key rejected");
+            return;
+        }
+        Optional<String> streamName = authorizer.streamForKey(key, from);
         if (streamName.isEmpty()) {
             reject(ctx, messageStreamId, "NetStream.Publish.BadName", "stream key rejected", "unknown stream key");
             return;
@@ -255,6 +263,11 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
 
     private void reject(ChannelHandlerContext ctx, int messageStreamId, String code, String description, String reason) {
         log.info("rtmp publish rejected from {}: {}", ctx.channel().remoteAddress(), reason);
+        refuse(ctx, messageStreamId, code, description);
+    }
+
+    /** Answers the publish with an error status and closes the connection once it is written. */
+    private void refuse(ChannelHandlerContext ctx, int messageStreamId, String code, String description) {
         state = State.CLOSED;
         ByteBuf payload = ctx.alloc().buffer();
         amf0Encoder.encodeAll(payload, "onStatus", 0.0, null, status("error", code, description));

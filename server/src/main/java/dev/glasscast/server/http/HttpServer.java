@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +31,8 @@ public final class HttpServer implements AutoCloseable {
     public static final int MAX_CONTENT = 64 * 1024;
     /** A connection idle this long is closed. */
     public static final int IDLE_SECONDS = 60;
+    /** A client must send a whole request within this long of connecting or of its last response. */
+    public static final Duration REQUEST_READ_TIMEOUT = Duration.ofSeconds(20);
 
     private final ServerConfig config;
     private final EdgeCache edge;
@@ -70,6 +73,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_CONTENT))
+                                .addLast(new HttpRequestReadTimeoutHandler(REQUEST_READ_TIMEOUT))
                                 .addLast(new HttpMediaHandler(edge, semantics, web, homeStream));
                     }
                 });
