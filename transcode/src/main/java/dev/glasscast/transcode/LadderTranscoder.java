@@ -33,7 +33,10 @@ import java.util.function.Supplier;
  * therefore applies to streams published afterwards; a stream already live keeps its ladder
  * until its publisher reconnects.
  */
-public final class LadderTranscoder implements StreamListener {
+public final class LadderTranscoder implements StreamListener, AutoCloseable {
+
+    /** How long {@link #close()} lets each stream's encoders finish their last frames. */
+    static final long DRAIN_MILLIS = 3_000;
 
     /** The rendition that carries the stream's audio, shared by every video rung. */
     public static final String AUDIO_RENDITION = "audio";
@@ -41,6 +44,8 @@ public final class LadderTranscoder implements StreamListener {
     private final StreamHub hub;
     private final Supplier<TranscodeSettings> settings;
     private final TranscodeLimits limits;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LadderTranscoder.class);
+
     private final Map<String, SourceTranscoder> active = new ConcurrentHashMap<>();
     private final SlateKeeper slateKeeper;
 
@@ -111,6 +116,26 @@ public final class LadderTranscoder implements StreamListener {
                 return "LadderTranscoder[" + name + "]";
             }
         };
+    }
+
+    /**
+     * For shutdown, after ingest has unpublished every source: lets the encoders finish (up to
+     * {@value #DRAIN_MILLIS} ms per stream), then ends every rendition, slate or not, so the
+     * packager closes them as finished recordings.
+     */
+    @Override
+    public void close() {
+        for (SourceTranscoder transcoder : List.copyOf(active.values())) {
+            try {
+                if (!transcoder.awaitDrained(DRAIN_MILLIS)) {
+                    log.warn("{}: encoders still busy after {} ms; ending its renditions anyway", transcoder.stream(), DRAIN_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        slateKeeper.endAll();
     }
 
     /**

@@ -96,6 +96,17 @@ final class SlateKeeper {
         return session;
     }
 
+    /**
+     * Ends every held stream now (the daemon is stopping): renditions close, so the packager
+     * finishes them as it does after a slate timeout. Sessions begun afterwards work as usual.
+     */
+    void endAll() {
+        for (HeldStream held : streams.values()) {
+            held.end();
+        }
+        streams.clear();
+    }
+
     /** The state of a held stream, or null when none is held. */
     StreamState state(String stream) {
         HeldStream held = streams.get(stream);
@@ -217,11 +228,15 @@ final class SlateKeeper {
         }
 
         synchronized void end() {
+            if (state == StreamState.ENDED) {
+                return;
+            }
+            boolean timedOut = state == StreamState.SLATE;
             state = StreamState.ENDED;
             for (RenditionOutlet outlet : outlets.values()) {
                 outlet.end();
             }
-            log.info("{}: slate timed out after {}; renditions ended", name, slate.timeout());
+            log.info("{}: renditions ended{}", name, timedOut ? " after the slate's " + slate.timeout() : "");
         }
     }
 

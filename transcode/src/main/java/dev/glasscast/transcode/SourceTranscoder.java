@@ -84,9 +84,9 @@ final class SourceTranscoder implements StreamReader {
     private TrackInfo audio;
     private StreamPublisher audioCopyOut;
     private UnitQueue decodeQueue;
-    private Thread decodeThread;
+    private volatile Thread decodeThread;
     private UnitQueue audioQueue;
-    private Thread audioThread;
+    private volatile Thread audioThread;
     private boolean skipVideoToKeyFrame;
 
     private final AtomicLong sourceUnitsDropped = new AtomicLong();
@@ -119,6 +119,29 @@ final class SourceTranscoder implements StreamReader {
     /** The transcoded rungs made so far, smallest first. */
     List<RungEncoder> rungs() {
         return List.copyOf(rungs);
+    }
+
+    /**
+     * Waits until the decode, rung and audio threads have finished after {@link #onUnpublished},
+     * so their last frames have reached the renditions.
+     *
+     * @return whether they finished within {@code millis}
+     */
+    boolean awaitDrained(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Thread thread : new Thread[] {decodeThread, audioThread}) {
+            if (thread != null) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                thread.join(left);
+                if (thread.isAlive()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Source units dropped before decoding because the decode or audio thread fell behind. */
