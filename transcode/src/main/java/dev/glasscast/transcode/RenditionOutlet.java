@@ -23,6 +23,8 @@ import java.util.List;
  */
 final class RenditionOutlet {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RenditionOutlet.class);
+
     enum State {
         /** Live media of the current session passes through. */
         LIVE,
@@ -154,10 +156,15 @@ final class RenditionOutlet {
         }
         SlateMedia.Gop newGop = null;
         byte[] newSilence = null;
-        if (track.isVideo()) {
-            newGop = SlateMedia.encodeVideo(slate, track, rung, gopLength);
-        } else {
-            newSilence = SlateMedia.encodeSilence(track);
+        try {
+            if (track.isVideo()) {
+                newGop = SlateMedia.encodeVideo(slate, track, rung, gopLength);
+            } else {
+                newSilence = SlateMedia.encodeSilence(track);
+            }
+        } catch (RuntimeException e) {
+            // Tried once per track: this rendition freezes on its last frame instead of a slate.
+            log.warn("{}: cannot encode a slate for {}: {}", out.stream().path(), track, e.getMessage());
         }
         synchronized (this) {
             preparedFor = track;
@@ -168,7 +175,8 @@ final class RenditionOutlet {
 
     /** Starts the slate right after the last live frame, if it is prepared for the current track. */
     synchronized boolean startSlate() {
-        if (state != State.LIVE || !canSlate() || !announced.getFirst().equals(preparedFor)) {
+        if (state != State.LIVE || !canSlate() || !announced.getFirst().equals(preparedFor)
+                || (gop == null && silence == null)) {
             return false;
         }
         state = State.SLATE;

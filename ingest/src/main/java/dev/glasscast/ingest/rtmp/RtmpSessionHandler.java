@@ -47,6 +47,13 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
 
     private static final Logger log = LoggerFactory.getLogger(RtmpSessionHandler.class);
 
+    /**
+     * A connection that has not started publishing this long after the session began is closed:
+     * the idle timeout alone would let a peer that never authenticates hold a connection for ever
+     * by sending a ping now and then.
+     */
+    static final long PUBLISH_DEADLINE_MILLIS = 30_000;
+
     private static final int COMMAND_CHUNK_STREAM = 3;
     private static final int STREAM_CHUNK_STREAM = 5;
 
@@ -74,6 +81,17 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         this.hub = hub;
         this.limits = limits;
         this.amf0Decoder = amf0Decoder;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ctx.executor().schedule(() -> {
+            if (state != State.PUBLISHING && state != State.CLOSED && ctx.channel().isActive()) {
+                log.info("rtmp connection from {} did not publish within {} ms; closing", ctx.channel().remoteAddress(),
+                        PUBLISH_DEADLINE_MILLIS);
+                ctx.close();
+            }
+        }, PUBLISH_DEADLINE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override
