@@ -21,7 +21,7 @@ class ConfigLoaderFuzzTest {
 
     private final ConfigLoader loader = new ConfigLoader();
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void loadsOrExplains(byte[] input) {
         String yaml = new String(input, StandardCharsets.UTF_8);
         try {

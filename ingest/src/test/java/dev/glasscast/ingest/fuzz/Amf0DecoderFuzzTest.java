@@ -26,7 +26,7 @@ class Amf0DecoderFuzzTest {
     private final Amf0Decoder rereader = new Amf0Decoder(8, 3 * 1024, 64);
     private final Amf0Encoder encoder = new Amf0Encoder();
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void decodesOrRejectsCleanly(byte[] input) {
         List<Object> values;
         try {

@@ -33,7 +33,7 @@ class FlvTagFuzzTest {
 
     private static final int TAG_HEADER = 6;
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void mapsOrDropsEveryTag(byte[] input) throws Exception {
         StreamHub hub = new StreamHub();
         try (StreamPublisher named = hub.publish(StreamPath.source("fuzz"))) {

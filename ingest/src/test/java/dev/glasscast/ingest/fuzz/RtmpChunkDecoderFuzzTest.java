@@ -25,7 +25,7 @@ class RtmpChunkDecoderFuzzTest {
     private static final int MAX_CHUNK_STREAMS = 8;
     private static final int MAX_BUFFERED_BYTES = 4096;
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void decodesOrRejectsCleanly(byte[] input) {
         CountingAllocator counting = new CountingAllocator();
         EmbeddedChannel channel = new EmbeddedChannel();

@@ -33,7 +33,7 @@ class SrtPacketFuzzTest {
     private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 9000);
     private static final PublishAuthorizer AUTHORIZER = new PublishAuthorizer(List.of(new StreamConfig("main", "fuzz-secret-key")));
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void decodesOrDropsEveryDatagram(byte[] input) {
         EmbeddedChannel channel = new EmbeddedChannel(new SrtPacketDecoder());
         try {

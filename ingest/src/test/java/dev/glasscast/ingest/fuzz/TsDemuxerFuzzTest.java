@@ -24,7 +24,7 @@ import java.util.Set;
  */
 class TsDemuxerFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void demuxesOrSkipsEveryPacket(byte[] input) {
         CheckingListener listener = new CheckingListener();
         TsDemuxer demuxer = new TsDemuxer(listener, 64 * 1024, 4);

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  */
 class RequestTargetFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void routesOrRefusesEveryTarget(byte[] input) {
         String target = new String(input, StandardCharsets.ISO_8859_1);
         check(target);

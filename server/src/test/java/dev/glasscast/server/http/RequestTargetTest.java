@@ -63,6 +63,8 @@ class RequestTargetTest {
         "/assets/..%2f..%2fetc%2fpasswd",
         "/assets/../../etc/passwd",
         "/assets/.env",
+        "/assets/hls.mi-.5sls..5", // found by RequestTargetFuzzTest: assets were not checked for ".."
+
         "/watch/..%2f..",
         "/live/main/seg1.m4s%00.m3u8",
         "/live/main/\u0000/index.m3u8",
