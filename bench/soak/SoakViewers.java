@@ -72,10 +72,10 @@ public class SoakViewers {
                     if (media != null) {
                         for (String line : media.lines().toList()) {
                             if (!line.startsWith("#") && !line.isBlank() && fetched.add(line)) {
-                                byte[] body = getBytes(http, base + "/" + rendition + line);
-                                if (body != null) {
+                                long size = download(http, base + "/" + rendition + line);
+                                if (size >= 0) {
                                     segments.incrementAndGet();
-                                    bytes.addAndGet(body.length);
+                                    bytes.addAndGet(size);
                                 }
                             }
                         }
@@ -108,18 +108,22 @@ public class SoakViewers {
         }
     }
 
-    static byte[] getBytes(HttpClient http, String url) {
+    /** Downloads and discards a segment (500 viewers' segments in memory at once would not fit); returns its size or -1. */
+    static long download(HttpClient http, String url) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                errors.incrementAndGet();
-                return null;
+            HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                long size = body.transferTo(java.io.OutputStream.nullOutputStream());
+                if (response.statusCode() != 200) {
+                    errors.incrementAndGet();
+                    return -1;
+                }
+                return size;
             }
-            return response.body();
         } catch (Exception e) {
             errors.incrementAndGet();
-            return null;
+            return -1;
         }
     }
 }

@@ -43,7 +43,7 @@ ffmpeg -hide_banner -nostdin -loglevel error -re -f lavfi -i testsrc2=size=1280x
 publisher=$!
 until curl -sf "http://127.0.0.1:$http/live/main/index.m3u8" >/dev/null; do sleep 0.2; done
 
-"$JAVA_HOME/bin/java" -Xmx256m bench/soak/SoakViewers.java "http://127.0.0.1:$http/live/main" "$viewers" "$seconds" \
+"$JAVA_HOME/bin/java" -Xmx512m bench/soak/SoakViewers.java "http://127.0.0.1:$http/live/main" "$viewers" "$seconds" \
   "$work/viewers.txt" > "$out/viewers.log" 2>&1 &
 watchers=$!
 
