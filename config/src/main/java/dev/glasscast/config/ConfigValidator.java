@@ -49,6 +49,7 @@ final class ConfigValidator {
         ingest(config.ingest());
         ladder(config.ladder());
         audio(config.audio());
+        slate(config.slate());
         packaging(config.packaging());
         if (config.cache().maxBytes() <= 0) {
             problem("cache.max_bytes", config.cache().maxBytes() + " must be positive; e.g. 268435456 (256 MiB)");
@@ -197,6 +198,23 @@ final class ConfigValidator {
         }
         if (audio.bitrate() < 8_000 || audio.bitrate() > 512_000) {
             problem("audio.bitrate", BitrateText.format(audio.bitrate()) + " is out of range; use 8k to 512k, e.g. 128k");
+        }
+    }
+
+    private void slate(SlateConfig slate) {
+        if (slate.color() == null || !slate.color().matches("#[0-9A-Fa-f]{6}")) {
+            problem("slate.color", quote(slate.color()) + " is not a colour; write #RRGGBB, e.g. \"#1a1a2e\"");
+        }
+        if (slate.image() != null && slate.image().isBlank()) {
+            problem("slate.image", "is empty; name a PNG or JPEG file, or write null for none");
+        }
+        if (slate.text() == null || slate.text().length() > 80) {
+            problem("slate.text", "must be at most 80 characters (empty for none)");
+        }
+        if (slate.timeout() == null || slate.timeout().compareTo(Duration.ofSeconds(1)) < 0
+                || slate.timeout().compareTo(Duration.ofHours(24)) > 0) {
+            problem("slate.timeout", (slate.timeout() == null ? "null" : DurationText.format(slate.timeout()))
+                    + " is out of range; use 1s to 24h, e.g. 60s");
         }
     }
 

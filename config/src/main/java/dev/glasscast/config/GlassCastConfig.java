@@ -16,6 +16,7 @@ import java.util.List;
  * @param cache      the edge cache
  * @param testSource the embedded test pattern publisher
  * @param audio      the audio shared by every rung: copied or encoded once to AAC
+ * @param slate      what the renditions carry while the publisher is away
  */
 public record GlassCastConfig(
         Path dataDir,
@@ -25,7 +26,8 @@ public record GlassCastConfig(
         PackagingConfig packaging,
         CacheConfig cache,
         TestSourceConfig testSource,
-        AudioConfig audio) {
+        AudioConfig audio,
+        SlateConfig slate) {
 
     /** What {@code audio} is when a caller does not say: pass the source's AAC through. */
     public static final AudioConfig DEFAULT_AUDIO = new AudioConfig("copy", 128_000);
@@ -35,39 +37,52 @@ public record GlassCastConfig(
         if (audio == null) {
             audio = DEFAULT_AUDIO;
         }
+        if (slate == null) {
+            slate = SlateConfig.DEFAULT;
+        }
+    }
+
+    /** The constructor from before the {@code slate} section existed; the default slate. */
+    public GlassCastConfig(Path dataDir, ServerConfig server, IngestConfig ingest, List<RungConfig> ladder,
+                           PackagingConfig packaging, CacheConfig cache, TestSourceConfig testSource, AudioConfig audio) {
+        this(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, SlateConfig.DEFAULT);
     }
 
     /** The constructor from before the {@code audio} section existed; audio is copied. */
     public GlassCastConfig(Path dataDir, ServerConfig server, IngestConfig ingest, List<RungConfig> ladder,
                            PackagingConfig packaging, CacheConfig cache, TestSourceConfig testSource) {
-        this(dataDir, server, ingest, ladder, packaging, cache, testSource, DEFAULT_AUDIO);
+        this(dataDir, server, ingest, ladder, packaging, cache, testSource, DEFAULT_AUDIO, SlateConfig.DEFAULT);
     }
 
     public GlassCastConfig withIngest(IngestConfig newIngest) {
-        return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource, audio);
+        return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource, audio, slate);
     }
 
     public GlassCastConfig withServer(ServerConfig newServer) {
-        return new GlassCastConfig(dataDir, newServer, ingest, ladder, packaging, cache, testSource, audio);
+        return new GlassCastConfig(dataDir, newServer, ingest, ladder, packaging, cache, testSource, audio, slate);
     }
 
     public GlassCastConfig withTestSource(TestSourceConfig newTestSource) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, newTestSource, audio);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, newTestSource, audio, slate);
     }
 
     public GlassCastConfig withDataDir(Path newDataDir) {
-        return new GlassCastConfig(newDataDir, server, ingest, ladder, packaging, cache, testSource, audio);
+        return new GlassCastConfig(newDataDir, server, ingest, ladder, packaging, cache, testSource, audio, slate);
     }
 
     public GlassCastConfig withLadder(List<RungConfig> newLadder) {
-        return new GlassCastConfig(dataDir, server, ingest, newLadder, packaging, cache, testSource, audio);
+        return new GlassCastConfig(dataDir, server, ingest, newLadder, packaging, cache, testSource, audio, slate);
     }
 
     public GlassCastConfig withAudio(AudioConfig newAudio) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, newAudio);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, newAudio, slate);
     }
 
     public GlassCastConfig withPackaging(PackagingConfig newPackaging) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, newPackaging, cache, testSource, audio);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, newPackaging, cache, testSource, audio, slate);
+    }
+
+    public GlassCastConfig withSlate(SlateConfig newSlate) {
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, newSlate);
     }
 }

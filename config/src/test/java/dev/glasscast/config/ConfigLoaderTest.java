@@ -37,6 +37,7 @@ class ConfigLoaderTest {
         assertEquals("source", config.ladder().getFirst().name());
         assertTrue(config.ladder().getFirst().isCopy());
         assertEquals(new AudioConfig("copy", 128_000), config.audio());
+        assertEquals(SlateConfig.DEFAULT, config.slate());
         assertEquals(Duration.ofSeconds(2), config.packaging().segmentDuration());
         assertEquals("main", config.ingest().streams().getFirst().name());
         assertNull(config.ingest().streams().getFirst().key());

@@ -31,7 +31,7 @@ class ConfigValidationTest {
                 Arguments.of("unknown key without a close one", """
                         colour: blue
                         """, List.of("colour: unknown key Allowed here: data_dir, server, ingest, ladder, packaging, cache,"
-                        + " test_source, audio (line 1, column 1)")),
+                        + " test_source, audio, slate (line 1, column 1)")),
                 Arguments.of("wrong type", """
                         server:
                           http_port: eighty
@@ -149,6 +149,13 @@ class ConfigValidationTest {
                                 + " to let x264 choose (line 7, column 12)",
                         "ladder[1].codec: 'vp9' is not a rung codec; use h264 or copy (line 9, column 12)",
                         "audio.codec: 'opus' is not an audio codec; use aac or copy (line 11, column 10)")),
+                Arguments.of("slate colour and timeout", """
+                        slate:
+                          color: blue
+                          timeout: 0s
+                        """, List.of(
+                        "slate.color: 'blue' is not a colour; write #RRGGBB, e.g. \"#1a1a2e\" (line 2, column 10)",
+                        "slate.timeout: 0s is out of range; use 1s to 24h, e.g. 60s (line 3, column 12)")),
                 Arguments.of("B-frames out of range or without a profile for them", """
                         ladder:
                           - {name: a, height: 360, video_bitrate: 800k, bframes: 17}
@@ -189,6 +196,6 @@ class ConfigValidationTest {
         e = assertThrows(ConfigException.class,
                 () -> loader.loadText(null, Map.of("GLASSCAST_SERVR__HTTP_PORT", "8081")));
         assertEquals("servr: unknown key; did you mean 'server'? Allowed here: data_dir, server, ingest, ladder,"
-                + " packaging, cache, test_source, audio (environment variable GLASSCAST_SERVR__HTTP_PORT)", e.getMessage());
+                + " packaging, cache, test_source, audio, slate (environment variable GLASSCAST_SERVR__HTTP_PORT)", e.getMessage());
     }
 }

@@ -20,6 +20,8 @@ public final class GlassCastMain {
 
     private static final Logger log = LoggerFactory.getLogger(GlassCastMain.class);
     private static final String DEFAULT_CONFIG_FILE = "glasscast.yaml";
+    /** Longest a graceful stop may take before the JVM halts (Docker's default grace is 10 s). */
+    static final long SHUTDOWN_LIMIT_MILLIS = 9_000;
 
     private GlassCastMain() {
     }
@@ -74,12 +76,26 @@ public final class GlassCastMain {
         }
         ConfigWatcher runningWatcher = watcher;
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (docker stop, systemctl stop, Ctrl-C): stop ingest so every publisher is closed
+        // cleanly, let the encoders and in-flight responses finish, end the renditions.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
             log.info("shutting down");
+            Thread watchdog = Thread.ofPlatform().name("shutdown-watchdog").daemon().start(() -> {
+                try {
+                    Thread.sleep(SHUTDOWN_LIMIT_MILLIS);
+                    // A wedged close must not turn a stop into a hang the supervisor has to kill -9.
+                    System.err.println("glasscast: shutdown took longer than " + SHUTDOWN_LIMIT_MILLIS + " ms; halting");
+                    Runtime.getRuntime().halt(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             if (runningWatcher != null) {
                 runningWatcher.close();
             }
             server.close();
+            log.info("stopped");
+            watchdog.interrupt();
             stopped.countDown();
         }));
         System.out.println(banner(server));

@@ -70,6 +70,11 @@ public final class GlassCastServer implements AutoCloseable {
     private GlassCastMetrics metrics;
 
     /** @param config the configuration, with every stream key already resolved */
+    /** How long the network threads wait for quiet (no new work) before closing connections. */
+    static final long SHUTDOWN_QUIET_MILLIS = 300;
+    /** The longest the network threads take to shut down. */
+    static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
+
     public GlassCastServer(GlassCastConfig config) {
         this.config = config;
         this.current = config;
@@ -90,7 +95,9 @@ public final class GlassCastServer implements AutoCloseable {
             ioGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
             started.add(() -> {
                 acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-                ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                // A short quiet period lets responses already being written finish.
+                ioGroup.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                        .syncUninterruptibly();
             });
 
             hub = new StreamHub();
@@ -102,6 +109,9 @@ public final class GlassCastServer implements AutoCloseable {
             started.add(() -> purge.cancel(false));
             transcoder = new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults());
             started.add(hub.addListener(transcoder));
+            // Closed after ingest (which unpublishes every source): drains the encoders and ends
+            // the renditions, slate or not, so the packager finishes them.
+            started.add(transcoder);
 
             HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(), PooledByteBufAllocator.DEFAULT);
             EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());

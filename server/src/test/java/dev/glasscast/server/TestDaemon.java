@@ -2,11 +2,17 @@ package dev.glasscast.server;
 
 import dev.glasscast.config.ConfigLoader;
 import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.SlateConfig;
 import dev.glasscast.config.StreamConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
-/** The daemon configuration tests start from: the defaults on free ports, one stream, no test source. */
+/**
+ * The daemon configuration tests start from: the defaults on free ports, one stream, no test
+ * source, and no slate (most tests watch a publish end; with the slate the renditions would
+ * outlive it by {@code slate.timeout}).
+ */
 public final class TestDaemon {
 
     private TestDaemon() {
@@ -25,6 +31,7 @@ public final class TestDaemon {
                         .withRtmp(defaults.ingest().rtmp().withPort(0))
                         .withSrt(defaults.ingest().srt().withPort(0))
                         .withStreams(List.of(new StreamConfig("main", key))))
-                .withTestSource(defaults.testSource().withEnabled(false));
+                .withTestSource(defaults.testSource().withEnabled(false))
+                .withSlate(new SlateConfig(false, "#000000", null, "", Duration.ofSeconds(1)));
     }
 }

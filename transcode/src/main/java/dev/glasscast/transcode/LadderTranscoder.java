@@ -25,11 +25,18 @@ import java.util.function.Supplier;
  * through. Rungs larger than the source are skipped. See {@link SourceTranscoder} for the
  * threads and {@link TranscodeLimits} for what happens when the machine cannot keep up.
  *
+ * <p>Publisher away: with the slate enabled (the default), the renditions outlive their source's
+ * publish. When the publisher stalls or disconnects they carry the slate ({@link SlateKeeper});
+ * a new publish of the same stream takes them over; after the slate's timeout they end.
+ *
  * <p>Hot reload: the settings are read once per stream, when it is published. A changed ladder
  * therefore applies to streams published afterwards; a stream already live keeps its ladder
  * until its publisher reconnects.
  */
-public final class LadderTranscoder implements StreamListener {
+public final class LadderTranscoder implements StreamListener, AutoCloseable {
+
+    /** How long {@link #close()} lets each stream's encoders finish their last frames. */
+    static final long DRAIN_MILLIS = 3_000;
 
     /** The rendition that carries the stream's audio, shared by every video rung. */
     public static final String AUDIO_RENDITION = "audio";
@@ -37,7 +44,10 @@ public final class LadderTranscoder implements StreamListener {
     private final StreamHub hub;
     private final Supplier<TranscodeSettings> settings;
     private final TranscodeLimits limits;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LadderTranscoder.class);
+
     private final Map<String, SourceTranscoder> active = new ConcurrentHashMap<>();
+    private final SlateKeeper slateKeeper;
 
     /**
      * @param hub      where sources are read and renditions published
@@ -49,6 +59,7 @@ public final class LadderTranscoder implements StreamListener {
         this.hub = hub;
         this.settings = settings;
         this.limits = limits;
+        this.slateKeeper = new SlateKeeper(hub);
     }
 
     /**
@@ -69,7 +80,14 @@ public final class LadderTranscoder implements StreamListener {
             return null;
         }
         String name = stream.path().stream();
-        SourceTranscoder transcoder = new SourceTranscoder(hub, name, settings.get(), limits);
+        TranscodeSettings current = settings.get();
+        SourceTranscoder transcoder;
+        if (current.slate().enabled()) {
+            SlateKeeper.Session session = slateKeeper.beginSession(name, current.slate(), current.keyFrameInterval());
+            transcoder = new SourceTranscoder(session::open, name, current, limits);
+        } else {
+            transcoder = new SourceTranscoder(hub, name, current, limits);
+        }
         active.put(name, transcoder);
         return new StreamReader() {
             @Override
@@ -98,6 +116,26 @@ public final class LadderTranscoder implements StreamListener {
                 return "LadderTranscoder[" + name + "]";
             }
         };
+    }
+
+    /**
+     * For shutdown, after ingest has unpublished every source: lets the encoders finish (up to
+     * {@value #DRAIN_MILLIS} ms per stream), then ends every rendition, slate or not, so the
+     * packager closes them as finished recordings.
+     */
+    @Override
+    public void close() {
+        for (SourceTranscoder transcoder : List.copyOf(active.values())) {
+            try {
+                if (!transcoder.awaitDrained(DRAIN_MILLIS)) {
+                    log.warn("{}: encoders still busy after {} ms; ending its renditions anyway", transcoder.stream(), DRAIN_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        slateKeeper.endAll();
     }
 
     /**

@@ -59,7 +59,17 @@ final class SourceTranscoder implements StreamReader {
     /** How long a rendition path held by a previous session of the same stream is waited for. */
     static final long RENDITION_CLAIM_PATIENCE_MILLIS = 3_000;
 
-    private final StreamHub hub;
+    /** How a session's transcoder claims one of its stream's renditions. */
+    @FunctionalInterface
+    interface RenditionOpener {
+        /**
+         * @param rendition the rendition name
+         * @param rung      the rung's settings, or null for the audio rendition
+         */
+        StreamPublisher open(String rendition, RungConfig rung) throws StreamConflictException;
+    }
+
+    private final RenditionOpener opener;
     private final String stream;
     private final TranscodeSettings settings;
     private final TranscodeLimits limits;
@@ -74,16 +84,24 @@ final class SourceTranscoder implements StreamReader {
     private TrackInfo audio;
     private StreamPublisher audioCopyOut;
     private UnitQueue decodeQueue;
-    private Thread decodeThread;
+    private volatile Thread decodeThread;
     private UnitQueue audioQueue;
-    private Thread audioThread;
+    private volatile Thread audioThread;
     private boolean skipVideoToKeyFrame;
 
     private final AtomicLong sourceUnitsDropped = new AtomicLong();
     private final List<RungEncoder> rungs = new CopyOnWriteArrayList<>();
 
     SourceTranscoder(StreamHub hub, String stream, TranscodeSettings settings, TranscodeLimits limits) {
-        this.hub = hub;
+        this((rendition, rung) -> hub.publish(StreamPath.rendition(stream, rendition)), stream, settings, limits);
+    }
+
+    /**
+     * @param opener claims renditions: straight from the hub, or through the {@link SlateKeeper}
+     *               that keeps them across publisher sessions
+     */
+    SourceTranscoder(RenditionOpener opener, String stream, TranscodeSettings settings, TranscodeLimits limits) {
+        this.opener = opener;
         this.stream = stream;
         this.settings = settings;
         this.limits = limits;
@@ -103,6 +121,29 @@ final class SourceTranscoder implements StreamReader {
         return List.copyOf(rungs);
     }
 
+    /**
+     * Waits until the decode, rung and audio threads have finished after {@link #onUnpublished},
+     * so their last frames have reached the renditions.
+     *
+     * @return whether they finished within {@code millis}
+     */
+    boolean awaitDrained(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Thread thread : new Thread[] {decodeThread, audioThread}) {
+            if (thread != null) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                thread.join(left);
+                if (thread.isAlive()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Source units dropped before decoding because the decode or audio thread fell behind. */
     long sourceUnitsDropped() {
         return sourceUnitsDropped.get();
@@ -116,7 +157,7 @@ final class SourceTranscoder implements StreamReader {
         if (copyOut.isEmpty() && !videoTracks.isEmpty()) {
             for (RungConfig rung : settings.ladder()) {
                 if (rung.isCopy()) {
-                    StreamPublisher out = open(rung.name());
+                    StreamPublisher out = open(rung.name(), rung);
                     if (out != null) {
                         copyOut.add(out);
                     }
@@ -140,7 +181,7 @@ final class SourceTranscoder implements StreamReader {
         if (newAudio != null) {
             if (settings.audio().isCopy()) {
                 if (audioCopyOut == null) {
-                    audioCopyOut = open(LadderTranscoder.AUDIO_RENDITION);
+                    audioCopyOut = open(LadderTranscoder.AUDIO_RENDITION, null);
                 }
                 if (audioCopyOut != null) {
                     audioCopyOut.tracks(audioTracks);
@@ -150,7 +191,7 @@ final class SourceTranscoder implements StreamReader {
                 newAudio = null;
             } else if (!newAudio.equals(audio)) {
                 if (audioQueue == null) {
-                    StreamPublisher out = open(LadderTranscoder.AUDIO_RENDITION);
+                    StreamPublisher out = open(LadderTranscoder.AUDIO_RENDITION, null);
                     if (out != null) {
                         audioQueue = new UnitQueue(limits.audioQueueUnits(), limits.overload());
                         audioThread = Thread.ofPlatform().name("transcode-" + stream + "-audio")
@@ -247,12 +288,11 @@ final class SourceTranscoder implements StreamReader {
      * session may still be draining on their threads and hold the path for a moment, so a
      * conflict is retried for up to {@link #RENDITION_CLAIM_PATIENCE_MILLIS}.
      */
-    private StreamPublisher open(String rendition) {
-        StreamPath path = StreamPath.rendition(stream, rendition);
+    private StreamPublisher open(String rendition, RungConfig rung) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RENDITION_CLAIM_PATIENCE_MILLIS);
         while (true) {
             try {
-                return hub.publish(path);
+                return opener.open(rendition, rung);
             } catch (StreamConflictException e) {
                 if (System.nanoTime() > deadline) {
                     log.error("{}: cannot publish rendition {}: {}", stream, rendition, e.getMessage());
@@ -437,7 +477,7 @@ final class SourceTranscoder implements StreamReader {
                         stream, rung.name(), width, height, sourceWidth, sourceHeight);
                 continue;
             }
-            StreamPublisher out = open(rung.name());
+            StreamPublisher out = open(rung.name(), rung);
             if (out == null) {
                 continue;
             }

@@ -47,6 +47,13 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
 
     private static final Logger log = LoggerFactory.getLogger(RtmpSessionHandler.class);
 
+    /**
+     * A connection that has not started publishing this long after the session began is closed:
+     * the idle timeout alone would let a peer that never authenticates hold a connection for ever
+     * by sending a ping now and then.
+     */
+    static final long PUBLISH_DEADLINE_MILLIS = 30_000;
+
     private static final int COMMAND_CHUNK_STREAM = 3;
     private static final int STREAM_CHUNK_STREAM = 5;
 
@@ -74,6 +81,17 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         this.hub = hub;
         this.limits = limits;
         this.amf0Decoder = amf0Decoder;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ctx.executor().schedule(() -> {
+            if (state != State.PUBLISHING && state != State.CLOSED && ctx.channel().isActive()) {
+                log.info("rtmp connection from {} did not publish within {} ms; closing", ctx.channel().remoteAddress(),
+                        PUBLISH_DEADLINE_MILLIS);
+                ctx.close();
+            }
+        }, PUBLISH_DEADLINE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -172,7 +190,15 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         String name = values.size() > 3 && values.get(3) instanceof String s ? s : "";
         int query = name.indexOf('?');
         String key = query >= 0 ? name.substring(0, query) : name;
-        Optional<String> streamName = key.isEmpty() ? Optional.empty() : authorizer.streamForKey(key);
+        java.net.InetAddress from = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress socket
+                ? socket.getAddress() : null;
+        if (authorizer.isBlocked(from)) {
+            // Logged once per address by the limiter; a guessing flood must not flood the log too.
+            log.debug("rtmp publish refused from {}: too many failed attempts", ctx.channel().remoteAddress());
+            refuse(ctx, messageStreamId, "NetStream.Publish.BadName", "stream key rejected");
+            return;
+        }
+        Optional<String> streamName = authorizer.streamForKey(key, from);
         if (streamName.isEmpty()) {
             reject(ctx, messageStreamId, "NetStream.Publish.BadName", "stream key rejected", "unknown stream key");
             return;
@@ -259,6 +285,11 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
 
     private void reject(ChannelHandlerContext ctx, int messageStreamId, String code, String description, String reason) {
         log.info("rtmp publish rejected from {}: {}", ctx.channel().remoteAddress(), reason);
+        refuse(ctx, messageStreamId, code, description);
+    }
+
+    /** Answers the publish with an error status and closes the connection once it is written. */
+    private void refuse(ChannelHandlerContext ctx, int messageStreamId, String code, String description) {
         state = State.CLOSED;
         ByteBuf payload = ctx.alloc().buffer();
         amf0Encoder.encodeAll(payload, "onStatus", 0.0, null, status("error", code, description));

@@ -131,7 +131,7 @@ final class SrtHandshakeResponder {
         if (streamId == null) {
             return reject(hs, SrtRejectReason.BAD_REQUEST, "missing or unreadable stream id");
         }
-        SrtStreamId.Decision decision = streamId.authorize(authorizer);
+        SrtStreamId.Decision decision = streamId.authorize(authorizer, peer.getAddress());
         if (!decision.accepted()) {
             return reject(hs, decision.rejection(), "stream id refused");
         }

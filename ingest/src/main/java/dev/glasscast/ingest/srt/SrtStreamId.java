@@ -106,21 +106,29 @@ public record SrtStreamId(String resource, String key, boolean publish) {
 
     /** Decides whether the caller may publish, and which stream: always asks {@code authorizer}. */
     public Decision authorize(PublishAuthorizer authorizer) {
+        return authorize(authorizer, null);
+    }
+
+    /**
+     * As {@link #authorize(PublishAuthorizer)}, counting a refused key against {@code from} and
+     * refusing an address that failed too often lately (null: not limited).
+     */
+    public Decision authorize(PublishAuthorizer authorizer, java.net.InetAddress from) {
         if (!publish) {
             return Decision.reject(SrtRejectReason.BAD_MODE);
         }
         if (key != null) {
             if (resource.isEmpty()) {
-                Optional<String> stream = authorizer.streamForKey(key);
+                Optional<String> stream = authorizer.streamForKey(key, from);
                 return stream.map(Decision::accept).orElseGet(() -> Decision.reject(SrtRejectReason.UNAUTHORIZED));
             }
-            return StreamPath.isValidName(resource) && authorizer.mayPublish(resource, key)
+            return StreamPath.isValidName(resource) && authorizer.mayPublish(resource, key, from)
                     ? Decision.accept(resource) : Decision.reject(SrtRejectReason.UNAUTHORIZED);
         }
         if (resource.isEmpty()) {
             return Decision.reject(SrtRejectReason.BAD_REQUEST);
         }
-        return authorizer.streamForKey(resource).map(Decision::accept)
+        return authorizer.streamForKey(resource, from).map(Decision::accept)
                 .orElseGet(() -> Decision.reject(SrtRejectReason.UNAUTHORIZED));
     }
 

@@ -37,6 +37,7 @@ import javax.net.ssl.SSLException;
 import io.netty.handler.timeout.IdleStateHandler;
 import dev.glasscast.server.api.AdminRoutes;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,6 +58,8 @@ public final class HttpServer implements AutoCloseable {
     public static final int MAX_CONCURRENT_STREAMS = 256;
     /** A connection idle this long is closed. */
     public static final int IDLE_SECONDS = 60;
+    /** A client must send a whole request within this long of connecting or of its last response. */
+    public static final Duration REQUEST_READ_TIMEOUT = Duration.ofSeconds(20);
 
     private final ServerConfig config;
     private final EdgeCache edge;
@@ -163,6 +166,7 @@ public final class HttpServer implements AutoCloseable {
     private void addHttp1Handlers(ChannelPipeline pipeline) {
         pipeline.addLast(new ManifestCompressor())
                 .addLast(new HttpObjectAggregator(MAX_CONTENT))
+                .addLast(new HttpRequestReadTimeoutHandler(REQUEST_READ_TIMEOUT))
                 .addLast(newHandler());
     }
 

@@ -116,7 +116,8 @@ public final class RequestTarget {
             return new Api(api);
         }
         if (elements.length == 2 && elements[0].equals("assets")) {
-            return RESOURCE.matcher(elements[1]).matches() ? new Asset(elements[1]) : new BadRequest("invalid asset name");
+            return RESOURCE.matcher(elements[1]).matches() && !elements[1].contains("..")
+                    ? new Asset(elements[1]) : new BadRequest("invalid asset name");
         }
         if (elements.length < 3 || elements.length > 4 || !elements[0].equals("live")) {
             return new NotFound();

@@ -2,6 +2,7 @@ package dev.glasscast.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.packager.OriginRequest;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,34 @@ class RequestTargetTest {
     })
     void hostileTargetsAreRejected(String target) {
         assertInstanceOf(RequestTarget.BadRequest.class, RequestTarget.parse(target), target);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // Encoded and alternative forms of "..", "/" and "\\".
+        "/live/main/%2e%2e",
+        "/live/main/%252e%252e/index.m3u8",
+        "/live/main/..%c0%af..%c0%afetc%c0%afpasswd",
+        "/live/main/%c0%ae%c0%ae/index.m3u8",
+        "/live/main/..%5c..%5cwindows",
+        "/live/main\\..\\..\\etc\\passwd",
+        "/live/main/720p/..\\seg1.m4s",
+        "/live/main/%2e./index.m3u8",
+        "/live/main/.%2e/index.m3u8",
+        "/live/main/..;/index.m3u8",
+        "/live/main/%u002e%u002e/index.m3u8",
+        "/assets/..%2f..%2fetc%2fpasswd",
+        "/assets/../../etc/passwd",
+        "/assets/.env",
+        "/assets/hls.mi-.5sls..5", // found by RequestTargetFuzzTest: assets were not checked for ".."
+
+        "/watch/..%2f..",
+        "/live/main/seg1.m4s%00.m3u8",
+        "/live/main/\u0000/index.m3u8",
+    })
+    void traversalInAnyEncodingNeverReachesAResource(String target) {
+        RequestTarget.Route route = RequestTarget.parse(target);
+        assertTrue(route instanceof RequestTarget.BadRequest || route instanceof RequestTarget.NotFound, target + " -> " + route);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.glasscast.config.SrtConfig;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.ingest.srt.SrtSessionStats;
 import dev.glasscast.server.GlassCastServer;
+import dev.glasscast.server.TestDaemon;
 import dev.glasscast.server.e2e.FfmpegCli;
 import dev.glasscast.server.e2e.MediaProbe;
 import java.nio.ByteBuffer;
@@ -71,14 +72,9 @@ class SrtToHlsEndToEndTest {
         PackagingConfig packaging = defaults.packaging();
         // Lists the whole publish, so the download covers every frame sent, not a live window.
         packaging = new PackagingConfig(packaging.segmentDuration(), packaging.partDuration(), 60, packaging.dvrWindow());
-        GlassCastConfig config = defaults
-                .withDataDir(dir.resolve("data"))
-                .withServer(defaults.server().withHttpPort(0))
-                .withIngest(defaults.ingest()
-                        .withRtmp(defaults.ingest().rtmp().withPort(0))
-                        .withSrt(srt)
-                        .withStreams(List.of(new StreamConfig("main", KEY), new StreamConfig("second", SECOND_KEY))))
-                .withTestSource(defaults.testSource().withEnabled(false))
+        GlassCastConfig base = TestDaemon.config(dir, KEY);
+        GlassCastConfig config = base
+                .withIngest(base.ingest().withSrt(srt).withStreams(List.of(new StreamConfig("main", KEY), new StreamConfig("second", SECOND_KEY))))
                 .withPackaging(packaging);
         server = new GlassCastServer(config);
         server.start();

@@ -11,6 +11,7 @@ import dev.glasscast.config.PackagingConfig;
 import dev.glasscast.config.RungConfig;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.server.GlassCastServer;
+import dev.glasscast.server.TestDaemon;
 import dev.glasscast.server.e2e.FfmpegCli;
 import dev.glasscast.server.e2e.MediaProbe;
 import dev.glasscast.server.ingest.HlsPlayback;
@@ -76,16 +77,9 @@ class AbrLadderEndToEndTest {
         }
         ladder.add(new RungConfig("1440p", "h264", 2560, 1440, 8_000_000, 0, 0, 0, "ultrafast", "high", null, 128_000));
 
-        GlassCastConfig defaults = new ConfigLoader().defaults();
-        PackagingConfig packaging = defaults.packaging();
-        GlassCastConfig config = defaults
-                .withDataDir(dir.resolve("data"))
-                .withServer(defaults.server().withHttpPort(0))
-                .withIngest(defaults.ingest()
-                        .withRtmp(defaults.ingest().rtmp().withPort(0))
-                        .withSrt(defaults.ingest().srt().withPort(0))
-                        .withStreams(List.of(new StreamConfig("main", KEY))))
-                .withTestSource(defaults.testSource().withEnabled(false))
+        GlassCastConfig base = TestDaemon.config(dir, KEY);
+        PackagingConfig packaging = base.packaging();
+        GlassCastConfig config = base
                 .withPackaging(new PackagingConfig(packaging.segmentDuration(), packaging.partDuration(), 30,
                         packaging.dvrWindow()))
                 .withLadder(ladder);
