@@ -13,6 +13,8 @@ import dev.glasscast.media.StreamHub;
 import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.store.SegmentStore;
 import dev.glasscast.packager.store.SegmentStoreLimits;
+import dev.glasscast.packager.store.SequenceStart;
+import dev.glasscast.packager.store.SnapshotWaiters;
 import dev.glasscast.server.http.HttpServer;
 import dev.glasscast.server.http.WebContent;
 import dev.glasscast.server.testsource.TestPatternSource;
@@ -24,6 +26,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class GlassCastServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GlassCastServer.class);
+    /** How long an unpublished stream's playlists stay live, so a publisher that reconnects continues them. */
+    static final Duration RECONNECT_GRACE = Duration.ofSeconds(10);
 
     private final GlassCastConfig config;
     /** The latest valid config; the ladder of newly published streams is taken from it. */
@@ -77,15 +82,19 @@ public final class GlassCastServer implements AutoCloseable {
             });
 
             hub = new StreamHub();
+            SnapshotWaiters waiters = new SnapshotWaiters(ioGroup);
             SegmentStore store = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
-                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION);
+                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION,
+                    SequenceStart.EPOCH_SECONDS, waiters::published);
             started.add(store);
             started.add(hub.addListener(store));
             ScheduledFuture<?> purge = ioGroup.scheduleAtFixedRate(store::purgeExpired, 10, 10, TimeUnit.SECONDS);
             started.add(() -> purge.cancel(false));
             started.add(hub.addListener(new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults())));
 
-            HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(), PooledByteBufAllocator.DEFAULT);
+            HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(),
+                    config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE,
+                    PooledByteBufAllocator.DEFAULT);
             EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());
             edge = new EdgeCache(origin, cacheSettings);
             started.add(edge);
