@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
  * Runs Debian's {@code ffmpeg} and {@code ffprobe} (installed by {@code .ci/run}): the same
  * FFmpeg a streamer's machine runs, as a real peer of the daemon.
  */
-final class FfmpegCli {
+public final class FfmpegCli {
 
     /** A finished run: exit code and everything it wrote to stderr. */
-    record Result(int exitCode, String stderr, String stdout) {
+    public record Result(int exitCode, String stderr, String stdout) {
     }
 
     /** A running ffmpeg, e.g. a publisher. */
-    static final class Running implements AutoCloseable {
+    public static final class Running implements AutoCloseable {
         private final Process process;
         private final Path stderrFile;
 
@@ -28,7 +28,7 @@ final class FfmpegCli {
             this.stderrFile = stderrFile;
         }
 
-        Result await(long timeout, TimeUnit unit) throws Exception {
+        public Result await(long timeout, TimeUnit unit) throws Exception {
             if (!process.waitFor(timeout, unit)) {
                 process.destroyForcibly();
                 throw new AssertionError("ffmpeg did not finish in " + timeout + " " + unit + ":\n" + stderr());
@@ -36,11 +36,11 @@ final class FfmpegCli {
             return new Result(process.exitValue(), stderr(), "");
         }
 
-        String stderr() throws IOException {
+        public String stderr() throws IOException {
             return Files.readString(stderrFile, StandardCharsets.UTF_8);
         }
 
-        boolean isAlive() {
+        public boolean isAlive() {
             return process.isAlive();
         }
 
@@ -60,7 +60,7 @@ final class FfmpegCli {
     private FfmpegCli() {
     }
 
-    static Running start(Path workDir, List<String> args) throws IOException {
+    public static Running start(Path workDir, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add("ffmpeg");
         command.add("-hide_banner");
@@ -74,7 +74,7 @@ final class FfmpegCli {
         return new Running(process, stderr);
     }
 
-    static Result run(Path workDir, String tool, List<String> args, long timeoutSeconds) throws Exception {
+    public static Result run(Path workDir, String tool, List<String> args, long timeoutSeconds) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(tool);
         command.add("-hide_banner");
@@ -98,7 +98,7 @@ final class FfmpegCli {
      * every 2 s and no scene-cut key frames, CBR-ish bitrate, AAC 48 kHz stereo, paced in real
      * time from synthetic sources.
      */
-    static List<String> obsLikeSource(int width, int height, int fps, int seconds) {
+    public static List<String> obsLikeSource(int width, int height, int fps, int seconds) {
         return List.of(
                 "-re",
                 "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=" + fps,

@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What ffprobe decodes from a media file: the stream's format and every frame's timestamp. */
-record MediaProbe(String codec, int width, int height, int sampleRate, List<Double> frameTimes, String decodeErrors) {
+public record MediaProbe(String codec, int width, int height, int sampleRate, List<Double> frameTimes, String decodeErrors) {
 
     /** Decodes every frame of the first stream of {@code file} (ffprobe -show_frames). */
-    static MediaProbe of(Path workDir, Path file) throws Exception {
+    public static MediaProbe of(Path workDir, Path file) throws Exception {
         FfmpegCli.Result probe = FfmpegCli.run(workDir, "ffprobe", List.of(
                 "-v", "error", "-show_streams", "-show_frames",
                 "-show_entries", "stream=codec_name,width,height,sample_rate:frame=best_effort_timestamp_time",
@@ -29,7 +29,7 @@ record MediaProbe(String codec, int width, int height, int sampleRate, List<Doub
     }
 
     /** The largest step between consecutive frame timestamps, in seconds. */
-    double largestGap() {
+    public double largestGap() {
         double largest = 0;
         for (int i = 1; i < frameTimes.size(); i++) {
             largest = Math.max(largest, frameTimes.get(i) - frameTimes.get(i - 1));
@@ -37,7 +37,7 @@ record MediaProbe(String codec, int width, int height, int sampleRate, List<Doub
         return largest;
     }
 
-    double duration() {
+    public double duration() {
         return frameTimes.isEmpty() ? 0 : frameTimes.get(frameTimes.size() - 1) - frameTimes.get(0);
     }
 }
