@@ -10,6 +10,8 @@ import dev.glasscast.ingest.rtmp.RtmpServer;
 import dev.glasscast.ingest.rtmp.RtmpServerLimits;
 import dev.glasscast.ingest.srt.SrtListener;
 import dev.glasscast.media.StreamHub;
+import dev.glasscast.packager.PackagerOrigin;
+import dev.glasscast.packager.dash.DashOrigin;
 import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.store.SegmentStore;
 import dev.glasscast.packager.store.SegmentStoreLimits;
@@ -43,6 +45,8 @@ public final class GlassCastServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GlassCastServer.class);
     /** How long an unpublished stream's playlists stay live, so a publisher that reconnects continues them. */
     static final Duration RECONNECT_GRACE = Duration.ofSeconds(10);
+    /** The latency low-latency DASH players aim for (the MPD's ServiceDescription). */
+    static final Duration DASH_LATENCY_TARGET = Duration.ofMillis(3000);
 
     private final GlassCastConfig config;
     /** The latest valid config; the ladder of newly published streams is taken from it. */
@@ -95,8 +99,11 @@ public final class GlassCastServer implements AutoCloseable {
             HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(),
                     config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE,
                     PooledByteBufAllocator.DEFAULT);
+            DashOrigin dash = new DashOrigin(store, config.packaging().dvrWindow(),
+                    config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET, Clock.systemUTC(),
+                    RECONNECT_GRACE);
             EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());
-            edge = new EdgeCache(origin, cacheSettings);
+            edge = new EdgeCache(new PackagerOrigin(origin, dash), cacheSettings);
             started.add(edge);
             HttpCacheSemantics semantics = HttpCacheSemantics.from(config.packaging(), cacheSettings, HttpCacheSemantics.ANY_ORIGIN);
             http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), acceptGroup, ioGroup);

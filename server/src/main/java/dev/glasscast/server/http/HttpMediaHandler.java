@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +69,9 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         switch (RequestTarget.parse(request.uri())) {
             case RequestTarget.Health h -> respond(ctx, keepAlive, head, text(HttpResponseStatus.OK, "ok"));
+            case RequestTarget.Time t -> respond(ctx, keepAlive, head, content(HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS)),
+                            StandardCharsets.UTF_8), OriginResponse.TEXT, "no-store"));
             case RequestTarget.Home h -> {
                 FullHttpResponse response = text(HttpResponseStatus.FOUND, "see /watch/" + homeStream);
                 response.headers().set(HttpHeaderNames.LOCATION, "/watch/" + homeStream);

@@ -22,7 +22,7 @@ public final class RequestTarget {
     private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
 
     /** What a request target asks for. */
-    public sealed interface Route permits Media, Watch, Asset, Home, Health, NotFound, BadRequest {
+    public sealed interface Route permits Media, Watch, Asset, Home, Health, Time, NotFound, BadRequest {
     }
 
     /** The watch page of one stream. */
@@ -40,6 +40,10 @@ public final class RequestTarget {
     }
 
     public record Health() implements Route {
+    }
+
+    /** The wall clock as ISO 8601, for DASH players' UTCTiming (urn:mpeg:dash:utc:http-iso:2014). */
+    public record Time() implements Route {
     }
 
     public record NotFound() implements Route {
@@ -77,6 +81,9 @@ public final class RequestTarget {
             }
             case "/healthz" -> {
                 return new Health();
+            }
+            case "/time" -> {
+                return new Time();
             }
             default -> {
             }

@@ -119,7 +119,7 @@ class LowLatencyHlsPlaybackTest {
 
     @Test
     void hlsJsPlaysAtLowLatency() throws Exception {
-        BrowserDriver.Result result = Players.watch(Players.HLS_JS, Players.hlsJs(daemon.base() + "index.m3u8"),
+        BrowserDriver.Result result = Players.watch(daemon.origin(), Players.HLS_JS, Players.hlsJs(daemon.base() + "index.m3u8"),
                 Duration.ofSeconds(12)).run(dir, Duration.ofSeconds(120));
         assertTrue(result.ok(), result.diagnostics());
         assertFalse(result.value("fatal").asBoolean(), "errors: " + result.value("errors") + "\n" + result.diagnostics());

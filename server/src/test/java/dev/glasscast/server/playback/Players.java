@@ -16,7 +16,8 @@ final class Players {
 
     static final String HLS_JS = "hls.js/dist/hls.min.js";
     static final String SHAKA = "shaka-player/dist/shaka-player.compiled.js";
-    static final String DASH_JS = "dashjs/dist/modern/umd/dash.all.min.js";
+    /** The package root resolves (its "require" export) to dist/modern/umd/dash.all.min.js. */
+    static final String DASH_JS = "dashjs";
 
     private Players() {
     }
@@ -82,8 +83,10 @@ final class Players {
      * Starts {@code player} on the page, waits until playback is under way, then records the
      * video's time and the player's latency every second for {@code watch}.
      */
-    static BrowserDriver.Visit watch(String script, String playerScript, Duration watch) {
+    static BrowserDriver.Visit watch(String origin, String script, String playerScript, Duration watch) {
+        // The page takes the daemon's origin, so root-relative URLs (the MPD's /time) resolve to it.
         return BrowserDriver.visit()
+                .goTo(origin + "/healthz")
                 .content(PAGE, script)
                 .eval("started", playerScript)
                 .waitFor("document.getElementById('v').currentTime > 0.5 || report.fatal", Duration.ofSeconds(45))
