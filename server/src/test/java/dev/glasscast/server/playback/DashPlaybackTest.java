@@ -87,7 +87,7 @@ class DashPlaybackTest {
     }
 
     @Test
-    void dashJsPlaysAtLowLatency() throws Exception {
+    void dashJsPlaysWithCatchUp() throws Exception {
         assertPlays("dash.js", Players.DASH_JS, Players.dashJs(daemon.base() + "manifest.mpd"), 10);
     }
 
@@ -96,16 +96,17 @@ class DashPlaybackTest {
         BrowserDriver.Result result = Players.watch(daemon.origin(), script, player, Duration.ofSeconds(12))
                 .run(dir, Duration.ofSeconds(120));
         assertTrue(result.ok(), name + ": " + result.diagnostics());
-        assertFalse(result.value("fatal").asBoolean(), name + " errors: " + result.value("errors") + "\n" + result.diagnostics());
-        double advanced = result.value("endTime").asDouble() - result.value("startTime").asDouble();
-        assertTrue(advanced >= 10, name + " advanced " + advanced + " s; errors " + result.value("errors"));
         List<Double> latencies = new ArrayList<>();
         for (JsonNode sample : result.value("latency")) {
             if (sample.isNumber()) {
                 latencies.add(sample.asDouble());
             }
         }
-        System.out.println("[" + name + "] latency samples (s): " + latencies + " errors " + result.value("errors"));
+        double advanced = result.value("endTime").asDouble() - result.value("startTime").asDouble();
+        System.out.println("[" + name + "] advanced " + advanced + " s; latency samples (s): " + latencies
+                + " errors " + result.value("errors"));
+        assertFalse(result.value("fatal").asBoolean(), name + " errors: " + result.value("errors") + "\n" + result.diagnostics());
+        assertTrue(advanced >= 10, name + " advanced " + advanced + " s; errors " + result.value("errors"));
         if (!latencies.isEmpty()) {
             assertTrue(latencies.getLast() < maxLatency, name + " live latency " + latencies.getLast() + " s");
         }

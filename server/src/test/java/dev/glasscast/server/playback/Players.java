@@ -60,14 +60,13 @@ final class Players {
                 })()""".formatted(url);
     }
 
-    /** dash.js in low-latency mode (live catch-up on, the MPD's ServiceDescription sets the target). */
+    /** dash.js with live catch-up on; the MPD's ServiceDescription sets the latency target. */
     static String dashJs(String url) {
         return """
                 (() => {
                   const v = document.getElementById('v');
                   const player = dashjs.MediaPlayer().create();
-                  player.updateSettings({ streaming: { delay: { liveDelay: 1.5 },
-                    liveCatchup: { enabled: true } } });
+                  player.updateSettings({ streaming: { liveCatchup: { enabled: true } } });
                   player.on(dashjs.MediaPlayer.events.ERROR, e => {
                     report.errors.push('dashjs:' + JSON.stringify(e.error || e).slice(0, 200));
                     report.fatal = true;
