@@ -233,7 +233,8 @@ public final class HlsOrigin implements MediaOrigin {
                 }
             }
         }
-        HlsMediaPlaylistRenderer.View view = new HlsMediaPlaylistRenderer.View(wholeWindow, skip, over, others,
+        // A recording lists everything held, so it plays from its start to its end.
+        HlsMediaPlaylistRenderer.View view = new HlsMediaPlaylistRenderer.View(wholeWindow || over, skip, over, others,
                 wholeWindow ? HlsResource.DVR_PLAYLIST : HlsResource.PLAYLIST);
         Optional<String> playlist = mediaRenderer.render(rendition, view);
         if (playlist.isEmpty()) {
