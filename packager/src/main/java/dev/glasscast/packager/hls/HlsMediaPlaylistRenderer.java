@@ -78,6 +78,10 @@ public final class HlsMediaPlaylistRenderer {
         this.partTarget = partTarget;
     }
 
+    public int playlistSegments() {
+        return playlistSegments;
+    }
+
     public boolean lowLatency() {
         return partTarget != null;
     }

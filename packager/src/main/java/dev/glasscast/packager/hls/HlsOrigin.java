@@ -5,6 +5,7 @@ import dev.glasscast.packager.CacheKind;
 import dev.glasscast.packager.MediaOrigin;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
+import dev.glasscast.packager.mpegts.TsSegmentRenderer;
 import dev.glasscast.packager.store.InitSegment;
 import dev.glasscast.packager.store.MediaSegment;
 import dev.glasscast.packager.store.RenditionLookup;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * /live/{stream}/{rendition}/init{N}.mp4      init segment of the publication starting at segment N
  * /live/{stream}/{rendition}/seg{N}.m4s       media segment N
  * /live/{stream}/{rendition}/part{N}.{I}.m4s  part I of segment N (also while N is being written)
+ * /live/{stream}/ts.m3u8                      multivariant playlist of the MPEG-TS output
+ * /live/{stream}/{rendition}/ts.m3u8          media playlist of TS segments (video renditions)
+ * /live/{stream}/{rendition}/ts{N}.ts         video segment N muxed with its audio as MPEG-TS
  * </pre>
  * Names that cannot be valid get 400; valid names of things that do not exist (yet) get 404,
  * which players retry.
@@ -66,12 +70,14 @@ import org.slf4j.LoggerFactory;
 public final class HlsOrigin implements MediaOrigin {
 
     private static final Logger log = LoggerFactory.getLogger(HlsOrigin.class);
+    static final String MPEG_TS = "video/mp2t";
     private static final Pattern MSN = Pattern.compile("0|[1-9][0-9]{0,17}");
     private static final Pattern PART_INDEX = Pattern.compile("0|[1-9][0-9]{0,3}");
 
     private final RenditionLookup store;
     private final HlsMultivariantPlaylistRenderer multivariantRenderer = new HlsMultivariantPlaylistRenderer();
     private final HlsMediaPlaylistRenderer mediaRenderer;
+    private final HlsTsPlaylistRenderer tsRenderer;
     private final SnapshotWaiters waiters;
     private final Clock clock;
     private final Duration reconnectGrace;
@@ -109,6 +115,7 @@ public final class HlsOrigin implements MediaOrigin {
                       Clock clock, Duration reconnectGrace, ByteBufAllocator allocator) {
         this.store = store;
         this.mediaRenderer = mediaRenderer;
+        this.tsRenderer = new HlsTsPlaylistRenderer(mediaRenderer.playlistSegments());
         this.waiters = waiters;
         this.clock = clock;
         this.reconnectGrace = reconnectGrace;
@@ -141,9 +148,11 @@ public final class HlsOrigin implements MediaOrigin {
             return done(OriginResponse.badRequest("unknown HLS resource name"));
         }
         if (request.rendition() == null) {
-            return done(resource instanceof HlsResource.Playlist p
-                    ? multivariantPlaylist(request.stream(), p.wholeWindow())
-                    : OriginResponse.notFound("no " + request.resource() + " at stream level"));
+            return done(switch (resource) {
+                case HlsResource.Playlist p -> multivariantPlaylist(request.stream(), p.wholeWindow());
+                case HlsResource.TsPlaylist t -> tsMultivariantPlaylist(request.stream());
+                default -> OriginResponse.notFound("no " + request.resource() + " at stream level");
+            });
         }
         StreamPath path = StreamPath.rendition(request.stream(), request.rendition());
         Optional<RenditionSnapshot> found = store.find(path);
@@ -156,6 +165,8 @@ public final class HlsOrigin implements MediaOrigin {
             case HlsResource.Init i -> done(init(rendition, i.firstSequence()));
             case HlsResource.Segment s -> done(segment(rendition, s.sequence()));
             case HlsResource.Part p -> part(rendition, p.sequence(), p.index());
+            case HlsResource.TsPlaylist t -> done(tsMediaPlaylist(rendition));
+            case HlsResource.TsSegment t -> done(tsSegment(rendition, t.sequence()));
         };
     }
 
@@ -241,6 +252,45 @@ public final class HlsOrigin implements MediaOrigin {
             return OriginResponse.notFound("rendition " + rendition.path() + " has no segment yet");
         }
         return playlist(playlist.get(), over, rendition.updatedAt());
+    }
+
+    private OriginResponse tsMultivariantPlaylist(String stream) {
+        List<RenditionSnapshot> renditions = store.renditions(stream);
+        Optional<String> playlist = tsRenderer.renderMultivariant(renditions);
+        if (playlist.isEmpty()) {
+            return OriginResponse.notFound("stream " + stream + " has no video segment yet");
+        }
+        boolean ended = renditions.stream().allMatch(this::over);
+        Instant lastModified = renditions.stream().map(RenditionSnapshot::updatedAt).max(Instant::compareTo).orElse(null);
+        return playlist(playlist.get(), ended, lastModified);
+    }
+
+    private OriginResponse tsMediaPlaylist(RenditionSnapshot video) {
+        if (!video.isVideo()) {
+            return OriginResponse.notFound("TS is muxed per video rendition; " + video.path() + " is audio");
+        }
+        RenditionSnapshot audio = HlsTsPlaylistRenderer.audioOf(store.renditions(video.path().stream()));
+        boolean over = over(video);
+        Optional<String> playlist = tsRenderer.renderMedia(video, audio, over);
+        if (playlist.isEmpty()) {
+            return OriginResponse.notFound("rendition " + video.path() + " has no complete TS segment yet");
+        }
+        return playlist(playlist.get(), over, video.updatedAt());
+    }
+
+    private OriginResponse tsSegment(RenditionSnapshot video, long sequence) {
+        MediaSegment segment = video.segment(sequence);
+        if (!video.isVideo() || segment == null) {
+            return OriginResponse.notFound("no TS segment " + sequence + " in " + video.path());
+        }
+        RenditionSnapshot audio = HlsTsPlaylistRenderer.audioOf(store.renditions(video.path().stream()));
+        if (!TsSegmentRenderer.complete(segment, audio)) {
+            return OriginResponse.notFound("TS segment " + sequence + " of " + video.path() + " awaits its audio");
+        }
+        return TsSegmentRenderer.render(video, sequence, audio)
+                .map(bytes -> new OriginResponse(200, MPEG_TS, CacheKind.IMMUTABLE_MEDIA, segment.createdAt(),
+                        Unpooled.wrappedBuffer(bytes)))
+                .orElseGet(() -> OriginResponse.notFound("TS segment " + sequence + " of " + video.path() + " was evicted"));
     }
 
     private static OriginResponse playlist(String text, boolean ended, Instant lastModified) {

@@ -14,6 +14,7 @@ public sealed interface HlsResource {
 
     String PLAYLIST = "index.m3u8";
     String DVR_PLAYLIST = "dvr.m3u8";
+    String TS_PLAYLIST = "ts.m3u8";
 
     /**
      * {@code index.m3u8}: the live playlists; {@code dvr.m3u8}: the same over the whole DVR
@@ -34,10 +35,19 @@ public sealed interface HlsResource {
     record Part(long sequence, int index) implements HlsResource {
     }
 
+    /** {@code ts.m3u8}: the MPEG-TS playlists (multivariant at stream level, media at rendition level). */
+    record TsPlaylist() implements HlsResource {
+    }
+
+    /** {@code ts{N}.ts}: video segment N muxed with its audio as MPEG-TS. */
+    record TsSegment(long sequence) implements HlsResource {
+    }
+
     /** Up to 18 digits, no leading zeros: every long that names a segment, and one spelling each. */
     String NUMBER = "(0|[1-9][0-9]{0,17})";
     Pattern SEGMENT = Pattern.compile("seg" + NUMBER + "\\.m4s");
     Pattern INIT = Pattern.compile("init" + NUMBER + "\\.mp4");
+    Pattern TS_SEGMENT = Pattern.compile("ts" + NUMBER + "\\.ts");
     Pattern PART = Pattern.compile("part" + NUMBER + "\\.(0|[1-9][0-9]{0,3})\\.m4s");
 
     static String segmentName(long sequence) {
@@ -46,6 +56,10 @@ public sealed interface HlsResource {
 
     static String initName(long firstSequence) {
         return "init" + firstSequence + ".mp4";
+    }
+
+    static String tsSegmentName(long sequence) {
+        return "ts" + sequence + ".ts";
     }
 
     static String partName(long sequence, int index) {
@@ -63,6 +77,9 @@ public sealed interface HlsResource {
         if (name.equals(DVR_PLAYLIST)) {
             return new Playlist(true);
         }
+        if (name.equals(TS_PLAYLIST)) {
+            return new TsPlaylist();
+        }
         Matcher matcher = SEGMENT.matcher(name);
         if (matcher.matches()) {
             return new Segment(Long.parseLong(matcher.group(1)));
@@ -70,6 +87,10 @@ public sealed interface HlsResource {
         matcher = PART.matcher(name);
         if (matcher.matches()) {
             return new Part(Long.parseLong(matcher.group(1)), Integer.parseInt(matcher.group(2)));
+        }
+        matcher = TS_SEGMENT.matcher(name);
+        if (matcher.matches()) {
+            return new TsSegment(Long.parseLong(matcher.group(1)));
         }
         matcher = INIT.matcher(name);
         if (matcher.matches()) {

@@ -118,6 +118,22 @@ class LowLatencyHlsPlaybackTest {
     }
 
     @Test
+    void ffmpegReadsTheMpegTsPlaylist() throws Exception {
+        String multivariant = daemon.await(daemon.base() + "ts.m3u8", "source/ts.m3u8", Duration.ofSeconds(10));
+        assertTrue(multivariant.contains("CODECS=\"avc1.") && multivariant.contains(",mp4a.40.2\""), multivariant);
+        String media = daemon.await(daemon.base() + "source/ts.m3u8", ".ts\n", Duration.ofSeconds(15));
+        assertTrue(media.contains("#EXT-X-VERSION:3\n") && media.matches("(?s).*\nts\\d+\\.ts\n.*"), media);
+        FfmpegCli.Result read = FfmpegCli.run(dir, "ffmpeg", List.of("-v", "error", "-i", daemon.base() + "ts.m3u8",
+                "-t", "6", "-map", "0:v:0", "-map", "0:a:0", "-f", "null", "-"), 90);
+        assertEquals(0, read.exitCode(), read.stderr());
+        assertEquals("", read.stderr().trim(), "ffmpeg errors reading the TS playlist");
+        FfmpegCli.Result probe = FfmpegCli.run(dir, "ffprobe", List.of("-v", "error", "-show_entries",
+                "stream=codec_name", "-of", "csv=p=0", daemon.base() + "source/ts.m3u8"), 60);
+        assertEquals("", probe.stderr().trim(), "ffprobe errors");
+        assertTrue(probe.stdout().contains("h264") && probe.stdout().contains("aac"), probe.stdout());
+    }
+
+    @Test
     void hlsJsPlaysAtLowLatency() throws Exception {
         BrowserDriver.Result result = Players.watch(daemon.origin(), Players.HLS_JS, Players.hlsJs(daemon.base() + "index.m3u8"),
                 Duration.ofSeconds(12)).run(dir, Duration.ofSeconds(120));
