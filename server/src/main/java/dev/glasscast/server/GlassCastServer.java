@@ -13,6 +13,9 @@ import dev.glasscast.media.StreamHub;
 import dev.glasscast.packager.PackagerOrigin;
 import dev.glasscast.packager.dash.DashOrigin;
 import dev.glasscast.packager.hls.HlsOrigin;
+import dev.glasscast.packager.store.LiveOrRecorded;
+import dev.glasscast.packager.store.RecordingArchive;
+import dev.glasscast.packager.store.RenditionLookup;
 import dev.glasscast.packager.store.SegmentStore;
 import dev.glasscast.packager.store.SegmentStoreLimits;
 import dev.glasscast.packager.store.SequenceStart;
@@ -31,6 +34,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -87,19 +92,30 @@ public final class GlassCastServer implements AutoCloseable {
 
             hub = new StreamHub();
             SnapshotWaiters waiters = new SnapshotWaiters(ioGroup);
-            SegmentStore store = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
+            ExecutorService recorder = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("recorder").daemon().factory());
+            started.add(() -> {
+                recorder.shutdown();
+                recorder.awaitTermination(10, TimeUnit.SECONDS);
+            });
+            RecordingArchive recordings = new RecordingArchive(config.dataDir().resolve("recordings"), recorder);
+            SegmentStore liveStore = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
                     PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION,
-                    SequenceStart.EPOCH_SECONDS, waiters::published);
+                    SequenceStart.EPOCH_SECONDS, snapshot -> {
+                        waiters.published(snapshot);
+                        recordings.published(snapshot);
+                    });
+            SegmentStore store = liveStore;
+            RenditionLookup served = new LiveOrRecorded(liveStore, recordings);
             started.add(store);
             started.add(hub.addListener(store));
             ScheduledFuture<?> purge = ioGroup.scheduleAtFixedRate(store::purgeExpired, 10, 10, TimeUnit.SECONDS);
             started.add(() -> purge.cancel(false));
             started.add(hub.addListener(new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults())));
 
-            HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(),
+            HlsOrigin origin = new HlsOrigin(served, config.packaging().playlistSegments(),
                     config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE,
                     PooledByteBufAllocator.DEFAULT);
-            DashOrigin dash = new DashOrigin(store, config.packaging().dvrWindow(),
+            DashOrigin dash = new DashOrigin(served, config.packaging().dvrWindow(),
                     config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET, Clock.systemUTC(),
                     RECONNECT_GRACE);
             EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A publisher that drops and reconnects within the grace: hls.js keeps playing across it, the
  * playlists show a discontinuity (HLS) and a new Period (DASH); once the stream is over, the
- * playlist gets EXT-X-ENDLIST, the MPD turns static, and ffmpeg reads the whole recording.
+ * playlist gets EXT-X-ENDLIST, the MPD turns static, and ffmpeg reads the whole recording, also
+ * from a new daemon on the same data directory.
  */
 class ReconnectAndRecordingTest {
 
@@ -88,6 +89,13 @@ class ReconnectAndRecordingTest {
             assertReadable(daemon, daemon.base() + "index.m3u8", 28);
             // FFmpeg's DASH demuxer reads one Period (the last): the second publication's 18 s.
             assertReadable(daemon, daemon.base() + "manifest.mpd", 16);
+        }
+        // The recording survives the daemon: a new one on the same data directory serves it at the same URLs.
+        try (PlaybackDaemon restarted = new PlaybackDaemon(dir)) {
+            String recorded = restarted.await(restarted.base() + "source/index.m3u8", "#EXT-X-ENDLIST", Duration.ofSeconds(10));
+            assertTrue(recorded.contains("#EXT-X-DISCONTINUITY\n"), recorded);
+            assertTrue(restarted.get(restarted.base() + "manifest.mpd").body().contains("type=\"static\""));
+            assertReadable(restarted, restarted.base() + "index.m3u8", 28);
         }
     }
 
