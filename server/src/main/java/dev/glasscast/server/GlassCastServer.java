@@ -51,7 +51,7 @@ public final class GlassCastServer implements AutoCloseable {
     /** How long an unpublished stream's playlists stay live, so a publisher that reconnects continues them. */
     static final Duration RECONNECT_GRACE = Duration.ofSeconds(10);
     /** The latency low-latency DASH players aim for (the MPD's ServiceDescription). */
-    static final Duration DASH_LATENCY_TARGET = Duration.ofMillis(3000);
+    static final Duration DASH_LATENCY_TARGET = Duration.ofMillis(2000);
 
     private final GlassCastConfig config;
     /** The latest valid config; the ladder of newly published streams is taken from it. */
@@ -116,13 +116,14 @@ public final class GlassCastServer implements AutoCloseable {
                     config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE,
                     PooledByteBufAllocator.DEFAULT);
             DashOrigin dash = new DashOrigin(served, config.packaging().dvrWindow(),
-                    config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET, Clock.systemUTC(),
+                    config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET,
+                    config.packaging().segmentDuration().minus(config.packaging().partDuration()), Clock.systemUTC(),
                     RECONNECT_GRACE);
             EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());
             edge = new EdgeCache(new PackagerOrigin(origin, dash), cacheSettings);
             started.add(edge);
             HttpCacheSemantics semantics = HttpCacheSemantics.from(config.packaging(), cacheSettings, HttpCacheSemantics.ANY_ORIGIN);
-            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), acceptGroup, ioGroup);
+            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), acceptGroup, ioGroup, origin);
             http.start();
             started.add(http);
 

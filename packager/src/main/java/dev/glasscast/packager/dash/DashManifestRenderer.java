@@ -51,9 +51,18 @@ public final class DashManifestRenderer {
      * @param minimumUpdatePeriod how often a live player reloads the MPD
      * @param utcTiming           URL of the daemon's ISO-8601 time endpoint
      * @param latencyTarget       a ServiceDescription latency target, or null for none
+     * @param availabilityTimeOffset low-latency DASH: how long before its end a segment can be
+     *                            requested (segment minus part duration), the segment being
+     *                            written is listed with a predicted duration, and the server
+     *                            streams it as parts are cut; null for segments listed once complete
      */
     public record View(boolean ended, Duration timeShiftBuffer, Duration minimumUpdatePeriod, String utcTiming,
-                       Duration latencyTarget) {
+                       Duration latencyTarget, Duration availabilityTimeOffset) {
+
+        public View(boolean ended, Duration timeShiftBuffer, Duration minimumUpdatePeriod, String utcTiming,
+                    Duration latencyTarget) {
+            this(ended, timeShiftBuffer, minimumUpdatePeriod, utcTiming, latencyTarget, null);
+        }
     }
 
     /** The MPD, or empty while the stream has no video segment yet. */
@@ -111,8 +120,10 @@ public final class DashManifestRenderer {
             Duration periodStart = Duration.between(base, first.programDateTime());
             mpd.append("  <Period id=\"p").append(period).append("\" start=\"").append(duration(periodStart))
                     .append("\">\n");
-            adaptationSet(mpd, "video", video, period, startSeconds);
-            adaptationSet(mpd, "audio", audio, period, startSeconds);
+            Duration ato = view.ended() ? null : view.availabilityTimeOffset();
+            boolean lastPeriod = period == periods.last();
+            adaptationSet(mpd, "video", video, period, startSeconds, ato, lastPeriod);
+            adaptationSet(mpd, "audio", audio, period, startSeconds, ato, lastPeriod);
             mpd.append("  </Period>\n");
         }
         if (!view.ended()) {
@@ -133,7 +144,7 @@ public final class DashManifestRenderer {
     }
 
     private static void adaptationSet(StringBuilder mpd, String type, List<RenditionSnapshot> renditions, long period,
-                                      double periodStartSeconds) {
+                                      double periodStartSeconds, Duration ato, boolean lastPeriod) {
         List<RenditionSnapshot> present = new ArrayList<>();
         for (RenditionSnapshot rendition : renditions) {
             if (firstOf(rendition, period) != null) {
@@ -150,21 +161,38 @@ public final class DashManifestRenderer {
         }
         mpd.append(">\n");
         for (RenditionSnapshot rendition : present) {
-            representation(mpd, rendition, period, periodStartSeconds);
+            representation(mpd, rendition, period, periodStartSeconds, ato, lastPeriod);
         }
         mpd.append("    </AdaptationSet>\n");
     }
 
+    /** One SegmentTimeline entry. */
+    private record Timed(long startTime, long duration) {
+    }
+
     private static void representation(StringBuilder mpd, RenditionSnapshot rendition, long period,
-                                       double periodStartSeconds) {
+                                       double periodStartSeconds, Duration ato, boolean lastPeriod) {
         String name = rendition.path().rendition();
-        List<MediaSegment> segments = new ArrayList<>();
+        List<MediaSegment> held = new ArrayList<>();
         for (MediaSegment segment : rendition.segments()) {
             if (segment.discontinuitySequence() == period) {
-                segments.add(segment);
+                held.add(segment);
             }
         }
-        MediaSegment first = segments.getFirst();
+        MediaSegment first = held.getFirst();
+        MediaSegment last = held.getLast();
+        List<Timed> segments = new ArrayList<>();
+        for (MediaSegment segment : held) {
+            segments.add(new Timed(segment.startTime(), segment.duration()));
+        }
+        boolean openInThisPeriod = ato != null && lastPeriod && !rendition.ended()
+                && last.sequence() == rendition.nextSequence() - 1
+                && rendition.initFor(rendition.nextSequence()) == rendition.initFor(last.sequence());
+        if (openInThisPeriod) {
+            // The segment being written, with the last one's duration as its prediction: the
+            // player asks for it availabilityTimeOffset before that end and gets it chunked.
+            segments.add(new Timed(last.startTime() + last.duration(), last.duration()));
+        }
         InitSegment init = rendition.initFor(first.sequence());
         mpd.append("      <Representation id=\"").append(name).append("\" codecs=\"")
                 .append(Rfc6381Codecs.of(rendition.track())).append("\" bandwidth=\"").append(bandwidth(rendition))
@@ -188,11 +216,15 @@ public final class DashManifestRenderer {
                 .append("\" presentationTimeOffset=\"").append(presentationTimeOffset)
                 .append("\" startNumber=\"").append(first.sequence())
                 .append("\" initialization=\"").append(name).append("/init").append(init.firstSequence())
-                .append(".mp4\" media=\"").append(name).append("/seg$Number$.m4s\">\n");
+                .append(".mp4\" media=\"").append(name).append("/seg$Number$.m4s\"");
+        if (ato != null) {
+            mpd.append(" availabilityTimeOffset=\"").append(seconds(ato)).append("\" availabilityTimeComplete=\"false\"");
+        }
+        mpd.append(">\n");
         mpd.append("          <SegmentTimeline>\n");
         int i = 0;
         while (i < segments.size()) {
-            MediaSegment run = segments.get(i);
+            Timed run = segments.get(i);
             int repeat = 0;
             while (i + repeat + 1 < segments.size()
                     && segments.get(i + repeat + 1).duration() == run.duration()
@@ -229,6 +261,10 @@ public final class DashManifestRenderer {
 
     private static long nanos(long ticks, int timescale) {
         return Math.round(ticks * 1e9 / timescale);
+    }
+
+    private static String seconds(Duration duration) {
+        return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     /** An xs:duration in seconds with millisecond precision, e.g. {@code PT120S}, {@code PT1795.250S}. */

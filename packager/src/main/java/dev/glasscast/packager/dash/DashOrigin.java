@@ -34,6 +34,7 @@ public final class DashOrigin implements MediaOrigin {
     private final Duration minimumUpdatePeriod;
     private final String utcTiming;
     private final Duration latencyTarget;
+    private final Duration availabilityTimeOffset;
     private final Clock clock;
     private final Duration reconnectGrace;
 
@@ -42,11 +43,14 @@ public final class DashOrigin implements MediaOrigin {
      * @param minimumUpdatePeriod how often live players reload the MPD (a segment duration)
      * @param utcTiming           URL of the ISO-8601 time endpoint (e.g. {@code /time})
      * @param latencyTarget       the ServiceDescription latency target, or null for none
+     * @param availabilityTimeOffset low-latency DASH (segment minus part duration; the HTTP layer
+     *                            must stream open segments, see SegmentStreaming), or null
      * @param clock               wall clock for the reconnect grace
      * @param reconnectGrace      how long an unpublished stream's MPD stays dynamic
      */
     public DashOrigin(RenditionLookup store, Duration timeShiftBuffer, Duration minimumUpdatePeriod, String utcTiming,
-                      Duration latencyTarget, Clock clock, Duration reconnectGrace) {
+                      Duration latencyTarget, Duration availabilityTimeOffset, Clock clock, Duration reconnectGrace) {
+        this.availabilityTimeOffset = availabilityTimeOffset;
         this.store = store;
         this.timeShiftBuffer = timeShiftBuffer;
         this.minimumUpdatePeriod = minimumUpdatePeriod;
@@ -76,7 +80,7 @@ public final class DashOrigin implements MediaOrigin {
         Instant now = clock.instant();
         boolean over = renditions.stream().allMatch(r -> r.ended() && !now.isBefore(r.updatedAt().plus(reconnectGrace)));
         Optional<String> mpd = renderer.render(renditions, new DashManifestRenderer.View(over, timeShiftBuffer,
-                minimumUpdatePeriod, utcTiming, latencyTarget));
+                minimumUpdatePeriod, utcTiming, latencyTarget, availabilityTimeOffset));
         if (mpd.isEmpty()) {
             return CompletableFuture.completedFuture(OriginResponse.notFound("stream " + request.stream() + " has no video yet"));
         }

@@ -5,6 +5,7 @@ import dev.glasscast.packager.CacheKind;
 import dev.glasscast.packager.MediaOrigin;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
+import dev.glasscast.packager.SegmentStreaming;
 import dev.glasscast.packager.mpegts.TsSegmentRenderer;
 import dev.glasscast.packager.store.InitSegment;
 import dev.glasscast.packager.store.MediaSegment;
@@ -67,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * are retained read-only slices of the store's buffers (no bytes copied); playlists are fresh
  * heap buffers.
  */
-public final class HlsOrigin implements MediaOrigin {
+public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
 
     private static final Logger log = LoggerFactory.getLogger(HlsOrigin.class);
     static final String MPEG_TS = "video/mp2t";
@@ -343,5 +344,73 @@ public final class HlsOrigin implements MediaOrigin {
             return OriginResponse.notFound("no part " + sequence + "." + index + " in " + rendition.path());
         }
         return new OriginResponse(200, OriginResponse.M4S, CacheKind.IMMUTABLE_MEDIA, null, body);
+    }
+
+    /**
+     * Streams {@code seg{N}.m4s} part by part while it is being written (N the open segment, or
+     * the next one, which is waited for): low-latency DASH announces a segment before it is
+     * complete (availabilityTimeOffset), and players read it with chunked transfer as parts are cut.
+     */
+    @Override
+    public boolean streamIfOpen(OriginRequest request, PartSink sink) {
+        if (waiters == null || request.rendition() == null || !StreamPath.isValidName(request.stream())
+                || !StreamPath.isValidName(request.rendition())
+                || !(HlsResource.parse(request.resource()) instanceof HlsResource.Segment segment)) {
+            return false;
+        }
+        StreamPath path = StreamPath.rendition(request.stream(), request.rendition());
+        Optional<RenditionSnapshot> found = store.find(path);
+        if (found.isEmpty() || found.get().ended()) {
+            return false;
+        }
+        long open = found.get().nextSequence();
+        if (segment.sequence() != open && segment.sequence() != open + 1) {
+            return false;
+        }
+        Duration timeout = Duration.ofSeconds(3 * HlsMediaPlaylistRenderer.targetDuration(found.get()));
+        follow(path, segment.sequence(), 0, sink, timeout);
+        return true;
+    }
+
+    /** Sends every part of segment {@code sequence} from {@code index} on as it exists, then the end. */
+    private void follow(StreamPath path, long sequence, int index, PartSink sink, Duration timeout) {
+        int next = index;
+        while (true) {
+            Optional<RenditionSnapshot> now = store.find(path);
+            if (now.isEmpty()) {
+                sink.end(false);
+                return;
+            }
+            RenditionSnapshot rendition = now.get();
+            SegmentPart part = rendition.part(sequence, next);
+            if (part != null) {
+                ByteBuf body = part.bytes().retainedSlice();
+                if (body == null) {
+                    sink.end(false);
+                    return;
+                }
+                sink.part(body);
+                next++;
+                continue;
+            }
+            if (rendition.nextSequence() > sequence) {
+                sink.end(rendition.segment(sequence) != null);
+                return;
+            }
+            if (rendition.ended()) {
+                sink.end(false);
+                return;
+            }
+            int wanted = next;
+            waiters.await(store, path, s -> s.part(sequence, wanted) != null || s.nextSequence() > sequence || s.ended(),
+                    timeout).whenComplete((reached, failure) -> {
+                        if (failure != null || reached.isEmpty()) {
+                            sink.end(false);
+                        } else {
+                            follow(path, sequence, wanted, sink, timeout);
+                        }
+                    });
+            return;
+        }
     }
 }

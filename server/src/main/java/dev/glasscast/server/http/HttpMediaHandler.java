@@ -12,7 +12,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import dev.glasscast.packager.SegmentStreaming;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -44,13 +49,21 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final HttpCacheSemantics semantics;
     private final WebContent web;
     private final String homeStream;
+    private final SegmentStreaming streaming;
 
     /** @param homeStream the stream whose watch page {@code /} leads to */
     HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream) {
+        this(edge, semantics, web, homeStream, null);
+    }
+
+    /** @param streaming streams segments still being written (low-latency DASH); null for none */
+    HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream,
+                     SegmentStreaming streaming) {
         this.edge = edge;
         this.semantics = semantics;
         this.web = web;
         this.homeStream = homeStream;
+        this.streaming = streaming;
     }
 
     @Override
@@ -92,6 +105,10 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 String range = headers.get(HttpHeaderNames.RANGE);
                 String ifRange = headers.get(HttpHeaderNames.IF_RANGE);
                 ctx.channel().config().setAutoRead(false);
+                if (!head && range == null && streaming != null
+                        && streaming.streamIfOpen(media.request(), new ChunkedSegment(ctx, keepAlive))) {
+                    return;
+                }
                 edge.fetch(media.request()).whenComplete((fetched, failure) -> ctx.executor().execute(() -> {
                     if (failure != null) {
                         log.error("rendering {} failed", media.request().cacheKey(), failure);
@@ -163,6 +180,67 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         } else {
             sent.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(sent).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * Writes a segment that is still being written as a chunked response, a chunk per part as it
+     * is cut; bypasses the edge cache (see {@link SegmentStreaming}). A segment that ends
+     * incomplete closes the connection, so the client cannot take a truncated body for the whole.
+     * Every write happens on the channel's event loop, in the order the sink is called.
+     */
+    private final class ChunkedSegment implements SegmentStreaming.PartSink {
+        private final ChannelHandlerContext ctx;
+        private final boolean keepAlive;
+        private boolean started;
+
+        ChunkedSegment(ChannelHandlerContext ctx, boolean keepAlive) {
+            this.ctx = ctx;
+            this.keepAlive = keepAlive;
+        }
+
+        @Override
+        public void part(ByteBuf part) {
+            ctx.executor().execute(() -> {
+                if (!ctx.channel().isActive()) {
+                    part.release();
+                    return;
+                }
+                start();
+                ctx.writeAndFlush(new DefaultHttpContent(part));
+            });
+        }
+
+        @Override
+        public void end(boolean complete) {
+            ctx.executor().execute(() -> {
+                if (!started) {
+                    respond(ctx, keepAlive, false, text(HttpResponseStatus.NOT_FOUND, "segment not available"));
+                } else if (!complete) {
+                    ctx.close();
+                    return;
+                } else if (keepAlive) {
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                } else {
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+                }
+                ctx.channel().config().setAutoRead(true);
+            });
+        }
+
+        private void start() {
+            if (started) {
+                return;
+            }
+            started = true;
+            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, OriginResponse.M4S)
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                    .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+            semantics.corsHeaders().forEach(response.headers()::set);
+            HttpUtil.setTransferEncodingChunked(response, true);
+            ctx.writeAndFlush(response);
         }
     }
 

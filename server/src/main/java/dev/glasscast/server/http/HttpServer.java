@@ -2,6 +2,7 @@ package dev.glasscast.server.http;
 
 import dev.glasscast.config.ServerConfig;
 import dev.glasscast.edge.EdgeCache;
+import dev.glasscast.packager.SegmentStreaming;
 import dev.glasscast.edge.HttpCacheSemantics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -36,6 +37,7 @@ public final class HttpServer implements AutoCloseable {
     private final HttpCacheSemantics semantics;
     private final WebContent web;
     private final String homeStream;
+    private final SegmentStreaming streaming;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private Channel channel;
@@ -47,6 +49,13 @@ public final class HttpServer implements AutoCloseable {
      */
     public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
                       String homeStream, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+        this(config, edge, semantics, web, homeStream, acceptGroup, ioGroup, null);
+    }
+
+    /** @param streaming streams segments still being written (low-latency DASH), past the cache; null for none */
+    public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
+                      String homeStream, EventLoopGroup acceptGroup, EventLoopGroup ioGroup, SegmentStreaming streaming) {
+        this.streaming = streaming;
         this.config = config;
         this.edge = edge;
         this.semantics = semantics;
@@ -70,7 +79,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_CONTENT))
-                                .addLast(new HttpMediaHandler(edge, semantics, web, homeStream));
+                                .addLast(new HttpMediaHandler(edge, semantics, web, homeStream, streaming));
                     }
                 });
         channel = bootstrap.bind(new InetSocketAddress(config.bind(), config.httpPort())).sync().channel();

@@ -62,6 +62,7 @@ class DashPlaybackTest {
         assertTrue(mpd.contains("contentType=\"video\"") && mpd.contains("contentType=\"audio\""), mpd);
         assertTrue(mpd.contains("media=\"source/seg$Number$.m4s\"") && mpd.contains("media=\"audio/seg$Number$.m4s\""), mpd);
         assertTrue(mpd.contains("<ServiceDescription id=\"0\">"), mpd);
+        assertTrue(mpd.contains("availabilityTimeOffset=\"1.5\" availabilityTimeComplete=\"false\""), mpd);
 
         String time = daemon.get(daemon.origin() + "/time").body().trim();
         Duration skew = Duration.between(Instant.parse(time), Instant.now()).abs();
@@ -87,13 +88,40 @@ class DashPlaybackTest {
     }
 
     @Test
+    void openSegmentIsSentChunkedAsItsPartsAreCut() throws Exception {
+        String mpd = daemon.get(daemon.base() + "manifest.mpd").body();
+        java.util.regex.Matcher start = java.util.regex.Pattern.compile(
+                "media=\"source/seg\\$Number\\$\\.m4s\"[^>]*>\\s*<SegmentTimeline>").matcher(mpd);
+        assertTrue(start.find(), mpd);
+        String playlist = daemon.get(daemon.base() + "source/index.m3u8").body();
+        java.util.regex.Matcher hint = java.util.regex.Pattern.compile("PRELOAD-HINT:TYPE=PART,URI=\"part(\\d+)\\.").matcher(playlist);
+        assertTrue(hint.find(), playlist);
+        long open = Long.parseLong(hint.group(1));
+        long asked = System.nanoTime();
+        java.net.http.HttpResponse<byte[]> segment = daemon.http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(daemon.base() + "source/seg" + open + ".m4s")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        double seconds = (System.nanoTime() - asked) / 1e9;
+        assertEquals(200, segment.statusCode());
+        assertEquals("chunked", segment.headers().firstValue("transfer-encoding").orElse(""));
+        // The whole segment, once complete, is byte for byte what the cache then serves.
+        java.net.http.HttpResponse<byte[]> cached = daemon.http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(daemon.base() + "source/seg" + open + ".m4s")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, cached.statusCode());
+        assertTrue(cached.headers().firstValue("content-length").isPresent());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(cached.body(), segment.body());
+        assertTrue(seconds > 0.2 && seconds < 5, "streamed over " + seconds + " s");
+    }
+
+    @Test
     void dashJsPlaysWithCatchUp() throws Exception {
         assertPlays("dash.js", Players.DASH_JS, Players.dashJs(daemon.base() + "manifest.mpd"), 10);
     }
 
-    /** Plays for 12 s and asserts at least 10 s of progress without a fatal error; prints latencies. */
+    /** Plays for 14 s and asserts at least 10 s of progress without a fatal error; prints latencies. */
     private static void assertPlays(String name, String script, String player, double maxLatency) throws Exception {
-        BrowserDriver.Result result = Players.watch(daemon.origin(), script, player, Duration.ofSeconds(12))
+        BrowserDriver.Result result = Players.watch(daemon.origin(), script, player, Duration.ofSeconds(14))
                 .run(dir, Duration.ofSeconds(120));
         assertTrue(result.ok(), name + ": " + result.diagnostics());
         List<Double> latencies = new ArrayList<>();
