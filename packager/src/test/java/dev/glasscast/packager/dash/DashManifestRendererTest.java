@@ -28,6 +28,17 @@ class DashManifestRendererTest {
     }
 
     @Test
+    void lowLatencyListsTheOpenSegmentAndItsAvailabilityOffset() {
+        String mpd = renderer.render(stream(false), new DashManifestRenderer.View(false, Duration.ofMinutes(2),
+                Duration.ofSeconds(2), "/time", Duration.ofSeconds(2), Duration.ofMillis(1500))).orElseThrow();
+        assertTrue(mpd.contains("media=\"source/seg$Number$.m4s\" availabilityTimeOffset=\"1.5\" "
+                + "availabilityTimeComplete=\"false\">"), mpd);
+        // Segment 10, being written, is predicted as long as segment 9.
+        assertTrue(mpd.contains("<S t=\"0\" d=\"180000\" r=\"1\"/>\n            <S t=\"360000\" d=\"225000\" r=\"1\"/>\n"), mpd);
+        assertTrue(mpd.contains("<S t=\"0\" d=\"96000\" r=\"3\"/>"), mpd);
+    }
+
+    @Test
     void endedStreamIsStatic() {
         String mpd = renderer.render(stream(true), new DashManifestRenderer.View(true, Duration.ofMinutes(2),
                 Duration.ofSeconds(2), "/time", Duration.ofSeconds(3))).orElseThrow();
