@@ -154,8 +154,8 @@ public final class HlsMediaPlaylistRenderer {
                 m3u8.append("#EXT-X-MAP:URI=\"").append(HlsResource.initName(openInit.firstSequence())).append("\"\n");
             }
             appendParts(m3u8, open, rendition.openParts(), timescale);
-            m3u8.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"")
-                    .append(HlsResource.partName(open, rendition.openParts().size())).append("\"\n");
+            m3u8.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"").append(nextPartName(rendition, partTargetTicks))
+                    .append("\"\n");
             for (RenditionSnapshot other : view.others()) {
                 appendRenditionReport(m3u8, other, view.playlistName());
             }
@@ -164,6 +164,24 @@ public final class HlsMediaPlaylistRenderer {
             m3u8.append("#EXT-X-ENDLIST\n");
         }
         return Optional.of(m3u8.toString());
+    }
+
+    /**
+     * The part that comes next. Once the open segment is as long as the last one, less half a
+     * part, it will most likely close before its next part (at the next key frame), so the hint
+     * names the next segment's first part: a wrong guess then only means a longer wait for a part
+     * that will exist, whereas hinting a part index the closed segment never got would be a 404.
+     */
+    private static String nextPartName(RenditionSnapshot rendition, long partTargetTicks) {
+        long open = rendition.nextSequence();
+        List<SegmentPart> parts = rendition.openParts();
+        long written = 0;
+        for (SegmentPart part : parts) {
+            written += part.duration();
+        }
+        long typical = rendition.segments().getLast().duration();
+        boolean due = !parts.isEmpty() && written + partTargetTicks / 2 >= typical;
+        return due ? HlsResource.partName(open + 1, 0) : HlsResource.partName(open, parts.size());
     }
 
     private static void appendParts(StringBuilder m3u8, long sequence, List<SegmentPart> parts, int timescale) {

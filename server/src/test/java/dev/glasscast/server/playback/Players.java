@@ -49,7 +49,7 @@ final class Players {
                   const v = document.getElementById('v');
                   const player = new shaka.Player();
                   player.addEventListener('error', e => {
-                    report.errors.push('shaka:' + e.detail.code + ':' + e.detail.severity);
+                    report.errors.push('shaka:' + e.detail.code + ':' + e.detail.severity + ':' + String(e.detail.data && e.detail.data.slice(0, 2)));
                     if (e.detail.severity === 2) report.fatal = true;
                   });
                   player.attach(v).then(() => player.load('%s')).then(() => v.play().catch(() => {}))
