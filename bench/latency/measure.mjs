@@ -2,16 +2,18 @@
 // for every decoded frame (requestVideoFrameCallback), reads the 24-bit wall-clock stamp the
 // publisher drew into the picture (epoch milliseconds mod 2^24, one black/white block per bit)
 // and compares it with the frame's expected display time on the same machine's clock.
-//   node measure.mjs <origin> <player: hlsjs-ll|hlsjs|dashjs> <url> <seconds>
+//   node measure.mjs <origin> <player: hlsjs-ll|hlsjs-ll-catchup|hlsjs|dashjs> <url> <seconds>
 // Prints JSON: {player, frames, p50, p90, min, max, errors}.
 import { chromium } from '../../browser-tests/node_modules/playwright-core/index.mjs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../../browser-tests/package.json', import.meta.url));
 const [origin, player, url, seconds] = process.argv.slice(2);
-const scripts = { 'hlsjs-ll': 'hls.js/dist/hls.min.js', 'hlsjs': 'hls.js/dist/hls.min.js', 'dashjs': 'dashjs' };
+const scripts = { 'hlsjs-ll': 'hls.js/dist/hls.min.js', 'hlsjs-ll-catchup': 'hls.js/dist/hls.min.js',
+  'hlsjs': 'hls.js/dist/hls.min.js', 'dashjs': 'dashjs' };
 const start = {
   'hlsjs-ll': `const p = new Hls({ lowLatencyMode: true }); p.on(Hls.Events.ERROR, (e, d) => d.fatal && errors.push(d.details)); p.loadSource(URL_); p.attachMedia(v);`,
+  'hlsjs-ll-catchup': `const p = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 }); p.on(Hls.Events.ERROR, (e, d) => d.fatal && errors.push(d.details)); p.loadSource(URL_); p.attachMedia(v);`,
   'hlsjs': `const p = new Hls({ lowLatencyMode: false }); p.on(Hls.Events.ERROR, (e, d) => d.fatal && errors.push(d.details)); p.loadSource(URL_); p.attachMedia(v);`,
   'dashjs': `const p = dashjs.MediaPlayer().create(); p.updateSettings({ streaming: { liveCatchup: { enabled: true } } }); p.on(dashjs.MediaPlayer.events.ERROR, e => errors.push(JSON.stringify(e.error).slice(0, 100))); p.initialize(v, URL_, true);`,
 };

@@ -6,10 +6,15 @@
 # Debian ffmpeg publishes 960x540@30 over RTMP like OBS, drawing its wall clock (epoch ms mod 2^24)
 # into the picture as 24 black/white blocks just before encoding.
 # Needs the built jar (./glasscast build), ffmpeg, node + browser-tests/node_modules, chromium.
-#   bench/latency/run.sh [seconds per player, default 60]
+#   bench/latency/run.sh [seconds per player, default 60] [players, default: hlsjs-ll dashjs hlsjs]
+# players: hlsjs-ll (LL-HLS), hlsjs-ll-catchup (LL-HLS, hls.js may play at up to 1.5x to catch up),
+#          dashjs (LL-DASH), hlsjs (classic HLS: whole segments)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
+shift || true
+players=("$@")
+[ ${#players[@]} -gt 0 ] || players=(hlsjs-ll dashjs hlsjs)
 work=$(mktemp -d)
 trap 'kill $daemon 2>/dev/null || true; kill $publisher 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -41,7 +46,7 @@ boxes="drawbox=x=0:y=0:w=960:h=80:color=black:t=fill"
 for i in $(seq 0 23); do
   boxes="$boxes,drawbox=x=$((24 + 36 * i)):y=24:w=30:h=30:color=white:t=fill:enable='eq(mod(floor(t*1000/$((1 << i))),2),1)'"
 done
-total=$((seconds * 3 + 90))
+total=$((seconds * ${#players[@]} + 90))
 ffmpeg -hide_banner -nostdin -loglevel error -re -f lavfi -i testsrc2=size=960x540:rate=30 \
   -f lavfi -i sine=frequency=440:sample_rate=48000 -t "$total" -map 0:v -map 1:a \
   -vf "settb=AVTB,setpts=RTCTIME,$boxes,settb=1/30,setpts=N" \
@@ -52,7 +57,8 @@ until curl -sf "http://127.0.0.1:$http/live/main/p360/index.m3u8" >/dev/null; do
 sleep 6
 
 base="http://127.0.0.1:$http/live/main"
-for run in "hlsjs-ll $base/index.m3u8" "dashjs $base/manifest.mpd" "hlsjs $base/index.m3u8"; do
-  # shellcheck disable=SC2086
-  node bench/latency/measure.mjs "http://127.0.0.1:$http" $run "$seconds"
+for player in "${players[@]}"; do
+  url="$base/index.m3u8"
+  [ "$player" = dashjs ] && url="$base/manifest.mpd"
+  node bench/latency/measure.mjs "http://127.0.0.1:$http" "$player" "$url" "$seconds"
 done
