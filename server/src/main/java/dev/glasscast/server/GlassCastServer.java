@@ -10,9 +10,16 @@ import dev.glasscast.ingest.rtmp.RtmpServer;
 import dev.glasscast.ingest.rtmp.RtmpServerLimits;
 import dev.glasscast.ingest.srt.SrtListener;
 import dev.glasscast.media.StreamHub;
+import dev.glasscast.packager.PackagerOrigin;
+import dev.glasscast.packager.dash.DashOrigin;
 import dev.glasscast.packager.hls.HlsOrigin;
+import dev.glasscast.packager.store.LiveOrRecorded;
+import dev.glasscast.packager.store.RecordingArchive;
+import dev.glasscast.packager.store.RenditionLookup;
 import dev.glasscast.packager.store.SegmentStore;
 import dev.glasscast.packager.store.SegmentStoreLimits;
+import dev.glasscast.packager.store.SequenceStart;
+import dev.glasscast.packager.store.SnapshotWaiters;
 import dev.glasscast.server.http.HttpServer;
 import dev.glasscast.server.http.WebContent;
 import dev.glasscast.server.testsource.TestPatternSource;
@@ -34,8 +41,11 @@ import dev.glasscast.server.dashboard.KeyFrameThumbnails;
 import dev.glasscast.server.metrics.GlassCastMetrics;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,6 +60,10 @@ public final class GlassCastServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GlassCastServer.class);
     /** How often the dashboard's rates and graph points are measured. */
     private static final int MONITOR_INTERVAL_SECONDS = 2;
+    /** How long an unpublished stream's playlists stay live, so a publisher that reconnects continues them. */
+    static final Duration RECONNECT_GRACE = Duration.ofSeconds(10);
+    /** The latency low-latency DASH players aim for (the MPD's ServiceDescription). */
+    static final Duration DASH_LATENCY_TARGET = Duration.ofMillis(2000);
 
     private final GlassCastConfig config;
     /** The latest valid config; the ladder of newly published streams is taken from it. */
@@ -101,8 +115,21 @@ public final class GlassCastServer implements AutoCloseable {
             });
 
             hub = new StreamHub();
-            SegmentStore store = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
-                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION);
+            SnapshotWaiters waiters = new SnapshotWaiters(ioGroup);
+            ExecutorService recorder = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("recorder").daemon().factory());
+            started.add(() -> {
+                recorder.shutdown();
+                recorder.awaitTermination(10, TimeUnit.SECONDS);
+            });
+            RecordingArchive recordings = new RecordingArchive(config.dataDir().resolve("recordings"), recorder);
+            SegmentStore liveStore = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
+                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION,
+                    SequenceStart.EPOCH_SECONDS, snapshot -> {
+                        waiters.published(snapshot);
+                        recordings.published(snapshot);
+                    });
+            SegmentStore store = liveStore;
+            RenditionLookup served = new LiveOrRecorded(liveStore, recordings);
             started.add(store);
             started.add(hub.addListener(store));
             ScheduledFuture<?> purge = ioGroup.scheduleAtFixedRate(store::purgeExpired, 10, 10, TimeUnit.SECONDS);
@@ -113,14 +140,20 @@ public final class GlassCastServer implements AutoCloseable {
             // the renditions, slate or not, so the packager finishes them.
             started.add(transcoder);
 
-            HlsOrigin origin = new HlsOrigin(store, config.packaging().playlistSegments(), PooledByteBufAllocator.DEFAULT);
+            HlsOrigin origin = new HlsOrigin(served, config.packaging().playlistSegments(),
+                    config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE,
+                    PooledByteBufAllocator.DEFAULT);
+            DashOrigin dash = new DashOrigin(served, config.packaging().dvrWindow(),
+                    config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET,
+                    config.packaging().segmentDuration().minus(config.packaging().partDuration()), Clock.systemUTC(),
+                    RECONNECT_GRACE);
             EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());
-            edge = new EdgeCache(origin, cacheSettings);
+            edge = new EdgeCache(new PackagerOrigin(origin, dash), cacheSettings);
             started.add(edge);
             HttpCacheSemantics semantics = HttpCacheSemantics.from(config.packaging(), cacheSettings, HttpCacheSemantics.ANY_ORIGIN);
             adminToken = new AdminTokenStore(config.dataDir(), new SecureRandom()).resolve(config.server().adminToken());
             AdminRoutes admin = startOperatorSide(cacheSettings);
-            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, acceptGroup, ioGroup);
+            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, origin, acceptGroup, ioGroup);
             http.start();
             started.add(http);
 

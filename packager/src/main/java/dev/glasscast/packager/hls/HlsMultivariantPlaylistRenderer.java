@@ -28,6 +28,14 @@ public final class HlsMultivariantPlaylistRenderer {
      * @param renditions every rendition of the stream, in the order to list them
      */
     public Optional<String> render(List<RenditionSnapshot> renditions) {
+        return render(renditions, HlsResource.PLAYLIST);
+    }
+
+    /**
+     * @param renditions   every rendition of the stream, in the order to list them
+     * @param playlistName the media playlists to point at ({@code index.m3u8} or {@code dvr.m3u8})
+     */
+    public Optional<String> render(List<RenditionSnapshot> renditions, String playlistName) {
         List<RenditionSnapshot> audio = new ArrayList<>();
         List<RenditionSnapshot> video = new ArrayList<>();
         for (RenditionSnapshot rendition : renditions) {
@@ -56,7 +64,7 @@ public final class HlsMultivariantPlaylistRenderer {
             if (rendition.track().channels() > 0) {
                 m3u8.append(",CHANNELS=\"").append(rendition.track().channels()).append('"');
             }
-            m3u8.append(",URI=\"").append(name).append('/').append(HlsResource.PLAYLIST).append("\"\n");
+            m3u8.append(",URI=\"").append(name).append('/').append(playlistName).append("\"\n");
         }
         for (RenditionSnapshot rendition : video) {
             long bandwidth = peakBandwidth(rendition) + (defaultAudio == null ? 0 : peakBandwidth(defaultAudio));
@@ -81,7 +89,7 @@ public final class HlsMultivariantPlaylistRenderer {
                 m3u8.append(",AUDIO=\"").append(AUDIO_GROUP).append('"');
             }
             m3u8.append('\n');
-            m3u8.append(rendition.path().rendition()).append('/').append(HlsResource.PLAYLIST).append('\n');
+            m3u8.append(rendition.path().rendition()).append('/').append(playlistName).append('\n');
         }
         return Optional.of(m3u8.toString());
     }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,8 @@ final class RenditionSegmenter implements StreamReader {
     private boolean discontinuityPending;
     private long nextFragmentSequence = 1;
     private final List<MediaSegment> segments = new ArrayList<>();
+    private final List<InitSegment> inits = new ArrayList<>();
+    private final Consumer<RenditionSnapshot> onPublish;
     private long maxSegmentDuration;
 
     private long segmentStart;
@@ -109,14 +112,44 @@ final class RenditionSegmenter implements StreamReader {
     RenditionSegmenter(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
                        Fmp4FragmentWriter fragmentWriter, Clock clock, long firstSequence,
                        long discontinuitySequence, boolean startsDiscontinuous) {
+        this(path, limits, initWriter, fragmentWriter, clock,
+                new Carryover(List.of(), List.of(), 0, firstSequence, discontinuitySequence), snapshot -> { });
+        this.discontinuityPending = startsDiscontinuous;
+    }
+
+    /**
+     * @param carried   what an earlier publication of the same path left: its segments and init
+     *                  segments (ownership passes to this segmenter, so a player sees the old
+     *                  segments, a discontinuity, then the new ones) and where numbering continues
+     * @param onPublish told of every new snapshot, on the publishing thread, with this object's
+     *                  monitor held: it must only hand the snapshot on
+     */
+    RenditionSegmenter(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
+                       Fmp4FragmentWriter fragmentWriter, Clock clock, Carryover carried,
+                       Consumer<RenditionSnapshot> onPublish) {
         this.path = path;
         this.limits = limits;
         this.initWriter = initWriter;
         this.fragmentWriter = fragmentWriter;
         this.clock = clock;
-        this.nextSequence = firstSequence;
-        this.discontinuitySequence = discontinuitySequence;
-        this.discontinuityPending = startsDiscontinuous;
+        this.onPublish = onPublish;
+        this.nextSequence = carried.nextSequence();
+        this.discontinuitySequence = carried.discontinuitySequence();
+        this.segments.addAll(carried.segments());
+        this.inits.addAll(carried.inits());
+        this.maxSegmentDuration = carried.maxSegmentDuration();
+        this.discontinuityPending = !carried.segments().isEmpty();
+    }
+
+    /**
+     * What one publication hands to the next publication of the same path.
+     *
+     * @param segments     closed segments still held, oldest first
+     * @param inits        init segments those segments need
+     * @param nextSequence where numbering continues
+     */
+    record Carryover(List<MediaSegment> segments, List<InitSegment> inits, long maxSegmentDuration,
+                     long nextSequence, long discontinuitySequence) {
     }
 
     /** The latest published state, or null until the init segment exists. */
@@ -170,8 +203,11 @@ final class RenditionSegmenter implements StreamReader {
         partTarget = ticks(limits.partDuration());
         dvrWindow = ticks(limits.dvrWindow());
         init = new StoredBytes(initWriter.write(format));
+        inits.add(new InitSegment(nextSequence, init));
         state = State.AWAITING_SYNC_SAMPLE;
+        List<InitSegment> unused = dropUnusedInits();
         publish();
+        releaseInits(unused);
     }
 
     private static TrackInfo chooseTrack(List<TrackInfo> tracks) {
@@ -348,11 +384,53 @@ final class RenditionSegmenter implements StreamReader {
         segments.add(segment);
         maxSegmentDuration = Math.max(maxSegmentDuration, duration);
         List<MediaSegment> evicted = evict();
+        List<InitSegment> unused = dropUnusedInits();
         publish();
         // Only after readers can no longer find them in the snapshot.
         for (MediaSegment gone : evicted) {
             releaseParts(gone.parts());
         }
+        releaseInits(unused);
+    }
+
+    /** Removes the init segments of earlier publications none of whose segments are held. */
+    private List<InitSegment> dropUnusedInits() {
+        List<InitSegment> unused = new ArrayList<>();
+        long oldestHeld = segments.isEmpty() ? nextSequence : segments.getFirst().sequence();
+        while (inits.size() > 1 && inits.get(1).firstSequence() <= oldestHeld) {
+            unused.add(inits.removeFirst());
+        }
+        return unused;
+    }
+
+    private static void releaseInits(List<InitSegment> unused) {
+        for (InitSegment gone : unused) {
+            gone.bytes().release();
+        }
+    }
+
+    /**
+     * Ends this publication for a new one of the same path: flushes what is open and gives away
+     * the segments and init segments (which this object then no longer releases).
+     */
+    synchronized Carryover handOver() {
+        if (state == State.RELEASED) {
+            return new Carryover(List.of(), List.of(), 0, nextSequence, discontinuitySequence);
+        }
+        if (state == State.SEGMENTING) {
+            flush();
+        }
+        Carryover carried = new Carryover(List.copyOf(segments), List.copyOf(inits), maxSegmentDuration,
+                nextSequence, discontinuitySequence);
+        state = State.RELEASED;
+        snapshot = null;
+        segments.clear();
+        inits.clear();
+        releaseParts(openParts);
+        openParts.clear();
+        partSamples.clear();
+        heldBack = null;
+        return carried;
     }
 
     /** Drops the oldest segments beyond the minimum count once the rest still cover the DVR window. */
@@ -412,9 +490,8 @@ final class RenditionSegmenter implements StreamReader {
         }
         state = State.RELEASED;
         snapshot = null;
-        if (init != null) {
-            init.release();
-        }
+        releaseInits(inits);
+        inits.clear();
         for (MediaSegment segment : segments) {
             releaseParts(segment.parts());
         }
@@ -430,7 +507,10 @@ final class RenditionSegmenter implements StreamReader {
         if (state == State.RELEASED) {
             return 0;
         }
-        long bytes = init == null ? 0 : init.size();
+        long bytes = 0;
+        for (InitSegment held : inits) {
+            bytes += held.bytes().size();
+        }
         for (MediaSegment segment : segments) {
             bytes += segment.size();
         }
@@ -450,8 +530,10 @@ final class RenditionSegmenter implements StreamReader {
         if (init == null) {
             return;
         }
-        snapshot = new RenditionSnapshot(path, track, format, init, segments, openParts, maxSegmentDuration,
-                state == State.ENDED, clock.instant());
+        RenditionSnapshot published = new RenditionSnapshot(path, track, format, init, segments, openParts,
+                maxSegmentDuration, state == State.ENDED, clock.instant(), nextSequence, inits);
+        snapshot = published;
+        onPublish.accept(published);
     }
 
     private long ticks(Duration duration) {

@@ -20,14 +20,79 @@ import java.util.List;
  *                           a playlist's target duration never changes
  * @param ended              true once the publisher stopped: no segment will follow
  * @param updatedAt          when this snapshot was published
+ * @param nextSequence       the media sequence number the segment being written (whose parts
+ *                           are {@code openParts}) will get
+ * @param inits              the init segment of every publication that still has segments held,
+ *                           and of the current one, by ascending first sequence; the last one is
+ *                           {@code init}
  */
 public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
                                 List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
-                                boolean ended, Instant updatedAt) {
+                                boolean ended, Instant updatedAt, long nextSequence, List<InitSegment> inits) {
 
     public RenditionSnapshot {
         segments = List.copyOf(segments);
         openParts = List.copyOf(openParts);
+        inits = List.copyOf(inits);
+        if (inits.isEmpty()) {
+            throw new IllegalArgumentException("a rendition needs an init segment");
+        }
+    }
+
+    /** One publication: its init segment serves every segment held. */
+    public RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
+                             List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
+                             boolean ended, Instant updatedAt) {
+        this(path, track, format, init, segments, openParts, maxSegmentDuration, ended, updatedAt,
+                segments.isEmpty() ? 0 : segments.getLast().sequence() + 1,
+                List.of(new InitSegment(segments.isEmpty() ? 0 : segments.getFirst().sequence(), init)));
+    }
+
+    /** The init segment that segment {@code sequence} decodes with. */
+    public InitSegment initFor(long sequence) {
+        InitSegment found = inits.getFirst();
+        for (InitSegment candidate : inits) {
+            if (candidate.firstSequence() <= sequence) {
+                found = candidate;
+            }
+        }
+        return found;
+    }
+
+    /** The init segment named by its first sequence, or null if none is held under that name. */
+    public InitSegment initNamed(long firstSequence) {
+        for (InitSegment candidate : inits) {
+            if (candidate.firstSequence() == firstSequence) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Part {@code index} of segment {@code sequence}, closed or still being written, or null if
+     * it does not exist (yet, or any more).
+     */
+    public SegmentPart part(long sequence, int index) {
+        List<SegmentPart> parts;
+        if (sequence == nextSequence && !ended) {
+            parts = openParts;
+        } else {
+            MediaSegment segment = segment(sequence);
+            if (segment == null) {
+                return null;
+            }
+            parts = segment.parts();
+        }
+        return index >= 0 && index < parts.size() ? parts.get(index) : null;
+    }
+
+    /** True once part {@code index} of segment {@code sequence} exists, or any later media does. */
+    public boolean hasPartOrLater(long sequence, int index) {
+        if (sequence < nextSequence) {
+            return true;
+        }
+        return sequence == nextSequence && index < openParts.size();
     }
 
     public int timescale() {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The one place media is kept: for every rendition published in the hub (sources are left to
@@ -25,8 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * through {@link RenditionLookup} from any thread without locking. A rendition whose publisher
  * stopped stays readable (marked ended) for {@code endedRetention}; {@link #purgeExpired()}
  * (called on every publish, and meant to be called periodically by the daemon) then drops it.
- * Republishing a path continues its media sequence after a discontinuity, so URLs of segments
- * that caches may still hold are never reused for other bytes.
+ * Republishing a path continues its media sequence after a discontinuity and keeps the earlier
+ * publication's segments (with their own init segment) in the window, so URLs of segments that
+ * caches may still hold are never reused for other bytes, and a player that follows the live
+ * edge across a reconnect sees the old segments, a discontinuity, then the new ones.
  *
  * <p>Buffer ownership: the store owns every init segment and part it wrote, until eviction,
  * purge or {@link #close()}; readers get retained slices of their own.
@@ -41,6 +44,8 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     private final Fmp4FragmentWriter fragmentWriter;
     private final Clock clock;
     private final Duration endedRetention;
+    private final SequenceStart sequenceStart;
+    private final Consumer<RenditionSnapshot> onPublish;
     private final Map<StreamPath, RenditionSegmenter> renditions = new ConcurrentHashMap<>();
 
     /**
@@ -51,6 +56,20 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
      * @param endedRetention how long a rendition stays readable after its publisher stopped
      */
     public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention) {
+        this(limits, allocator, clock, endedRetention, SequenceStart.ZERO, snapshot -> { });
+    }
+
+    /**
+     * @param sequenceStart where a rendition's numbering starts (the daemon uses
+     *                      {@link SequenceStart#EPOCH_SECONDS})
+     * @param onPublish     told of every new snapshot on the publishing thread, with the
+     *                      rendition's lock held: it must only hand the snapshot on (e.g.
+     *                      {@link SnapshotWaiters#published})
+     */
+    public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention,
+                        SequenceStart sequenceStart, Consumer<RenditionSnapshot> onPublish) {
+        this.sequenceStart = sequenceStart;
+        this.onPublish = onPublish;
         this.limits = limits;
         this.initWriter = new Fmp4InitSegmentWriter(allocator);
         this.fragmentWriter = new Fmp4FragmentWriter(allocator);
@@ -66,18 +85,14 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
         }
         purgeExpired();
         RenditionSegmenter[] created = new RenditionSegmenter[1];
-        RenditionSegmenter[] replaced = new RenditionSegmenter[1];
         renditions.compute(path, (key, old) -> {
-            replaced[0] = old;
-            created[0] = old == null
-                    ? new RenditionSegmenter(path, limits, initWriter, fragmentWriter, clock, 0, 0, false)
-                    : new RenditionSegmenter(path, limits, initWriter, fragmentWriter, clock,
-                            old.nextSequence(), old.discontinuitySequence(), true);
+            RenditionSegmenter.Carryover carried = old == null
+                    ? new RenditionSegmenter.Carryover(List.of(), List.of(), 0,
+                            sequenceStart.firstSequence(clock.instant()), 0)
+                    : old.handOver();
+            created[0] = new RenditionSegmenter(path, limits, initWriter, fragmentWriter, clock, carried, onPublish);
             return created[0];
         });
-        if (replaced[0] != null) {
-            replaced[0].release();
-        }
         return created[0];
     }
 

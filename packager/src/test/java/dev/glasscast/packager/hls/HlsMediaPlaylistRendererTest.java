@@ -21,7 +21,7 @@ class HlsMediaPlaylistRendererTest {
                 #EXT-X-TARGETDURATION:2
                 #EXT-X-MEDIA-SEQUENCE:8
                 #EXT-X-INDEPENDENT-SEGMENTS
-                #EXT-X-MAP:URI="init.mp4"
+                #EXT-X-MAP:URI="init7.mp4"
                 #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:02.250Z
                 #EXTINF:2.400,
                 seg8.m4s
@@ -42,7 +42,7 @@ class HlsMediaPlaylistRendererTest {
                 #EXT-X-TARGETDURATION:2
                 #EXT-X-MEDIA-SEQUENCE:0
                 #EXT-X-INDEPENDENT-SEGMENTS
-                #EXT-X-MAP:URI="init.mp4"
+                #EXT-X-MAP:URI="init0.mp4"
                 #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:00.250Z
                 #EXTINF:2.005,
                 seg0.m4s

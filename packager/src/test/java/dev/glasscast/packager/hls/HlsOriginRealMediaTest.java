@@ -273,11 +273,11 @@ class HlsOriginRealMediaTest {
         String playlist = fetchText(origin, OriginRequest.of("cam", rendition, "index.m3u8"),
                 renditionDir.resolve("index.m3u8"));
         assertTrue(playlist.contains("#EXT-X-ENDLIST"), playlist);
-        assertTrue(playlist.contains("#EXT-X-MAP:URI=\"init.mp4\""), playlist);
+        assertTrue(playlist.contains("#EXT-X-MAP:URI=\"init0.mp4\""), playlist);
         Path joined = out.resolve(rendition + "-joined.mp4");
         try (OutputStream joinedOut = Files.newOutputStream(joined)) {
-            joinedOut.write(fetchBytes(origin, OriginRequest.of("cam", rendition, "init.mp4"), OriginResponse.MP4,
-                    renditionDir.resolve("init.mp4")));
+            joinedOut.write(fetchBytes(origin, OriginRequest.of("cam", rendition, "init0.mp4"), OriginResponse.MP4,
+                    renditionDir.resolve("init0.mp4")));
             Matcher segments = SEGMENT_URI.matcher(playlist);
             int count = 0;
             while (segments.find()) {

@@ -73,7 +73,7 @@ class HlsOriginTest {
 
     @ParameterizedTest
     @CsvSource(nullValues = "null", value = {
-            "other, null, index.m3u8", "other, source, index.m3u8", "cam, nope, init.mp4", "cam, null, init.mp4",
+            "other, null, index.m3u8", "other, source, index.m3u8", "cam, nope, init4.mp4", "cam, null, init4.mp4",
             "cam, null, seg4.m4s", "cam, source, seg3.m4s", "cam, source, seg6.m4s", "cam, fresh, index.m3u8",
             "cam, fresh, seg0.m4s"})
     void missingThingsAreNotFound(String stream, String rendition, String resource) throws Exception {
@@ -112,7 +112,7 @@ class HlsOriginTest {
 
     @Test
     void initAndSegmentsAreTheStoredBytesWithoutCopies() throws Exception {
-        OriginResponse init = render("cam", "source", "init.mp4");
+        OriginResponse init = render("cam", "source", "init4.mp4");
         OriginResponse segment = render("cam", "source", "seg5.m4s");
         try {
             assertEquals(OriginResponse.MP4, init.contentType());

@@ -15,21 +15,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Hand-built store snapshots for renderer tests; the bytes are unpooled heap buffers. */
-final class Snapshots {
+public final class Snapshots {
 
-    static final Instant T0 = Instant.parse("2026-11-25T12:00:00.250Z");
-    static final byte[] AVCC_HIGH_31 = {1, 0x64, 0, 0x1f, (byte) 0xff, (byte) 0xe1, 0, 0};
-    static final byte[] AVCC_MAIN_30 = {1, 0x4d, 0x40, 0x1e, (byte) 0xff, (byte) 0xe1, 0, 0};
-    static final byte[] ASC_LC = {0x11, (byte) 0x90};
+    public static final Instant T0 = Instant.parse("2026-11-25T12:00:00.250Z");
+    public static final byte[] AVCC_HIGH_31 = {1, 0x64, 0, 0x1f, (byte) 0xff, (byte) 0xe1, 0, 0};
+    public static final byte[] AVCC_MAIN_30 = {1, 0x4d, 0x40, 0x1e, (byte) 0xff, (byte) 0xe1, 0, 0};
+    public static final byte[] ASC_LC = {0x11, (byte) 0x90};
 
-    static final TrackInfo VIDEO_720 = TrackInfo.video(1, Codec.H264, 90_000, 1280, 720, 30, 0, AVCC_HIGH_31);
-    static final TrackInfo VIDEO_360 = TrackInfo.video(1, Codec.H264, 90_000, 640, 360, 29.97, 0, AVCC_MAIN_30);
-    static final TrackInfo AUDIO = TrackInfo.audio(2, Codec.AAC, 48_000, 48_000, 2, 0, ASC_LC);
+    public static final TrackInfo VIDEO_720 = TrackInfo.video(1, Codec.H264, 90_000, 1280, 720, 30, 0, AVCC_HIGH_31);
+    public static final TrackInfo VIDEO_360 = TrackInfo.video(1, Codec.H264, 90_000, 640, 360, 29.97, 0, AVCC_MAIN_30);
+    public static final TrackInfo AUDIO = TrackInfo.audio(2, Codec.AAC, 48_000, 48_000, 2, 0, ASC_LC);
 
     private Snapshots() {
     }
 
-    static StoredBytes bytes(int size, int fill) {
+    public static StoredBytes bytes(int size, int fill) {
         byte[] data = new byte[size];
         Arrays.fill(data, (byte) fill);
         return new StoredBytes(Unpooled.wrappedBuffer(data));
@@ -39,7 +39,7 @@ final class Snapshots {
      * A rendition whose segments have the given durations (seconds) and sizes (bytes), numbered
      * from {@code firstSequence}, each made of two parts of half its size.
      */
-    static RenditionSnapshot rendition(String name, TrackInfo track, long firstSequence, double[] durations,
+    public static RenditionSnapshot rendition(String name, TrackInfo track, long firstSequence, double[] durations,
                                        int[] sizes, boolean ended) {
         Fmp4Track format = Fmp4Track.of(track);
         int timescale = format.timescale();
@@ -64,7 +64,7 @@ final class Snapshots {
                 List.of(), maxDuration, ended, T0.plusSeconds(60));
     }
 
-    static RenditionSnapshot empty(String name, TrackInfo track) {
+    public static RenditionSnapshot empty(String name, TrackInfo track) {
         return new RenditionSnapshot(StreamPath.rendition("cam", name), track, Fmp4Track.of(track), bytes(700, 7),
                 List.of(), List.of(), 0, false, T0);
     }

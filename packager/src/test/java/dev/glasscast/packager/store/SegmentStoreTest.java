@@ -3,6 +3,8 @@ package dev.glasscast.packager.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.glasscast.config.ConfigLoader;
 import dev.glasscast.config.PackagingConfig;
@@ -90,12 +92,16 @@ class SegmentStoreTest {
         RenditionSnapshot first = store.find(SOURCE).orElseThrow();
 
         publishVideo(SOURCE, 0, 2);
-        await(() -> ended(SOURCE, 1), "second publication");
-        MediaSegment segment = store.find(SOURCE).orElseThrow().segments().getFirst();
+        await(() -> ended(SOURCE, 3), "second publication after the first one's segments");
+        RenditionSnapshot both = store.find(SOURCE).orElseThrow();
+        MediaSegment segment = both.segments().getLast();
         assertEquals(2, segment.sequence(), "no segment URL is reused");
         assertTrue(segment.discontinuity());
         assertEquals(1, segment.discontinuitySequence());
-        assertFalse(first.init().isLive(), "the replaced publication was released");
+        assertEquals(List.of(0L, 2L), both.inits().stream().map(InitSegment::firstSequence).toList());
+        assertTrue(first.init().isLive(), "the first publication's init serves its segments still held");
+        assertSame(first.init(), both.initFor(1).bytes());
+        assertNotSame(first.init(), both.initFor(2).bytes());
     }
 
     @Test

@@ -12,7 +12,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import dev.glasscast.packager.SegmentStreaming;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -30,6 +35,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import dev.glasscast.server.api.AdminRoutes;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,22 +55,22 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final WebContent web;
     private final String homeStream;
     private final AdminRoutes admin;
-
-    /** @param homeStream the stream whose watch page {@code /} leads to */
-    HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream) {
-        this(edge, semantics, web, homeStream, null);
-    }
+    private final SegmentStreaming streaming;
 
     /**
-     * @param admin the dashboard, API and metrics; null serves none of them (404), and {@code /}
-     *              then always leads to {@code homeStream}
+     * @param homeStream the stream whose watch page {@code /} leads to when no operator side is served
+     * @param admin     the dashboard, API and metrics; null serves none of them (404), and {@code /}
+     *                  then always leads to {@code homeStream}
+     * @param streaming streams segments still being written (low-latency DASH); null for none
      */
-    HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream, AdminRoutes admin) {
+    HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream,
+                     AdminRoutes admin, SegmentStreaming streaming) {
         this.edge = edge;
         this.semantics = semantics;
         this.web = web;
         this.homeStream = homeStream;
         this.admin = admin;
+        this.streaming = streaming;
     }
 
     @Override
@@ -74,12 +81,12 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             respond(ctx, false, false, text(HttpResponseStatus.BAD_REQUEST, "malformed request"));
             return;
         }
-        RequestTarget.Route adminRoute = RequestTarget.parse(request.uri());
-        if (admin != null && (adminRoute instanceof RequestTarget.Dashboard || adminRoute instanceof RequestTarget.Api
-                || adminRoute instanceof RequestTarget.Metrics)) {
+        RequestTarget.Route route = RequestTarget.parse(request.uri());
+        if (admin != null && (route instanceof RequestTarget.Dashboard || route instanceof RequestTarget.Api
+                || route instanceof RequestTarget.Metrics)) {
             // The operator's routes check their own methods (the API has a POST) and token.
             ctx.channel().config().setAutoRead(false);
-            admin.handle(request.method(), request.headers(), adminRoute).whenComplete((response, failure) -> ctx.executor().execute(() -> {
+            admin.handle(request.method(), request.headers(), route).whenComplete((response, failure) -> ctx.executor().execute(() -> {
                 respond(ctx, keepAlive, head, failure != null
                         ? text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error") : response);
                 ctx.channel().config().setAutoRead(true);
@@ -92,8 +99,11 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             respond(ctx, keepAlive, false, response);
             return;
         }
-        switch (RequestTarget.parse(request.uri())) {
+        switch (route) {
             case RequestTarget.Health h -> respond(ctx, keepAlive, head, text(HttpResponseStatus.OK, "ok"));
+            case RequestTarget.Time t -> respond(ctx, keepAlive, head, content(HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS)),
+                            StandardCharsets.UTF_8), OriginResponse.TEXT, "no-store"));
             case RequestTarget.Home h -> {
                 String home = homeLocation();
                 FullHttpResponse response = text(HttpResponseStatus.FOUND, "see " + home);
@@ -118,6 +128,12 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
                 String range = headers.get(HttpHeaderNames.RANGE);
                 String ifRange = headers.get(HttpHeaderNames.IF_RANGE);
+                if (!head && range == null && streaming != null
+                        && streaming.streamIfOpen(media.request(), new ChunkedSegment(ctx, keepAlive))) {
+                    // The parts arrive on the event loop after this returns; until the last, read nothing more.
+                    ctx.channel().config().setAutoRead(false);
+                    return;
+                }
                 CompletableFuture<EdgeResponse> fetch = edge.fetch(media.request());
                 if (fetch.isDone()) {
                     // A cache hit: answer at once, without pausing reads or hopping threads.
@@ -217,6 +233,67 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         } else {
             sent.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(sent).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * Writes a segment that is still being written as a chunked response, a chunk per part as it
+     * is cut; bypasses the edge cache (see {@link SegmentStreaming}). A segment that ends
+     * incomplete closes the connection, so the client cannot take a truncated body for the whole.
+     * Every write happens on the channel's event loop, in the order the sink is called.
+     */
+    private final class ChunkedSegment implements SegmentStreaming.PartSink {
+        private final ChannelHandlerContext ctx;
+        private final boolean keepAlive;
+        private boolean started;
+
+        ChunkedSegment(ChannelHandlerContext ctx, boolean keepAlive) {
+            this.ctx = ctx;
+            this.keepAlive = keepAlive;
+        }
+
+        @Override
+        public void part(ByteBuf part) {
+            ctx.executor().execute(() -> {
+                if (!ctx.channel().isActive()) {
+                    part.release();
+                    return;
+                }
+                start();
+                ctx.writeAndFlush(new DefaultHttpContent(part));
+            });
+        }
+
+        @Override
+        public void end(boolean complete) {
+            ctx.executor().execute(() -> {
+                if (!started) {
+                    respond(ctx, keepAlive, false, text(HttpResponseStatus.NOT_FOUND, "segment not available"));
+                } else if (!complete) {
+                    ctx.close();
+                    return;
+                } else if (keepAlive) {
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                } else {
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+                }
+                ctx.channel().config().setAutoRead(true);
+            });
+        }
+
+        private void start() {
+            if (started) {
+                return;
+            }
+            started = true;
+            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, OriginResponse.M4S)
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                    .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+            semantics.corsHeaders().forEach(response.headers()::set);
+            HttpUtil.setTransferEncodingChunked(response, true);
+            ctx.writeAndFlush(response);
         }
     }
 

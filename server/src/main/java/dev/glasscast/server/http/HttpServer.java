@@ -3,6 +3,7 @@ package dev.glasscast.server.http;
 import dev.glasscast.config.ServerConfig;
 import dev.glasscast.config.TlsConfig;
 import dev.glasscast.edge.EdgeCache;
+import dev.glasscast.packager.SegmentStreaming;
 import dev.glasscast.edge.HttpCacheSemantics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -66,6 +67,7 @@ public final class HttpServer implements AutoCloseable {
     private final HttpCacheSemantics semantics;
     private final WebContent web;
     private final String homeStream;
+    private final SegmentStreaming streaming;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final AdminRoutes admin;
@@ -79,13 +81,19 @@ public final class HttpServer implements AutoCloseable {
      */
     public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
                       String homeStream, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
-        this(config, edge, semantics, web, homeStream, null, acceptGroup, ioGroup);
+        this(config, edge, semantics, web, homeStream, null, null, acceptGroup, ioGroup);
     }
 
-    /** As above, also serving the dashboard, JSON API and metrics of {@code admin} (null: none). */
+    /**
+     * As above, also serving the dashboard, JSON API and metrics of {@code admin} (null: none),
+     * and streaming segments still being written (low-latency DASH) past the cache through
+     * {@code streaming} (null: none).
+     */
     public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
-                      String homeStream, AdminRoutes admin, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+                      String homeStream, AdminRoutes admin, SegmentStreaming streaming,
+                      EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
         this.admin = admin;
+        this.streaming = streaming;
         this.config = config;
         this.edge = edge;
         this.semantics = semantics;
@@ -191,7 +199,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private HttpMediaHandler newHandler() {
-        return new HttpMediaHandler(edge, semantics, web, homeStream, admin);
+        return new HttpMediaHandler(edge, semantics, web, homeStream, admin, streaming);
     }
 
     public int port() {

@@ -22,7 +22,7 @@ public final class RequestTarget {
     private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
 
     /** What a request target asks for. */
-    public sealed interface Route permits Media, Watch, Asset, Home, Health, NotFound, BadRequest, Dashboard, Api, Metrics {
+    public sealed interface Route permits Media, Watch, Asset, Home, Health, Time, NotFound, BadRequest, Dashboard, Api, Metrics {
     }
 
     /** The operator's dashboard; {@code token} is the {@code ?token=} that logs in, or null. */
@@ -55,6 +55,10 @@ public final class RequestTarget {
     }
 
     public record Health() implements Route {
+    }
+
+    /** The wall clock as ISO 8601, for DASH players' UTCTiming (urn:mpeg:dash:utc:http-iso:2014). */
+    public record Time() implements Route {
     }
 
     public record NotFound() implements Route {
@@ -99,6 +103,9 @@ public final class RequestTarget {
             case "/dashboard", "/dashboard/" -> {
                 List<String> token = parameters.get("token");
                 return new Dashboard(token == null || token.isEmpty() ? null : token.get(0));
+            }
+            case "/time" -> {
+                return new Time();
             }
             default -> {
             }

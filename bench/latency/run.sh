@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Glass-to-glass latency of GlassCast's outputs over the transcoded ladder (a passthrough rung and
+# an x264 360p rung), measured in headless Chromium with the real players (see measure.mjs):
+# LL-HLS (hls.js low-latency mode), LL-DASH (dash.js, chunked open segments), classic HLS (hls.js
+# with low-latency mode off, i.e. whole segments only).
+# Debian ffmpeg publishes 960x540@30 over RTMP like OBS, drawing its wall clock (epoch ms mod 2^24)
+# into the picture as 24 black/white blocks just before encoding.
+# Needs the built jar (./glasscast build), ffmpeg, node + browser-tests/node_modules, chromium.
+#   bench/latency/run.sh [seconds per player, default 60] [players, default: hlsjs-ll dashjs hlsjs]
+# players: hlsjs-ll (LL-HLS), hlsjs-ll-catchup (LL-HLS, hls.js may play at up to 1.5x to catch up),
+#          dashjs (LL-DASH), hlsjs (classic HLS: whole segments)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-60}
+shift || true
+players=("$@")
+[ ${#players[@]} -gt 0 ] || players=(hlsjs-ll dashjs hlsjs)
+work=$(mktemp -d)
+trap 'kill $daemon 2>/dev/null || true; kill $publisher 2>/dev/null || true; rm -rf "$work"' EXIT
+
+source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p; /^jvm_flags()/,/^}/p' glasscast)
+find_jdk
+[ -f server/target/glasscast.jar ] || ./glasscast build
+
+http=18090; rtmp=11990; key=bench-key
+cat > "$work/bench.yaml" <<YAML
+data_dir: $work/data
+server: {http_port: $http}
+ingest:
+  rtmp: {port: $rtmp}
+  srt: {enabled: false}
+  streams: [{name: main, key: $key}]
+ladder:
+  - {name: source, codec: copy}
+  - {name: p360, codec: h264, height: 360, video_bitrate: 800000, preset: veryfast}
+test_source: {enabled: false}
+YAML
+# shellcheck disable=SC2046
+"$JAVA_HOME/bin/java" $(jvm_flags) -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
+daemon=$!
+until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done
+
+# 24 bits, block i at x = 24 + 36 i (30x30) on a black strip; 960x540 scales to the page's 640x360
+# canvas, where block centres fall at x = 26 + 24 i, y = 26.
+boxes="drawbox=x=0:y=0:w=960:h=80:color=black:t=fill"
+for i in $(seq 0 23); do
+  boxes="$boxes,drawbox=x=$((24 + 36 * i)):y=24:w=30:h=30:color=white:t=fill:enable='eq(mod(floor(t*1000/$((1 << i))),2),1)'"
+done
+total=$((seconds * ${#players[@]} + 90))
+ffmpeg -hide_banner -nostdin -loglevel error -re -f lavfi -i testsrc2=size=960x540:rate=30 \
+  -f lavfi -i sine=frequency=440:sample_rate=48000 -t "$total" -map 0:v -map 1:a \
+  -vf "settb=AVTB,setpts=RTCTIME,$boxes,settb=1/30,setpts=N" \
+  -c:v libx264 -profile:v high -pix_fmt yuv420p -preset veryfast -tune zerolatency -g 60 -keyint_min 60 -sc_threshold 0 \
+  -b:v 2000k -maxrate 2000k -bufsize 2000k -c:a aac -b:a 128k -ar 48000 -f flv "rtmp://127.0.0.1:$rtmp/live/$key" &
+publisher=$!
+until curl -sf "http://127.0.0.1:$http/live/main/p360/index.m3u8" >/dev/null; do sleep 0.5; done
+sleep 6
+
+base="http://127.0.0.1:$http/live/main"
+for player in "${players[@]}"; do
+  url="$base/index.m3u8"
+  [ "$player" = dashjs ] && url="$base/manifest.mpd"
+  node bench/latency/measure.mjs "http://127.0.0.1:$http" "$player" "$url" "$seconds"
+done

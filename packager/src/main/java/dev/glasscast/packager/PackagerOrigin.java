@@ -1,0 +1,24 @@
+package dev.glasscast.packager;
+
+import dev.glasscast.packager.dash.DashOrigin;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The packager's one origin for delivery: sends each request to the format that owns its name
+ * ({@code manifest.mpd} to DASH, everything else to HLS, whose CMAF objects DASH shares).
+ */
+public final class PackagerOrigin implements MediaOrigin {
+
+    private final MediaOrigin hls;
+    private final MediaOrigin dash;
+
+    public PackagerOrigin(MediaOrigin hls, MediaOrigin dash) {
+        this.hls = hls;
+        this.dash = dash;
+    }
+
+    @Override
+    public CompletionStage<OriginResponse> render(OriginRequest request) {
+        return DashOrigin.serves(request) ? dash.render(request) : hls.render(request);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.glasscast.packager.hls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.glasscast.packager.store.InitSegment;
+import dev.glasscast.packager.store.MediaSegment;
+import dev.glasscast.packager.store.RenditionSnapshot;
+import dev.glasscast.packager.store.SegmentPart;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Low-Latency HLS view of {@link HlsMediaPlaylistRenderer}, as exact text. */
+class HlsLowLatencyPlaylistRendererTest {
+
+    private final HlsMediaPlaylistRenderer renderer = new HlsMediaPlaylistRenderer(2, Duration.ofMillis(500));
+
+    /** Three 2 s segments of two 1 s parts (numbered from 100), and one open part of segment 103. */
+    private static RenditionSnapshot live() {
+        RenditionSnapshot closed = Snapshots.rendition("source", Snapshots.VIDEO_720, 100,
+                new double[] {2, 2, 2}, new int[] {10, 10, 10}, false);
+        SegmentPart open = new SegmentPart(540_000, 45_000, true, Snapshots.bytes(5, 1));
+        return new RenditionSnapshot(closed.path(), closed.track(), closed.format(), closed.init(), closed.segments(),
+                List.of(open), closed.maxSegmentDuration(), false, closed.updatedAt(), 103,
+                List.of(new InitSegment(100, closed.init())));
+    }
+
+    @Test
+    void liveViewListsPartsHintAndReports() {
+        RenditionSnapshot audio = Snapshots.rendition("audio", Snapshots.AUDIO, 200,
+                new double[] {2}, new int[] {10}, false);
+        String playlist = renderer.render(live(),
+                new HlsMediaPlaylistRenderer.View(false, false, false, List.of(audio), "index.m3u8")).orElseThrow();
+        // PART-TARGET is the longest part held (1 s here) since no part may exceed it.
+        assertEquals("""
+                #EXTM3U
+                #EXT-X-VERSION:9
+                #EXT-X-TARGETDURATION:2
+                #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=12.0,PART-HOLD-BACK=3.000,HOLD-BACK=6.0
+                #EXT-X-PART-INF:PART-TARGET=1.000
+                #EXT-X-MEDIA-SEQUENCE:101
+                #EXT-X-INDEPENDENT-SEGMENTS
+                #EXT-X-MAP:URI="init100.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:02.250Z
+                #EXT-X-PART:DURATION=1.000,URI="part101.0.m4s",INDEPENDENT=YES
+                #EXT-X-PART:DURATION=1.000,URI="part101.1.m4s"
+                #EXTINF:2.000,
+                seg101.m4s
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:04.250Z
+                #EXT-X-PART:DURATION=1.000,URI="part102.0.m4s",INDEPENDENT=YES
+                #EXT-X-PART:DURATION=1.000,URI="part102.1.m4s"
+                #EXTINF:2.000,
+                seg102.m4s
+                #EXT-X-PART:DURATION=0.500,URI="part103.0.m4s",INDEPENDENT=YES
+                #EXT-X-PRELOAD-HINT:TYPE=PART,URI="part103.1.m4s"
+                #EXT-X-RENDITION-REPORT:URI="../audio/index.m3u8",LAST-MSN=200,LAST-PART=1
+                """, playlist);
+    }
+
+    @Test
+    void deltaUpdateSkipsSegmentsOlderThanSixTargetDurations() {
+        RenditionSnapshot long_ = Snapshots.rendition("source", Snapshots.VIDEO_720, 0,
+                new double[] {2, 2, 2, 2, 2, 2, 2, 2}, new int[] {10, 10, 10, 10, 10, 10, 10, 10}, false);
+        String playlist = renderer.render(long_,
+                new HlsMediaPlaylistRenderer.View(true, true, false, List.of(), "dvr.m3u8")).orElseThrow();
+        // 16 s listed, skip boundary 12 s before the end: segments 0 and 1 end at or before it.
+        assertTrue(playlist.contains("#EXT-X-MEDIA-SEQUENCE:0\n"), playlist);
+        assertTrue(playlist.contains("#EXT-X-MAP:URI=\"init0.mp4\"\n#EXT-X-SKIP:SKIPPED-SEGMENTS=2\n"
+                + "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:04.250Z\n"), playlist);
+        assertTrue(!playlist.contains("seg1.m4s") && playlist.contains("seg2.m4s"), playlist);
+    }
+
+    @Test
+    void republishedSegmentsGetADiscontinuityAndTheirOwnInit() {
+        RenditionSnapshot plain = live();
+        List<MediaSegment> segments = new ArrayList<>(plain.segments());
+        MediaSegment last = segments.removeLast();
+        segments.add(new MediaSegment(last.sequence(), 1, true, 0, last.duration(), last.timescale(),
+                last.programDateTime(), last.parts(), last.createdAt()));
+        RenditionSnapshot republished = new RenditionSnapshot(plain.path(), plain.track(), plain.format(),
+                plain.init(), segments, List.of(), plain.maxSegmentDuration(), true, plain.updatedAt(), 103,
+                List.of(new InitSegment(100, Snapshots.bytes(3, 3)), new InitSegment(102, plain.init())));
+        String playlist = renderer.render(republished,
+                new HlsMediaPlaylistRenderer.View(false, false, true, List.of(), "index.m3u8")).orElseThrow();
+        assertEquals("""
+                #EXTM3U
+                #EXT-X-VERSION:9
+                #EXT-X-TARGETDURATION:2
+                #EXT-X-MEDIA-SEQUENCE:101
+                #EXT-X-INDEPENDENT-SEGMENTS
+                #EXT-X-MAP:URI="init100.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:02.250Z
+                #EXTINF:2.000,
+                seg101.m4s
+                #EXT-X-DISCONTINUITY
+                #EXT-X-MAP:URI="init102.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:04.250Z
+                #EXTINF:2.000,
+                seg102.m4s
+                #EXT-X-ENDLIST
+                """, playlist);
+    }
+}

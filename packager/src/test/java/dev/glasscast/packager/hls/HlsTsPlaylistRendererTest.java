@@ -1,0 +1,44 @@
+package dev.glasscast.packager.hls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.glasscast.packager.store.RenditionSnapshot;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HlsTsPlaylistRendererTest {
+
+    private final RenditionSnapshot video = Snapshots.rendition("source", Snapshots.VIDEO_720, 7,
+            new double[] {2, 2, 2}, new int[] {250_000, 250_000, 250_000}, false);
+
+    @Test
+    void listsOnlySegmentsTheAudioCovers() {
+        // Audio covers 4.1 s of the video's 6 s: segments 7 and 8 are final, 9 is not yet.
+        RenditionSnapshot audio = Snapshots.rendition("audio", Snapshots.AUDIO, 30,
+                new double[] {2, 2.1}, new int[] {500, 500}, false);
+        assertEquals("""
+                #EXTM3U
+                #EXT-X-VERSION:3
+                #EXT-X-TARGETDURATION:2
+                #EXT-X-MEDIA-SEQUENCE:7
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:00.250Z
+                #EXTINF:2.000,
+                ts7.ts
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:02.250Z
+                #EXTINF:2.000,
+                ts8.ts
+                """, new HlsTsPlaylistRenderer(6).renderMedia(video, audio, false).orElseThrow());
+    }
+
+    @Test
+    void multivariantHasOneMuxedVariantPerVideoRendition() {
+        RenditionSnapshot audio = Snapshots.rendition("audio", Snapshots.AUDIO, 30,
+                new double[] {2}, new int[] {500}, false);
+        assertEquals("""
+                #EXTM3U
+                #EXT-X-VERSION:3
+                #EXT-X-STREAM-INF:BANDWIDTH=1002000,CODECS="avc1.64001f,mp4a.40.2",RESOLUTION=1280x720
+                source/ts.m3u8
+                """, new HlsTsPlaylistRenderer(6).renderMultivariant(List.of(audio, video)).orElseThrow());
+    }
+}

@@ -1,0 +1,155 @@
+package dev.glasscast.server.playback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.glasscast.server.browser.BrowserDriver;
+import dev.glasscast.server.e2e.FfmpegCli;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Low-Latency HLS against real clients: Debian's ffmpeg publishes over RTMP like OBS for the
+ * whole class, hls.js (low-latency mode) plays in headless Chromium, and plain HTTP checks the
+ * blocking playlist reload.
+ */
+class LowLatencyHlsPlaybackTest {
+
+    private static final Pattern PRELOAD_HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part(\\d+)\\.(\\d+)\\.m4s\"");
+
+    @TempDir
+    static Path dir;
+
+    private static PlaybackDaemon daemon;
+    private static FfmpegCli.Running publisher;
+
+    @BeforeAll
+    static void publish() throws Exception {
+        daemon = new PlaybackDaemon(dir);
+        publisher = daemon.publish(60);
+        daemon.await(daemon.base() + "source/index.m3u8", "#EXT-X-PART:", Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void playlistsCarryTheLowLatencyTags() throws Exception {
+        String video = daemon.get(daemon.base() + "source/index.m3u8").body();
+        assertTrue(video.contains("#EXT-X-VERSION:9\n"), video);
+        assertTrue(video.contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=12.0,PART-HOLD-BACK=1.5"), video);
+        assertTrue(video.contains("#EXT-X-PART-INF:PART-TARGET=0.5"), video);
+        assertTrue(video.matches("(?s).*#EXT-X-PART:DURATION=0\\.5\\d\\d,URI=\"part\\d+\\.0\\.m4s\",INDEPENDENT=YES\n.*"), video);
+        assertTrue(video.contains("#EXT-X-RENDITION-REPORT:URI=\"../audio/index.m3u8\",LAST-MSN="), video);
+        assertTrue(video.contains("#EXT-X-PROGRAM-DATE-TIME:"), video);
+        Matcher hint = PRELOAD_HINT.matcher(video);
+        assertTrue(hint.find(), video);
+        long msn = Long.parseLong(hint.group(1));
+        assertTrue(msn > 1_700_000_000L, "media sequence numbers start at the epoch second of the first publish: " + msn);
+        assertTrue(video.contains("#EXT-X-MAP:URI=\"init"), video);
+
+        String audio = daemon.get(daemon.base() + "audio/index.m3u8").body();
+        assertTrue(audio.contains("#EXT-X-RENDITION-REPORT:URI=\"../source/index.m3u8\""), audio);
+
+        HttpResponse<String> dvr = daemon.get(daemon.base() + "dvr.m3u8");
+        assertEquals(200, dvr.statusCode());
+        assertTrue(dvr.body().contains("source/dvr.m3u8"), dvr.body());
+    }
+
+    @Test
+    void blockingReloadAnswersWhenThePartIsCut() throws Exception {
+        // A blocking request for the hinted part answers once it is cut, with a fresh playlist
+        // whose own hint names a part that does not exist yet.
+        long[] hinted = hint(daemon.get(daemon.base() + "source/index.m3u8").body());
+        String cut = blockFor(hinted);
+        long firstArrival = System.nanoTime();
+        long[] next = hint(cut);
+        String nextCut = blockFor(next);
+        double waited = (System.nanoTime() - firstArrival) / 1e9;
+        assertTrue(nextCut.contains("part" + next[0] + "." + next[1] + ".m4s") || nextCut.contains("seg" + next[0] + ".m4s"),
+                nextCut);
+        // Parts are cut every 0.5 s: the request waited for the next one and answered promptly.
+        assertTrue(waited >= 0.2, "the next part's playlist came after " + waited + " s: it did not wait");
+        assertTrue(waited <= 1.2, "the next part's playlist came after " + waited + " s: later than one part");
+
+        HttpResponse<String> partBody = daemon.get(daemon.base() + "source/part" + next[0] + "." + next[1] + ".m4s");
+        assertEquals(200, partBody.statusCode());
+        assertTrue(partBody.headers().firstValue("cache-control").orElse("").contains("max-age"));
+
+        long msn = next[0];
+        assertEquals(400, daemon.get(daemon.base() + "source/index.m3u8?_HLS_msn=" + (msn + 3)).statusCode(),
+                "more than two segments ahead");
+        assertEquals(400, daemon.get(daemon.base() + "source/index.m3u8?_HLS_msn=x1").statusCode());
+        assertEquals(400, daemon.get(daemon.base() + "source/index.m3u8?_HLS_part=1").statusCode());
+        assertEquals(400, daemon.get(daemon.base() + "source/index.m3u8?_HLS_skip=maybe").statusCode());
+        HttpResponse<String> delta = daemon.get(daemon.base() + "source/dvr.m3u8?_HLS_skip=YES");
+        assertEquals(200, delta.statusCode());
+    }
+
+    private static long[] hint(String playlist) {
+        Matcher hint = PRELOAD_HINT.matcher(playlist);
+        assertTrue(hint.find(), playlist);
+        return new long[] {Long.parseLong(hint.group(1)), Long.parseLong(hint.group(2))};
+    }
+
+    private static String blockFor(long[] part) throws Exception {
+        HttpResponse<String> response = daemon.get(daemon.base() + "source/index.m3u8?_HLS_msn=" + part[0]
+                + "&_HLS_part=" + part[1]);
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    @Test
+    void ffmpegReadsTheMpegTsPlaylist() throws Exception {
+        String multivariant = daemon.await(daemon.base() + "ts.m3u8", "source/ts.m3u8", Duration.ofSeconds(10));
+        assertTrue(multivariant.contains("CODECS=\"avc1.") && multivariant.contains(",mp4a.40.2\""), multivariant);
+        String media = daemon.await(daemon.base() + "source/ts.m3u8", ".ts\n", Duration.ofSeconds(15));
+        assertTrue(media.contains("#EXT-X-VERSION:3\n") && media.matches("(?s).*\nts\\d+\\.ts\n.*"), media);
+        FfmpegCli.Result read = FfmpegCli.run(dir, "ffmpeg", List.of("-v", "error", "-i", daemon.base() + "ts.m3u8",
+                "-t", "6", "-map", "0:v:0", "-map", "0:a:0", "-f", "null", "-"), 90);
+        assertEquals(0, read.exitCode(), read.stderr());
+        assertEquals("", read.stderr().trim(), "ffmpeg errors reading the TS playlist");
+        FfmpegCli.Result probe = FfmpegCli.run(dir, "ffprobe", List.of("-v", "error", "-show_entries",
+                "stream=codec_name", "-of", "csv=p=0", daemon.base() + "source/ts.m3u8"), 60);
+        assertEquals("", probe.stderr().trim(), "ffprobe errors");
+        assertTrue(probe.stdout().contains("h264") && probe.stdout().contains("aac"), probe.stdout());
+    }
+
+    @Test
+    void hlsJsPlaysAtLowLatency() throws Exception {
+        BrowserDriver.Result result = Players.watch(daemon.origin(), Players.HLS_JS, Players.hlsJs(daemon.base() + "index.m3u8"),
+                Duration.ofSeconds(12)).run(dir, Duration.ofSeconds(120));
+        assertTrue(result.ok(), result.diagnostics());
+        assertFalse(result.value("fatal").asBoolean(), "errors: " + result.value("errors") + "\n" + result.diagnostics());
+        double advanced = result.value("endTime").asDouble() - result.value("startTime").asDouble();
+        assertTrue(advanced >= 10, "playback advanced " + advanced + " s; errors " + result.value("errors"));
+        List<Double> latencies = new ArrayList<>();
+        for (JsonNode sample : result.value("latency")) {
+            if (sample.isNumber()) {
+                latencies.add(sample.asDouble());
+            }
+        }
+        System.out.println("[LL-HLS] hls.js latency samples (s): " + latencies + " errors " + result.value("errors"));
+        assertFalse(latencies.isEmpty(), "hls.js reported no latency");
+        double last = latencies.getLast();
+        assertTrue(last < 6, "hls.js live latency " + last + " s is not low latency");
+    }
+}
