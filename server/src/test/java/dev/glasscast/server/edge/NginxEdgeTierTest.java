@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +40,7 @@ class NginxEdgeTierTest {
     private static final String KEY = "nginx-tier-key";
     private static final Path EDGE_TEMPLATE = Path.of("..", "docker", "nginx", "glasscast-edge.conf.template");
     private static final int VIEWERS = 40;
+    private static final Pattern INIT_URI = Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"");
 
     @TempDir
     Path dir;
@@ -139,7 +142,11 @@ class NginxEdgeTierTest {
                     if (playlist.statusCode() != 200) {
                         continue;
                     }
-                    List<String> objects = new ArrayList<>(List.of("init.mp4"));
+                    List<String> objects = new ArrayList<>();
+                    Matcher map = INIT_URI.matcher(playlist.body());
+                    while (map.find()) {
+                        objects.add(map.group(1));
+                    }
                     playlist.body().lines().filter(l -> l.endsWith(".m4s")).forEach(objects::add);
                     for (String object : objects) {
                         String url = edge + rendition + "/" + object;
