@@ -150,6 +150,12 @@ public final class GlassCastServer implements AutoCloseable {
             EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());
             edge = new EdgeCache(new PackagerOrigin(origin, dash), cacheSettings);
             started.add(edge);
+            // A stream published again (source or rendition) must not be answered from its previous
+            // session's cached playlists, which say ENDLIST and stay valid for a while.
+            started.add(hub.addListener(stream -> {
+                edge.invalidateStream(stream.path().stream());
+                return null;
+            }));
             HttpCacheSemantics semantics = HttpCacheSemantics.from(config.packaging(), cacheSettings, HttpCacheSemantics.ANY_ORIGIN);
             adminToken = new AdminTokenStore(config.dataDir(), new SecureRandom()).resolve(config.server().adminToken());
             AdminRoutes admin = startOperatorSide(cacheSettings);
