@@ -29,7 +29,8 @@ final class PlaybackDaemon implements AutoCloseable {
 
     final Path dir;
     final GlassCastServer server;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1, as browsers speak to an http:// origin: chunked transfer of open segments is its feature.
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     PlaybackDaemon(Path dir) throws Exception {
         this.dir = dir;
