@@ -4,6 +4,8 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -66,6 +68,21 @@ final class HttpRequestReadTimeoutHandler extends ChannelDuplexHandler {
         if (msg instanceof LastHttpContent && requestsInFlight > 0 && --requestsInFlight == 0) {
             arm(ctx);
         }
+    }
+
+    /**
+     * A connection that turns into HTTP/2 (h2c upgrade or prior knowledge) carries its requests
+     * on stream channels from then on: this handler would never see one again and would close
+     * the whole connection when its clock ran out, so it leaves.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof HttpServerUpgradeHandler.UpgradeEvent
+                || event instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) {
+            disarm();
+            ctx.pipeline().remove(this);
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override
