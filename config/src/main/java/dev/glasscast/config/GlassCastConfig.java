@@ -42,17 +42,6 @@ public record GlassCastConfig(
         }
     }
 
-    /** The constructor from before the {@code slate} section existed; the default slate. */
-    public GlassCastConfig(Path dataDir, ServerConfig server, IngestConfig ingest, List<RungConfig> ladder,
-                           PackagingConfig packaging, CacheConfig cache, TestSourceConfig testSource, AudioConfig audio) {
-        this(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, SlateConfig.DEFAULT);
-    }
-
-    /** The constructor from before the {@code audio} section existed; audio is copied. */
-    public GlassCastConfig(Path dataDir, ServerConfig server, IngestConfig ingest, List<RungConfig> ladder,
-                           PackagingConfig packaging, CacheConfig cache, TestSourceConfig testSource) {
-        this(dataDir, server, ingest, ladder, packaging, cache, testSource, DEFAULT_AUDIO, SlateConfig.DEFAULT);
-    }
 
     public GlassCastConfig withIngest(IngestConfig newIngest) {
         return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource, audio, slate);

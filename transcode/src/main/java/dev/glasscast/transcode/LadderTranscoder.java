@@ -1,12 +1,9 @@
 package dev.glasscast.transcode;
 
-import dev.glasscast.config.GlassCastConfig;
-import dev.glasscast.config.RungConfig;
 import dev.glasscast.media.LiveStream;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamListener;
 import dev.glasscast.media.StreamReader;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,18 +57,6 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
         this.settings = settings;
         this.limits = limits;
         this.slateKeeper = new SlateKeeper(hub);
-    }
-
-    /**
-     * The ladder alone, with copied audio, a 2 s key-frame interval and the live limits.
-     *
-     * @param hub    where sources are read and renditions published
-     * @param ladder the current ladder; read when a stream is published, so a reloaded config
-     *               applies to the next publish
-     */
-    public LadderTranscoder(StreamHub hub, Supplier<List<RungConfig>> ladder) {
-        this(hub, () -> new TranscodeSettings(ladder.get(), GlassCastConfig.DEFAULT_AUDIO, Duration.ofSeconds(2)),
-                TranscodeLimits.defaults());
     }
 
     @Override

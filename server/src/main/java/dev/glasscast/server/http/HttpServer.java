@@ -77,17 +77,9 @@ public final class HttpServer implements AutoCloseable {
     /**
      * The event loop groups are the caller's: this server never shuts them down.
      *
-     * @param homeStream the stream whose watch page {@code /} leads to
-     */
-    public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
-                      String homeStream, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
-        this(config, edge, semantics, web, homeStream, null, null, acceptGroup, ioGroup);
-    }
-
-    /**
-     * As above, also serving the dashboard, JSON API and metrics of {@code admin} (null: none),
-     * and streaming segments still being written (low-latency DASH) past the cache through
-     * {@code streaming} (null: none).
+     * @param homeStream the stream whose watch page {@code /} leads to when there is no operator side
+     * @param admin      the dashboard, JSON API and metrics (null: none)
+     * @param streaming  streams segments still being written (low-latency DASH) past the cache (null: none)
      */
     public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
                       String homeStream, AdminRoutes admin, SegmentStreaming streaming,
