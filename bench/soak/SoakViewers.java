@@ -26,6 +26,11 @@ public class SoakViewers {
     static final AtomicLong segments = new AtomicLong();
     static final AtomicLong bytes = new AtomicLong();
     static final AtomicLong errors = new AtomicLong();
+    /** Times a viewer saw no new segment for longer than {@link #STALL_MS}: what a player would show as a stall. */
+    static final AtomicLong stalls = new AtomicLong();
+    static final AtomicLong longestGapMs = new AtomicLong();
+    /** Segments are 2 s and viewers poll every second, so a healthy gap is at most about 3 s. */
+    static final long STALL_MS = 6000;
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -37,24 +42,30 @@ public class SoakViewers {
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < viewers; i++) {
-            threads.add(Thread.ofVirtual().start(() -> watch(http, base, end)));
+            int viewer = i;
+            threads.add(Thread.ofVirtual().start(() -> watch(http, base, end, viewer)));
         }
         long started = System.nanoTime();
         while (System.nanoTime() < end) {
             Thread.sleep(5000);
-            Files.writeString(stats, String.format("elapsed_s=%d playlists=%d segments=%d megabytes=%d errors=%d%n",
-                    (System.nanoTime() - started) / 1_000_000_000L, playlists.get(), segments.get(),
-                    bytes.get() >> 20, errors.get()));
+            Files.writeString(stats, String.format("elapsed_s=%d %s%n",
+                    (System.nanoTime() - started) / 1_000_000_000L, totals()));
         }
         for (Thread thread : threads) {
             thread.join();
         }
-        System.out.printf("viewers=%d playlists=%d segments=%d megabytes=%d errors=%d%n", viewers, playlists.get(),
-                segments.get(), bytes.get() >> 20, errors.get());
+        System.out.printf("viewers=%d %s%n", viewers, totals());
     }
 
-    static void watch(HttpClient http, String base, long end) {
+    static String totals() {
+        return String.format("playlists=%d segments=%d megabytes=%d errors=%d stalls=%d longest_gap_ms=%d",
+                playlists.get(), segments.get(), bytes.get() >> 20, errors.get(), stalls.get(), longestGapMs.get());
+    }
+
+    /** One viewer; viewers are spread over the renditions in the multivariant playlist by number. */
+    static void watch(HttpClient http, String base, long end, int viewer) {
         Set<String> fetched = new HashSet<>();
+        long lastNewSegment = 0;
         try {
             // Viewers arrive over the first 10 s, not all in the same millisecond.
             Thread.sleep(ThreadLocalRandom.current().nextLong(10_000));
@@ -63,8 +74,9 @@ public class SoakViewers {
                 if (rendition == null) {
                     String master = get(http, base + "/index.m3u8");
                     if (master != null) {
-                        rendition = master.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).findFirst()
-                                .map(l -> l.substring(0, l.lastIndexOf('/') + 1)).orElse(null);
+                        List<String> renditions = master.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                                .map(l -> l.substring(0, l.lastIndexOf('/') + 1)).toList();
+                        rendition = renditions.isEmpty() ? null : renditions.get(viewer % renditions.size());
                     }
                 }
                 if (rendition != null) {
@@ -72,6 +84,15 @@ public class SoakViewers {
                     if (media != null) {
                         for (String line : media.lines().toList()) {
                             if (!line.startsWith("#") && !line.isBlank() && fetched.add(line)) {
+                                long now = System.nanoTime();
+                                if (lastNewSegment != 0) {
+                                    long gapMs = (now - lastNewSegment) / 1_000_000;
+                                    longestGapMs.accumulateAndGet(gapMs, Math::max);
+                                    if (gapMs > STALL_MS) {
+                                        stalls.incrementAndGet();
+                                    }
+                                }
+                                lastNewSegment = now;
                                 long size = download(http, base + "/" + rendition + line);
                                 if (size >= 0) {
                                     segments.incrementAndGet();

@@ -28,6 +28,11 @@ ingest:
   rtmp: {bind: 127.0.0.1, port: $rtmp}
   srt: {enabled: false}
   streams: [{name: main, key: $key}]
+# The source passed through plus one transcoded rung, so the soak covers the FFmpeg ladder's
+# native memory as well as the edge.
+ladder:
+  - {name: source, codec: copy}
+  - {name: 360p, codec: h264, width: 640, height: 360, video_bitrate: 800k, maxrate: 880k, bufsize: 1600k, preset: veryfast, profile: main, audio_bitrate: 96k}
 test_source: {enabled: false}
 YAML
 # shellcheck disable=SC2046
