@@ -12,6 +12,7 @@ import dev.glasscast.config.GlassCastConfig;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.server.GlassCastServer;
 import dev.glasscast.server.TestDaemon;
+import dev.glasscast.server.browser.BrowserDriver;
 import dev.glasscast.server.e2e.FfmpegCli;
 import dev.glasscast.server.e2e.MediaProbe;
 import dev.glasscast.server.qr.QrDecoding;
@@ -286,6 +287,36 @@ class SignedPlaybackEndToEndTest {
         assertEquals("signed", report.path("playback").asText());
         String config = getWithToken("/api/v1/config").body();
         assertFalse(config.contains(SECRET), config);
+    }
+
+    @Test
+    void theDashboardMintsALinkAndHlsJsPlaysThroughIt() throws Exception {
+        BrowserDriver.Result dashboard = BrowserDriver.visit()
+                .viewport(1000, 820)
+                .goTo(origin + "/dashboard?token=" + ADMIN)
+                .waitFor("document.body.dataset.ready === 'true'"
+                        + " && document.querySelector('.card .obs').textContent.includes('/watch/main/t/')"
+                        + " && [...document.querySelectorAll('img.qr')].every(i => i.complete && i.naturalWidth > 0)",
+                        Duration.ofSeconds(20))
+                .eval("links", "[...document.querySelectorAll('.card')].map(c => c.querySelector('a[data-f=watch]').href)")
+                .eval("until", "document.querySelector('.card .obs').textContent")
+                .run(dir, Duration.ofSeconds(60));
+        assertTrue(dashboard.ok(), dashboard.diagnostics());
+        String signedLink = dashboard.value("links").path(0).asText();
+        assertTrue(signedLink.contains("/watch/main/t/"), dashboard.value("links").toString());
+        assertTrue(dashboard.value("links").path(1).asText().endsWith("/watch/open"), dashboard.value("links").toString());
+        assertTrue(dashboard.value("until").asText().contains("Link valid until"), dashboard.value("until").asText());
+
+        BrowserDriver.Result watch = BrowserDriver.visit()
+                .viewport(390, 844)
+                .goTo(origin + URI.create(signedLink).getPath())
+                .waitFor("glasscast.hls && glasscast.video.currentTime > 1", Duration.ofSeconds(30))
+                .eval("source", "glasscast.hls.url")
+                .eval("height", "glasscast.video.videoHeight")
+                .run(dir, Duration.ofSeconds(60));
+        assertTrue(watch.ok(), watch.diagnostics());
+        assertTrue(watch.value("source").asText().contains("/live/main/t/"), watch.value("source").asText());
+        assertEquals(240, watch.value("height").asInt());
     }
 
     private static List<String> segments(String m3u8) {
