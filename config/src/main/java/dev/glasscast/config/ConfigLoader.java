@@ -141,7 +141,7 @@ public final class ConfigLoader {
 
         Map<Class<?>, ObjectNode> itemDefaults = Map.of(
                 RungConfig.class, (ObjectNode) readResource(RUNG_DEFAULTS).root(),
-                StreamConfig.class, yaml.createObjectNode().putNull("key"));
+                StreamConfig.class, yaml.createObjectNode().putNull("key").put("playback", StreamConfig.PUBLIC));
         problems.addAll(new ConfigShape(itemDefaults, where).check(GlassCastConfig.class, tree));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

@@ -32,6 +32,10 @@ final class ConfigValidator {
     static final double MAX_FPS = 240;
     static final int MIN_PASSPHRASE = 10;
     static final int MAX_PASSPHRASE = 79;
+    static final Set<String> PLAYBACK_MODES = Set.of(StreamConfig.PUBLIC, StreamConfig.SIGNED);
+    /** An HMAC-SHA256 key is as strong as 32 random bytes at most; fewer characters make it guessable. */
+    static final int MIN_PLAYBACK_SECRET = 32;
+    static final Duration MAX_PLAYBACK_LINK_LIFETIME = Duration.ofDays(366);
 
     private final Function<String, ConfigLocation> where;
     private final List<ConfigProblem> problems = new ArrayList<>();
@@ -75,6 +79,20 @@ final class ConfigValidator {
             readableFile("server.tls.certificate", tls.certificate(), "a PEM certificate chain");
             readableFile("server.tls.private_key", tls.privateKey(), "a PEM (PKCS#8) private key");
         }
+        Duration readTimeout = server.requestReadTimeout();
+        if (readTimeout.compareTo(Duration.ofSeconds(1)) < 0 || readTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            problem("server.request_read_timeout", DurationText.format(readTimeout) + " is out of range; use 1s to 10m, e.g. 20s");
+        }
+        String secret = server.playbackSecret();
+        if (secret != null && (secret.length() < MIN_PLAYBACK_SECRET || secret.length() > 256
+                || secret.chars().anyMatch(c -> c <= ' ' || c > '~'))) {
+            problem("server.playback_secret", "must be " + MIN_PLAYBACK_SECRET
+                    + " to 256 printable characters without spaces, or null to generate one");
+        }
+        Duration lifetime = server.playbackLinkLifetime();
+        if (lifetime.compareTo(Duration.ofMinutes(1)) < 0 || lifetime.compareTo(MAX_PLAYBACK_LINK_LIFETIME) > 0) {
+            problem("server.playback_link_lifetime", DurationText.format(lifetime) + " is out of range; use 1m to 8784h, e.g. 12h");
+        }
     }
 
     private void readableFile(String path, String file, String what) {
@@ -112,6 +130,10 @@ final class ConfigValidator {
             if (earlier != null) {
                 problem(path + ".name", "'" + stream.name() + "' is already the name of ingest.streams[" + earlier
                         + "]; stream names must be unique");
+            }
+            if (!PLAYBACK_MODES.contains(stream.playback())) {
+                problem(path + ".playback", quote(stream.playback()) + " is not a playback mode; use public (anyone with"
+                        + " the URL) or signed (only holders of a signed link)");
             }
             if (stream.key() != null) {
                 if (stream.key().isBlank()) {

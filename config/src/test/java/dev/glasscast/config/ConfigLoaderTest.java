@@ -122,6 +122,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void streamsArePublicUnlessSignedPlaybackIsAskedFor() throws Exception {
+        GlassCastConfig defaults = loader.defaults();
+        assertEquals(StreamConfig.PUBLIC, defaults.ingest().streams().getFirst().playback());
+        assertNull(defaults.server().playbackSecret());
+        assertEquals(Duration.ofHours(12), defaults.server().playbackLinkLifetime());
+        assertEquals(Duration.ofSeconds(20), defaults.server().requestReadTimeout());
+        GlassCastConfig config = loader.loadText("""
+                server:
+                  playback_secret: 0123456789abcdef0123456789abcdef
+                  playback_link_lifetime: 90m
+                  request_read_timeout: 5s
+                ingest:
+                  streams:
+                    - name: main
+                    - name: members
+                      playback: signed
+                """, Map.of("GLASSCAST_INGEST__STREAMS__0__PLAYBACK", "signed"));
+        assertEquals(List.of(new StreamConfig("main", null, "signed"), new StreamConfig("members", null, "signed")),
+                config.ingest().streams());
+        assertTrue(config.ingest().streams().get(1).signedPlayback());
+        assertEquals("0123456789abcdef0123456789abcdef", config.server().playbackSecret());
+        assertEquals(Duration.ofMinutes(90), config.server().playbackLinkLifetime());
+        assertEquals(Duration.ofSeconds(5), config.server().requestReadTimeout());
+        // The secret never reaches a log line through toString.
+        assertTrue(!config.server().toString().contains("0123456789abcdef"), config.server().toString());
+    }
+
+    @Test
     void environmentIndexBeyondTheListIsAnError() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> loader.loadText(null, Map.of("GLASSCAST_LADDER__5__NAME", "x")));

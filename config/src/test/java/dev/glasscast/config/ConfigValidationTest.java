@@ -27,7 +27,8 @@ class ConfigValidationTest {
                         server:
                           http_prot: 8081
                         """, List.of("server.http_prot: unknown key; did you mean 'http_port'? Allowed here: bind, http_port,"
-                        + " public_url, admin_token, tls (line 2, column 3)")),
+                        + " public_url, admin_token, tls, request_read_timeout, playback_secret, playback_link_lifetime"
+                        + " (line 2, column 3)")),
                 Arguments.of("unknown key without a close one", """
                         colour: blue
                         """, List.of("colour: unknown key Allowed here: data_dir, server, ingest, ladder, packaging, cache,"
@@ -168,6 +169,26 @@ class ConfigValidationTest {
                           stream: studio
                         """, List.of("test_source.stream: 'studio' is not among ingest.streams (main); name one of them or"
                         + " set test_source.enabled: false (line 2, column 11)")),
+                Arguments.of("playback mode, secret and link lifetime", """
+                        server:
+                          playback_secret: too-short
+                          playback_link_lifetime: 30s
+                          request_read_timeout: 0s
+                        ingest:
+                          streams:
+                            - name: main
+                              playback: off
+                            - name: other
+                              playback: private
+                        """, List.of(
+                        "server.request_read_timeout: 0s is out of range; use 1s to 10m, e.g. 20s (line 4, column 25)",
+                        "server.playback_secret: must be 32 to 256 printable characters without spaces, or null to"
+                                + " generate one (line 2, column 20)",
+                        "server.playback_link_lifetime: 30s is out of range; use 1m to 8784h, e.g. 12h (line 3, column 27)",
+                        "ingest.streams[0].playback: 'false' is not a playback mode; use public (anyone with the URL) or"
+                                + " signed (only holders of a signed link) (line 8, column 17)",
+                        "ingest.streams[1].playback: 'private' is not a playback mode; use public (anyone with the URL)"
+                                + " or signed (only holders of a signed link) (line 10, column 17)")),
                 Arguments.of("key written twice", """
                         server:
                           http_port: 8081

@@ -114,11 +114,16 @@ public final class GlassCastMain {
         StringBuilder text = new StringBuilder("\nGlassCast is running.\n\n");
         for (StreamConfig stream : config.ingest().streams()) {
             text.append("  Stream '").append(stream.name()).append("'\n");
-            text.append("    Watch:       ").append(web).append("/watch/").append(stream.name())
-                    .append("   (scan to watch on a phone)\n");
-            text.append(QrCode.of(addresses.watchUrl(stream.name())).terminalText(true));
-            text.append("    HLS:         ").append(web).append("/live/").append(stream.name()).append("/index.m3u8\n");
-            if (server.httpsPort() > 0) {
+            if (stream.signedPlayback()) {
+                // A link printed here would sit in logs for its whole lifetime: the dashboard mints them.
+                text.append("    Watch:       signed links only (playback: signed); make one on the dashboard\n");
+            } else {
+                text.append("    Watch:       ").append(web).append("/watch/").append(stream.name())
+                        .append("   (scan to watch on a phone)\n");
+                text.append(QrCode.of(addresses.watchUrl(stream.name())).terminalText(true));
+                text.append("    HLS:         ").append(web).append("/live/").append(stream.name()).append("/index.m3u8\n");
+            }
+            if (server.httpsPort() > 0 && !stream.signedPlayback()) {
                 text.append("    HTTPS:       https://").append(host).append(':').append(server.httpsPort())
                         .append("/watch/").append(stream.name()).append('\n');
             }

@@ -21,6 +21,7 @@ import dev.glasscast.packager.store.SegmentStoreLimits;
 import dev.glasscast.packager.store.SequenceStart;
 import dev.glasscast.packager.store.SnapshotWaiters;
 import dev.glasscast.server.http.HttpServer;
+import dev.glasscast.server.http.PlaybackTokens;
 import dev.glasscast.server.http.WebContent;
 import dev.glasscast.server.testsource.TestPatternSource;
 import dev.glasscast.transcode.LadderTranscoder;
@@ -43,11 +44,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +86,7 @@ public final class GlassCastServer implements AutoCloseable {
     private volatile String lanHost;
     private StreamMonitor monitor;
     private GlassCastMetrics metrics;
+    private PlaybackTokens playbackTokens;
 
     /** @param config the configuration, with every stream key already resolved */
     /** How long the network threads wait for quiet (no new work) before closing connections. */
@@ -158,8 +163,10 @@ public final class GlassCastServer implements AutoCloseable {
             }));
             HttpCacheSemantics semantics = HttpCacheSemantics.from(config.packaging(), cacheSettings, HttpCacheSemantics.ANY_ORIGIN);
             adminToken = new AdminTokenStore(config.dataDir(), new SecureRandom()).resolve(config.server().adminToken());
+            playbackTokens = createPlaybackTokens();
             AdminRoutes admin = startOperatorSide(cacheSettings);
-            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, origin, acceptGroup, ioGroup);
+            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, origin,
+                    playbackTokens, acceptGroup, ioGroup);
             http.start();
             started.add(http);
 
@@ -185,6 +192,31 @@ public final class GlassCastServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The signer and judge of playback links. The secret is only read (or generated and kept)
+     * when some stream has {@code playback: signed}; otherwise nothing is signed and a throwaway
+     * key stands in.
+     */
+    private PlaybackTokens createPlaybackTokens() throws java.io.IOException {
+        Set<String> signed = config.ingest().streams().stream().filter(StreamConfig::signedPlayback)
+                .map(StreamConfig::name).collect(Collectors.toSet());
+        SecureRandom random = new SecureRandom();
+        String secret;
+        if (signed.isEmpty() && config.server().playbackSecret() == null) {
+            byte[] throwaway = new byte[32];
+            random.nextBytes(throwaway);
+            secret = HexFormat.of().formatHex(throwaway);
+        } else {
+            secret = new PlaybackSecretStore(config.dataDir(), random).resolve(config.server().playbackSecret());
+        }
+        return new PlaybackTokens(secret, signed, Clock.systemUTC());
+    }
+
+    /** The signer of playback links, for tests and tools that mint one. */
+    public PlaybackTokens playbackTokens() {
+        return playbackTokens;
+    }
+
     /** The dashboard's and API's parts: stream monitor, thumbnails, metrics, and their routes. */
     private AdminRoutes startOperatorSide(EdgeCacheSettings cacheSettings) {
         StreamMonitor.Sources sources = new StreamMonitor.Sources(hub, transcoder::status, this::srtSessions,
@@ -204,7 +236,8 @@ public final class GlassCastServer implements AutoCloseable {
         metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status);
         started.add(metrics);
         started.add(hub.addListener(metrics));
-        return new AdminRoutes(new AdminAuth(adminToken), config, hub, monitor, thumbnails, metrics, this::addresses);
+        return new AdminRoutes(new AdminAuth(adminToken), config, hub, monitor, thumbnails, metrics, this::addresses,
+                playbackTokens);
     }
 
     private List<SrtSessionStats> srtSessions() {

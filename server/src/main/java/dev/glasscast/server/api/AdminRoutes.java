@@ -1,9 +1,12 @@
 package dev.glasscast.server.api;
 
+import dev.glasscast.config.DurationText;
 import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.StreamConfig;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.server.dashboard.KeyFrameThumbnails;
+import dev.glasscast.server.http.PlaybackTokens;
 import dev.glasscast.server.http.RequestTarget;
 import dev.glasscast.server.metrics.GlassCastMetrics;
 import dev.glasscast.server.qr.QrCode;
@@ -19,6 +22,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * GET  /api/v1/streams                    every configured stream's report
  * GET  /api/v1/streams/{name}             one report; 404 for a stream not configured
  * POST /api/v1/streams/{name}/kick        disconnects its publisher; 409 when not live
- * GET  /api/v1/streams/{name}/qr.png      QR code of its watch URL
+ * GET  /api/v1/streams/{name}/qr.png      QR code of its watch URL (signed playback: of a link minted
+ *                                         for server.playback_link_lifetime)
+ * POST /api/v1/streams/{name}/watch-link?lifetime=2h  mints a signed watch link (lifetime optional,
+ *                                         1m to 8784h); for a public stream, its plain URLs
  * GET  /api/v1/streams/{name}/thumbnail.jpg  latest key frame of its smallest rendition; 404 when none
  * GET  /api/v1/config                     the running config, secrets redacted
  * GET  /metrics                           Prometheus text format
@@ -50,6 +59,8 @@ public final class AdminRoutes {
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
     private static final String JSON = "application/json; charset=utf-8";
     private static final int QR_PIXELS_PER_MODULE = 4;
+    private static final Duration MIN_LINK_LIFETIME = Duration.ofMinutes(1);
+    private static final Duration MAX_LINK_LIFETIME = Duration.ofDays(366);
 
     private final AdminAuth auth;
     private final GlassCastConfig config;
@@ -60,10 +71,14 @@ public final class AdminRoutes {
     private final Supplier<PublicAddresses> addresses;
     private final ApiJson json = new ApiJson();
     private final byte[] dashboardPage;
+    private final PlaybackTokens tokens;
 
+    /** @param tokens signs the watch links of streams with signed playback */
     public AdminRoutes(AdminAuth auth, GlassCastConfig config, StreamHub hub, StreamMonitor monitor,
-                       KeyFrameThumbnails thumbnails, GlassCastMetrics metrics, Supplier<PublicAddresses> addresses) {
+                       KeyFrameThumbnails thumbnails, GlassCastMetrics metrics, Supplier<PublicAddresses> addresses,
+                       PlaybackTokens tokens) {
         this.auth = auth;
+        this.tokens = tokens;
         this.config = config;
         this.hub = hub;
         this.monitor = monitor;
@@ -95,7 +110,7 @@ public final class AdminRoutes {
                         : bytes(HttpResponseStatus.OK, metrics.scrape().getBytes(StandardCharsets.UTF_8),
                         "text/plain; version=0.0.4; charset=utf-8"));
                 case RequestTarget.Api api -> !auth.allows(headers, null)
-                        ? CompletableFuture.completedFuture(unauthorized()) : api(method, api.path());
+                        ? CompletableFuture.completedFuture(unauthorized()) : api(method, api.path(), api.query());
                 default -> CompletableFuture.completedFuture(error(HttpResponseStatus.NOT_FOUND, "not found"));
             };
         } catch (RuntimeException e) {
@@ -131,7 +146,7 @@ public final class AdminRoutes {
         return bytes(HttpResponseStatus.OK, dashboardPage, "text/html; charset=utf-8");
     }
 
-    private CompletableFuture<FullHttpResponse> api(HttpMethod method, List<String> path) {
+    private CompletableFuture<FullHttpResponse> api(HttpMethod method, List<String> path, Map<String, String> query) {
         if (path.equals(List.of("streams"))) {
             return done(readOnly(method) ? ok(Map.of("streams", monitor.reports(), "live", monitor.liveStreamNames()))
                     : notAllowed("GET, HEAD"));
@@ -157,14 +172,59 @@ public final class AdminRoutes {
                         : error(HttpResponseStatus.CONFLICT, "stream " + stream + " is not live"));
             }
             case "qr.png" -> done(readOnly(method)
-                    ? cached(bytes(HttpResponseStatus.OK, QrCode.of(addresses.get().watchUrl(stream)).png(QR_PIXELS_PER_MODULE), "image/png"))
+                    ? cached(bytes(HttpResponseStatus.OK, QrCode.of(watchLink(stream, config.server().playbackLinkLifetime())
+                            .watchUrl()).png(QR_PIXELS_PER_MODULE), "image/png"))
                     : notAllowed("GET, HEAD"));
+            case "watch-link" -> {
+                if (!HttpMethod.POST.equals(method)) {
+                    yield done(notAllowed("POST"));
+                }
+                Duration lifetime = config.server().playbackLinkLifetime();
+                String asked = query.get("lifetime");
+                if (asked != null) {
+                    try {
+                        lifetime = DurationText.parse(asked);
+                    } catch (IllegalArgumentException e) {
+                        yield done(error(HttpResponseStatus.BAD_REQUEST, "lifetime " + e.getMessage()));
+                    }
+                    if (lifetime.compareTo(MIN_LINK_LIFETIME) < 0 || lifetime.compareTo(MAX_LINK_LIFETIME) > 0) {
+                        yield done(error(HttpResponseStatus.BAD_REQUEST, "lifetime must be 1m to 8784h, e.g. 2h"));
+                    }
+                }
+                WatchLink link = watchLink(stream, lifetime);
+                yield done(ok(link.withQr(QrCode.of(link.watchUrl()).png(QR_PIXELS_PER_MODULE))));
+            }
             case "thumbnail.jpg" -> !readOnly(method) ? done(notAllowed("GET, HEAD"))
                     : thumbnails.jpeg(stream).thenApply(jpeg -> jpeg
                             .map(bytes -> bytes(HttpResponseStatus.OK, bytes, "image/jpeg"))
                             .orElseGet(() -> error(HttpResponseStatus.NOT_FOUND, "no picture yet")));
             default -> done(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
         };
+    }
+
+    /**
+     * What {@code watch-link} answers: where to watch a stream and until when. For a public
+     * stream the plain URLs, without expiry.
+     *
+     * @param qrPng the watch URL's QR code as a {@code data:} URL, to show as it is
+     */
+    public record WatchLink(String stream, String playback, String watchUrl, String hlsUrl, String dashUrl,
+                            Instant expiresAt, String qrPng) {
+        WatchLink withQr(byte[] png) {
+            return new WatchLink(stream, playback, watchUrl, hlsUrl, dashUrl, expiresAt,
+                    "data:image/png;base64," + Base64.getEncoder().encodeToString(png));
+        }
+    }
+
+    private WatchLink watchLink(String stream, Duration lifetime) {
+        String web = addresses.get().webBase();
+        if (!tokens.required(stream)) {
+            return new WatchLink(stream, StreamConfig.PUBLIC, addresses.get().watchUrl(stream), web + "/live/" + stream + "/index.m3u8",
+                    web + "/live/" + stream + "/manifest.mpd", null, null);
+        }
+        PlaybackTokens.Token token = tokens.mint(stream, lifetime);
+        return new WatchLink(stream, StreamConfig.SIGNED, web + token.watchPath(), web + token.livePath() + "index.m3u8",
+                web + token.livePath() + "manifest.mpd", token.expiresAt(), null);
     }
 
     private static boolean readOnly(HttpMethod method) {

@@ -45,12 +45,15 @@ public final class ApiJson {
         }
     }
 
-    /** The running configuration with every stream key, the SRT passphrase and the admin token redacted. */
+    /** The running configuration with every stream key, the SRT passphrase, the admin token and the playback secret redacted. */
     public JsonNode redactedConfig(GlassCastConfig running) {
         ObjectNode tree = config.valueToTree(running);
         ObjectNode server = (ObjectNode) tree.path("server");
         if (server.has("admin_token")) {
             server.put("admin_token", REDACTED);
+        }
+        if (server.hasNonNull("playback_secret")) {
+            server.put("playback_secret", REDACTED);
         }
         ObjectNode srt = (ObjectNode) tree.path("ingest").path("srt");
         if (srt.hasNonNull("passphrase")) {

@@ -133,7 +133,7 @@ public final class StreamMonitor {
                 addresses.get().srtUrl(stream.key(), config.ingest().srt().passphrase(), latencyMicros));
         if (live.isEmpty()) {
             return new StreamReport(name, false, null, addresses.get().watchUrl(name), addresses.get().hlsUrl(name), null, List.of(),
-                    null, new StreamReport.Audience(0, 0, sources.cacheHitRatio().getAsDouble()), obs, List.of());
+                    null, new StreamReport.Audience(0, 0, sources.cacheHitRatio().getAsDouble()), obs, List.of(), stream.playback());
         }
         LiveStream source = live.get();
         Rates measured = rates.getOrDefault(name, new Rates(null, Map.of()));
@@ -166,7 +166,7 @@ public final class StreamMonitor {
             }
         }
         return new StreamReport(name, true, source.publishedAt(), addresses.get().watchUrl(name), addresses.get().hlsUrl(name),
-                sourceReport, rungs, srt, audience, obs, points);
+                sourceReport, rungs, srt, audience, obs, points, stream.playback());
     }
 
     /** Estimated viewers: media requests per second over what one viewer asks per second. */

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * What {@code GET /api/v1/streams/{name}} answers (as JSON) and the dashboard shows for one
  * configured stream. Rates are measured by {@link StreamMonitor} between its samples; a value
- * that is not known yet is null.
+ * that is not known yet is null. {@code playback} is {@code public} or {@code signed}; a signed
+ * stream's {@code watchUrl} and {@code hlsUrl} answer 403 until a signed link is minted
+ * ({@code POST /api/v1/streams/{name}/watch-link}).
  */
 public record StreamReport(
         String name,
@@ -19,7 +21,8 @@ public record StreamReport(
         Srt srt,
         Audience audience,
         Obs obs,
-        List<Point> history) {
+        List<Point> history,
+        String playback) {
 
     /**
      * @param videoCodec  e.g. H264; null before the tracks are known

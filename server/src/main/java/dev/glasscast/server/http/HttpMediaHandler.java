@@ -56,15 +56,18 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final String homeStream;
     private final AdminRoutes admin;
     private final SegmentStreaming streaming;
+    private final PlaybackTokens tokens;
 
     /**
      * @param homeStream the stream whose watch page {@code /} leads to when no operator side is served
      * @param admin     the dashboard, API and metrics; null serves none of them (404), and {@code /}
      *                  then always leads to {@code homeStream}
      * @param streaming streams segments still being written (low-latency DASH); null for none
+     * @param tokens    which streams need a signed playback token, and the judge of tokens
      */
     HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream,
-                     AdminRoutes admin, SegmentStreaming streaming) {
+                     AdminRoutes admin, SegmentStreaming streaming, PlaybackTokens tokens) {
+        this.tokens = tokens;
         this.edge = edge;
         this.semantics = semantics;
         this.web = web;
@@ -99,6 +102,13 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             respond(ctx, keepAlive, false, response);
             return;
         }
+        // Signed playback is enforced here, before the edge cache: a refused request never
+        // reaches the cache, so it can neither fill it nor join a valid request's render.
+        PlaybackTokens.Verdict verdict = tokens.check(route);
+        if (!verdict.allowed()) {
+            respond(ctx, keepAlive, head, text(HttpResponseStatus.FORBIDDEN, verdict.message()));
+            return;
+        }
         switch (route) {
             case RequestTarget.Health h -> respond(ctx, keepAlive, head, text(HttpResponseStatus.OK, "ok"));
             case RequestTarget.Time t -> respond(ctx, keepAlive, head, content(HttpResponseStatus.OK,
@@ -115,7 +125,7 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             case RequestTarget.Api a -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
             case RequestTarget.Metrics m -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
             case RequestTarget.Watch watch -> respond(ctx, keepAlive, head,
-                    content(HttpResponseStatus.OK, Unpooled.copiedBuffer(web.watchPage(watch.stream()), StandardCharsets.UTF_8),
+                    content(HttpResponseStatus.OK, Unpooled.copiedBuffer(web.watchPage(watch.stream(), watch.token()), StandardCharsets.UTF_8),
                             "text/html; charset=utf-8", "no-cache"));
             case RequestTarget.Asset asset -> respond(ctx, keepAlive, head, web.asset(asset.name())
                     .map(a -> content(HttpResponseStatus.OK, a.body(), a.contentType(), "public, max-age=86400"))

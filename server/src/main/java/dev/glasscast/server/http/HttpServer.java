@@ -38,7 +38,6 @@ import javax.net.ssl.SSLException;
 import io.netty.handler.timeout.IdleStateHandler;
 import dev.glasscast.server.api.AdminRoutes;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,8 +58,6 @@ public final class HttpServer implements AutoCloseable {
     public static final int MAX_CONCURRENT_STREAMS = 256;
     /** A connection idle this long is closed. */
     public static final int IDLE_SECONDS = 60;
-    /** A client must send a whole request within this long of connecting or of its last response. */
-    public static final Duration REQUEST_READ_TIMEOUT = Duration.ofSeconds(20);
 
     private final ServerConfig config;
     private final EdgeCache edge;
@@ -71,6 +68,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final AdminRoutes admin;
+    private final PlaybackTokens tokens;
     private Channel channel;
     private Channel tlsChannel;
 
@@ -80,10 +78,12 @@ public final class HttpServer implements AutoCloseable {
      * @param homeStream the stream whose watch page {@code /} leads to when there is no operator side
      * @param admin      the dashboard, JSON API and metrics (null: none)
      * @param streaming  streams segments still being written (low-latency DASH) past the cache (null: none)
+     * @param tokens     which streams need a signed playback link, checked before the edge cache
      */
     public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
-                      String homeStream, AdminRoutes admin, SegmentStreaming streaming,
+                      String homeStream, AdminRoutes admin, SegmentStreaming streaming, PlaybackTokens tokens,
                       EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+        this.tokens = tokens;
         this.admin = admin;
         this.streaming = streaming;
         this.config = config;
@@ -166,7 +166,9 @@ public final class HttpServer implements AutoCloseable {
     private void addHttp1Handlers(ChannelPipeline pipeline) {
         pipeline.addLast(new ManifestCompressor())
                 .addLast(new HttpObjectAggregator(MAX_CONTENT))
-                .addLast(new HttpRequestReadTimeoutHandler(REQUEST_READ_TIMEOUT))
+                // A client must send a whole request within server.request_read_timeout of
+                // connecting or of its last response (HTTP/1 only: it leaves on an h2c upgrade).
+                .addLast(new HttpRequestReadTimeoutHandler(config.requestReadTimeout()))
                 .addLast(newHandler());
     }
 
@@ -191,7 +193,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private HttpMediaHandler newHandler() {
-        return new HttpMediaHandler(edge, semantics, web, homeStream, admin, streaming);
+        return new HttpMediaHandler(edge, semantics, web, homeStream, admin, streaming, tokens);
     }
 
     public int port() {

@@ -20,6 +20,8 @@ public final class RequestTarget {
     public static final int MAX_TARGET_LENGTH = 2048;
     public static final int MAX_QUERY_PARAMETERS = 16;
     private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
+    /** What a playback token may look like before {@link PlaybackTokens} reads it: base64url, digits and dots. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.-]{1," + PlaybackTokens.MAX_TOKEN_LENGTH + "}");
 
     /** What a request target asks for. */
     public sealed interface Route permits Media, Watch, Asset, Home, Health, Time, NotFound, BadRequest, Dashboard, Api, Metrics {
@@ -29,10 +31,18 @@ public final class RequestTarget {
     public record Dashboard(String token) implements Route {
     }
 
-    /** A JSON API call under {@code /api/v1/}: the path elements after it, each validated. */
-    public record Api(List<String> path) implements Route {
+    /**
+     * A JSON API call under {@code /api/v1/}: the path elements after it, each validated, and its
+     * query parameters (each given once).
+     */
+    public record Api(List<String> path, Map<String, String> query) implements Route {
         public Api {
             path = List.copyOf(path);
+            query = Map.copyOf(query);
+        }
+
+        public Api(List<String> path) {
+            this(path, Map.of());
         }
     }
 
@@ -40,8 +50,14 @@ public final class RequestTarget {
     public record Metrics() implements Route {
     }
 
-    /** The watch page of one stream. */
-    public record Watch(String stream) implements Route {
+    /**
+     * The watch page of one stream; {@code token} is the signed playback token of
+     * {@code /watch/{stream}/t/{token}}, or null.
+     */
+    public record Watch(String stream, String token) implements Route {
+        public Watch(String stream) {
+            this(stream, null);
+        }
     }
 
     /** A front-end asset such as hls.js. */
@@ -51,7 +67,15 @@ public final class RequestTarget {
     public record Home() implements Route {
     }
 
-    public record Media(OriginRequest request) implements Route {
+    /**
+     * A packaged object; {@code token} is the signed playback token of
+     * {@code /live/{stream}/t/{token}/...}, or null. The request itself never holds the token, so
+     * every viewer's request for an object has the same cache key.
+     */
+    public record Media(OriginRequest request, String token) implements Route {
+        public Media(OriginRequest request) {
+            this(request, null);
+        }
     }
 
     public record Health() implements Route {
@@ -110,8 +134,23 @@ public final class RequestTarget {
             default -> {
             }
         }
+        String token = null;
+        if ((elements[0].equals("watch") && elements.length == 4 || elements[0].equals("live") && elements.length >= 5)
+                && elements[2].equals(PlaybackTokens.PATH_ELEMENT)) {
+            // A signed playback link: /watch/{stream}/t/{token} or /live/{stream}/t/{token}/...
+            // The token leaves the path here; PlaybackTokens judges it.
+            token = elements[3];
+            if (!TOKEN.matcher(token).matches()) {
+                return new BadRequest("malformed playback token");
+            }
+            String[] rest = new String[elements.length - 2];
+            rest[0] = elements[0];
+            rest[1] = elements[1];
+            System.arraycopy(elements, 4, rest, 2, elements.length - 4);
+            elements = rest;
+        }
         if (elements.length == 2 && elements[0].equals("watch")) {
-            return StreamPath.isValidName(elements[1]) ? new Watch(elements[1]) : new BadRequest("invalid stream name");
+            return StreamPath.isValidName(elements[1]) ? new Watch(elements[1], token) : new BadRequest("invalid stream name");
         }
         if (elements.length >= 3 && elements.length <= 6 && elements[0].equals("api") && elements[1].equals("v1")) {
             List<String> api = List.of(elements).subList(2, elements.length);
@@ -120,7 +159,14 @@ public final class RequestTarget {
                     return new BadRequest("invalid path element '" + element + "'");
                 }
             }
-            return new Api(api);
+            Map<String, String> query = new HashMap<>();
+            for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+                if (parameter.getValue().size() != 1) {
+                    return new BadRequest("query parameter " + parameter.getKey() + " given more than once");
+                }
+                query.put(parameter.getKey(), parameter.getValue().get(0));
+            }
+            return new Api(api, query);
         }
         if (elements.length == 2 && elements[0].equals("assets")) {
             return RESOURCE.matcher(elements[1]).matches() && !elements[1].contains("..")
@@ -145,6 +191,6 @@ public final class RequestTarget {
             query.put(parameter.getKey(), parameter.getValue().get(0));
         }
         String rendition = elements.length == 4 ? elements[2] : null;
-        return new Media(new OriginRequest(elements[1], rendition, elements[elements.length - 1], query));
+        return new Media(new OriginRequest(elements[1], rendition, elements[elements.length - 1], query), token);
     }
 }

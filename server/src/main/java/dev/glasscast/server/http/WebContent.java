@@ -46,7 +46,17 @@ public final class WebContent {
 
     /** The watch page of {@code stream}, whose name is already validated as {@code [A-Za-z0-9_-]+}. */
     public String watchPage(String stream) {
-        return watchTemplate.replace("{{stream}}", stream);
+        return watchPage(stream, null);
+    }
+
+    /**
+     * The watch page of {@code stream} playing through the signed playback {@code token} (null for
+     * none); both are already validated ({@code [A-Za-z0-9_.-]}), so they need no escaping in HTML
+     * or JavaScript.
+     */
+    public String watchPage(String stream, String token) {
+        String media = "/live/" + stream + "/" + (token == null ? "" : PlaybackTokens.PATH_ELEMENT + "/" + token + "/");
+        return watchTemplate.replace("{{media}}", media).replace("{{stream}}", stream);
     }
 
     private static byte[] bytes(String path) {

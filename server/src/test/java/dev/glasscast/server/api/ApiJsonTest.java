@@ -17,17 +17,19 @@ class ApiJsonTest {
     @Test
     void configSecretsAreRedactedAndTheRestIsSnakeCase() throws Exception {
         GlassCastConfig config = new ConfigLoader().loadText("""
-                server: {admin_token: the-admin-token-1234567}
+                server: {admin_token: the-admin-token-1234567, playback_secret: the-playback-secret-0123456789abcdef}
                 ingest:
                   srt: {passphrase: a-long-srt-passphrase}
                   streams: [{name: main, key: secret-stream-key}]
                 """, Map.of());
         JsonNode json = new ApiJson().redactedConfig(config);
         String text = json.toString();
-        for (String secret : List.of("the-admin-token-1234567", "a-long-srt-passphrase", "secret-stream-key")) {
+        for (String secret : List.of("the-admin-token-1234567", "a-long-srt-passphrase", "secret-stream-key",
+                "the-playback-secret-0123456789abcdef")) {
             assertFalse(text.contains(secret), text);
         }
         assertEquals(ApiJson.REDACTED, json.path("server").path("admin_token").asText());
+        assertEquals(ApiJson.REDACTED, json.path("server").path("playback_secret").asText());
         assertEquals(ApiJson.REDACTED, json.path("ingest").path("srt").path("passphrase").asText());
         assertEquals(ApiJson.REDACTED, json.path("ingest").path("streams").path(0).path("key").asText());
         assertEquals("main", json.path("ingest").path("streams").path(0).path("name").asText());
@@ -42,5 +44,6 @@ class ApiJsonTest {
         JsonNode json = new ApiJson().redactedConfig(defaults);
         assertTrue(json.path("ingest").path("srt").path("passphrase").isNull());
         assertTrue(json.path("ingest").path("streams").path(0).path("key").isNull());
+        assertTrue(json.path("server").path("playback_secret").isNull());
     }
 }
