@@ -16,6 +16,7 @@ import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.store.LiveOrRecorded;
 import dev.glasscast.packager.store.RecordingArchive;
 import dev.glasscast.packager.store.RenditionLookup;
+import dev.glasscast.packager.store.RenditionSnapshot;
 import dev.glasscast.packager.store.SegmentStore;
 import dev.glasscast.packager.store.SegmentStoreLimits;
 import dev.glasscast.packager.store.SequenceStart;
@@ -44,6 +45,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
@@ -82,6 +85,7 @@ public final class GlassCastServer implements AutoCloseable {
     private volatile String lanHost;
     private StreamMonitor monitor;
     private GlassCastMetrics metrics;
+    private final List<Consumer<RenditionSnapshot>> snapshotListeners = new CopyOnWriteArrayList<>();
 
     /** @param config the configuration, with every stream key already resolved */
     /** How long the network threads wait for quiet (no new work) before closing connections. */
@@ -127,6 +131,7 @@ public final class GlassCastServer implements AutoCloseable {
                     SequenceStart.EPOCH_SECONDS, snapshot -> {
                         waiters.published(snapshot);
                         recordings.published(snapshot);
+                        snapshotListeners.forEach(listener -> listener.accept(snapshot));
                     });
             SegmentStore store = liveStore;
             RenditionLookup served = new LiveOrRecorded(liveStore, recordings);
@@ -269,6 +274,17 @@ public final class GlassCastServer implements AutoCloseable {
     /** The edge cache in front of the packager, for its statistics. */
     public EdgeCache edgeCache() {
         return edge;
+    }
+
+    /**
+     * Tells {@code listener} of every snapshot the live segment store publishes (a part or
+     * segment cut, a rendition ended), at the instant blocked playlist requests are released.
+     * It runs on the publishing thread with the rendition's lock held: it may only record.
+     * For tests and instrumentation; closing the returned handle removes it.
+     */
+    public AutoCloseable addSnapshotListener(Consumer<RenditionSnapshot> listener) {
+        snapshotListeners.add(listener);
+        return () -> snapshotListeners.remove(listener);
     }
 
     public int httpPort() {
