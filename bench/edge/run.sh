@@ -2,6 +2,10 @@
 # Edge benchmark: GlassCast serving a ~1 MB segment from its in-process cache against nginx
 # serving the same bytes from disk, both with wrk at the same concurrency, in one run.
 #   bench/edge/run.sh [connections] [seconds]
+# Ports: EDGE_HTTP_PORT (18181), EDGE_RTMP_PORT (12036), EDGE_NGINX_PORT (18182); the defaults
+# stay clear of the soak's 18081/11936 so both can run at once.
+# BENCH_JAVA_OPTS adds daemon JVM flags, e.g. a JFR recording:
+#   BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/edge.jfr,settings=profile bench/edge/run.sh
 # Needs the built jar (./glasscast build), ffmpeg, nginx and wrk (Debian packages).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -9,11 +13,18 @@ connections=${1:-100}
 seconds=${2:-15}
 work=$(mktemp -d)
 daemon=""; nginx_pid=""
-trap '[ -n "$daemon" ] && kill $daemon 2>/dev/null; [ -n "$nginx_pid" ] && kill $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
+cleanup() {
+  # Not under errexit: a daemon's non-zero exit status must not stop the clean-up half way.
+  set +e
+  [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 source bench/daemon.sh
 
-http=18081; rtmp=11936; nginx_port=18082; key=bench-key
+http=${EDGE_HTTP_PORT:-18181}; rtmp=${EDGE_RTMP_PORT:-12036}; nginx_port=${EDGE_NGINX_PORT:-18182}; key=bench-key
 start_daemon "$work" "$http" "$rtmp" "$key"
 
 # 4 Mbit/s with a 2 s GOP gives segments of about 1 MB.
@@ -51,11 +62,34 @@ until curl -sf "http://127.0.0.1:$nginx_port/segment.m4s" -o /dev/null; do sleep
 wrk -t2 -c"$connections" -d3s "$url" >/dev/null
 wrk -t2 -c"$connections" -d3s "http://127.0.0.1:$nginx_port/segment.m4s" >/dev/null
 
+# CPU time (user + system, all threads) the servers spend per request: on a shared machine
+# requests/s depends on what else runs; CPU per request much less so.
+cpu_ticks() {
+  local total=0 pid fields
+  for pid in "$@"; do
+    read -r -a fields < "/proc/$pid/stat"
+    total=$((total + fields[13] + fields[14]))
+  done
+  echo "$total"
+}
+nginx_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
+ticks_per_second=$(getconf CLK_TCK)
+
+before=$(cpu_ticks "$daemon")
 glasscast=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url")
+g_cpu=$(( $(cpu_ticks "$daemon") - before ))
+# shellcheck disable=SC2086
+before=$(cpu_ticks $nginx_pids)
 nginx=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$nginx_port/segment.m4s")
+# shellcheck disable=SC2086
+n_cpu=$(( $(cpu_ticks $nginx_pids) - before ))
 g_rps=$(echo "$glasscast" | awk '/Requests\/sec/ {print $2}')
 n_rps=$(echo "$nginx" | awk '/Requests\/sec/ {print $2}')
+g_req=$(echo "$glasscast" | awk '/requests in/ {print $1}')
+n_req=$(echo "$nginx" | awk '/requests in/ {print $1}')
 echo "segment bytes: $size, connections: $connections, duration: ${seconds}s, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "--- GlassCast (in-process cache)"; echo "$glasscast"
 echo "--- nginx (sendfile from disk)"; echo "$nginx"
 echo "requests/s: glasscast=$g_rps nginx=$n_rps ratio=$(awk -v g="$g_rps" -v n="$n_rps" 'BEGIN {printf "%.2f", g / n}')"
+awk -v gc="$g_cpu" -v gr="$g_req" -v nc="$n_cpu" -v nr="$n_req" -v hz="$ticks_per_second" \
+  'BEGIN {printf "server CPU per request: glasscast=%.3f ms nginx=%.3f ms\n", gc * 1000 / hz / gr, nc * 1000 / hz / nr}'
