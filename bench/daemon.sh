@@ -1,12 +1,15 @@
 # Sourced by the benchmark scripts: finds the JDK the way ./glasscast does, builds the jar if
 # needed, and starts the daemon on a benchmark config (test source off, one stream "main").
-#   start_daemon WORKDIR HTTP_PORT RTMP_PORT KEY   sets $daemon (pid); log in WORKDIR/daemon.log
+#   start_daemon WORKDIR HTTP_PORT RTMP_PORT KEY [YAML]   sets $daemon (pid); log in WORKDIR/daemon.log
+#   YAML: more top-level config lines, e.g. 'slate: {enabled: false}'
+# BENCH_JAVA_OPTS: extra JVM flags for the daemon (a JFR recording, a heap size).
+# BENCH_JAR: another build to run (default server/target/glasscast.jar), e.g. for a before/after.
 source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p; /^jvm_flags()/,/^}/p' glasscast)
 find_jdk
 [ -f server/target/glasscast.jar ] || ./glasscast build
 
 start_daemon() {
-  local work=$1 http=$2 rtmp=$3 key=$4
+  local work=$1 http=$2 rtmp=$3 key=$4 extra=${5:-}
   cat > "$work/bench.yaml" <<YAML
 data_dir: $work/data
 server: {http_port: $http}
@@ -15,9 +18,10 @@ ingest:
   srt: {enabled: false}
   streams: [{name: main, key: $key}]
 test_source: {enabled: false}
+$extra
 YAML
   # shellcheck disable=SC2046
-  "$JAVA_HOME/bin/java" $(jvm_flags) -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
+  "$JAVA_HOME/bin/java" $(jvm_flags) ${BENCH_JAVA_OPTS:-} -jar "${BENCH_JAR:-server/target/glasscast.jar}" --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
   daemon=$!
   until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done
 }

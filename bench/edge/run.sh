@@ -1,20 +1,34 @@
 #!/usr/bin/env bash
 # Edge benchmark: GlassCast serving a ~1 MB segment from its in-process cache against nginx
 # serving the same bytes from disk, both with wrk at the same concurrency, in one run.
-#   bench/edge/run.sh [connections] [seconds]
+#   bench/edge/run.sh [connections] [seconds] [warm-up seconds of GlassCast, default 30]
+# Ports: EDGE_HTTP_PORT (18181), EDGE_RTMP_PORT (12036), EDGE_NGINX_PORT (18182); the defaults
+# stay clear of the soak's 18081/11936 so both can run at once.
+# BENCH_JAVA_OPTS adds daemon JVM flags, e.g. a JFR recording:
+#   BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/edge.jfr,settings=profile bench/edge/run.sh
 # Needs the built jar (./glasscast build), ffmpeg, nginx and wrk (Debian packages).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 connections=${1:-100}
 seconds=${2:-15}
+warm=${3:-30}
 work=$(mktemp -d)
 daemon=""; nginx_pid=""
-trap '[ -n "$daemon" ] && kill $daemon 2>/dev/null; [ -n "$nginx_pid" ] && kill $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
+cleanup() {
+  # Not under errexit: a daemon's non-zero exit status must not stop the clean-up half way.
+  set +e
+  [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 source bench/daemon.sh
 
-http=18081; rtmp=11936; nginx_port=18082; key=bench-key
-start_daemon "$work" "$http" "$rtmp" "$key"
+http=${EDGE_HTTP_PORT:-18181}; rtmp=${EDGE_RTMP_PORT:-12036}; nginx_port=${EDGE_NGINX_PORT:-18182}; key=bench-key
+# No slate: once the publisher leaves it would encode a picture for a minute, on the CPU the
+# measurement shares (that alone cost GlassCast about a third of its rate here).
+start_daemon "$work" "$http" "$rtmp" "$key" 'slate: {enabled: false}'
 
 # 4 Mbit/s with a 2 s GOP gives segments of about 1 MB.
 ffmpeg -hide_banner -nostdin -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=sample_rate=48000 \
@@ -47,15 +61,49 @@ NGINX
 nginx_pid=$!
 until curl -sf "http://127.0.0.1:$nginx_port/segment.m4s" -o /dev/null; do sleep 0.2; done
 
-# Warm both (GlassCast's cache, the JIT; nginx's page cache).
-wrk -t2 -c"$connections" -d3s "$url" >/dev/null
+# Warm both (GlassCast's cache and JIT; nginx's page cache). A profile (perf) of a 3 s warm-up
+# showed the C2 compiler taking 37 % of the daemon's CPU during the measurement that followed, on
+# the two cores the measurement shares: GlassCast is warmed until the compiler has settled.
+wrk -t2 -c"$connections" -d"${warm}s" "$url" >/dev/null
 wrk -t2 -c"$connections" -d3s "http://127.0.0.1:$nginx_port/segment.m4s" >/dev/null
 
+# CPU time (user + system, all threads) the servers spend per request: on a shared machine
+# requests/s depends on what else runs; CPU per request much less so.
+cpu_ticks() { # user system, in clock ticks, summed over the given processes
+  local user=0 system=0 pid fields
+  for pid in "$@"; do
+    read -r -a fields < "/proc/$pid/stat"
+    user=$((user + fields[13])); system=$((system + fields[14]))
+  done
+  echo "$user $system"
+}
+cpu_since() { # "user system" before, pids... -> "user system" since
+  local before=($1) after
+  shift
+  after=($(cpu_ticks "$@"))
+  echo "$((after[0] - before[0])) $((after[1] - before[1]))"
+}
+nginx_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
+ticks_per_second=$(getconf CLK_TCK)
+
+before=$(cpu_ticks "$daemon")
 glasscast=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url")
+g_cpu=$(cpu_since "$before" "$daemon")
+# shellcheck disable=SC2086
+before=$(cpu_ticks $nginx_pids)
 nginx=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$nginx_port/segment.m4s")
+# shellcheck disable=SC2086
+n_cpu=$(cpu_since "$before" $nginx_pids)
 g_rps=$(echo "$glasscast" | awk '/Requests\/sec/ {print $2}')
 n_rps=$(echo "$nginx" | awk '/Requests\/sec/ {print $2}')
+g_req=$(echo "$glasscast" | awk '/requests in/ {print $1}')
+n_req=$(echo "$nginx" | awk '/requests in/ {print $1}')
 echo "segment bytes: $size, connections: $connections, duration: ${seconds}s, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "--- GlassCast (in-process cache)"; echo "$glasscast"
 echo "--- nginx (sendfile from disk)"; echo "$nginx"
 echo "requests/s: glasscast=$g_rps nginx=$n_rps ratio=$(awk -v g="$g_rps" -v n="$n_rps" 'BEGIN {printf "%.2f", g / n}')"
+per_request() { # "user system" ticks, requests -> "total ms (user ms + system ms)" per request
+  awk -v u="${1% *}" -v s="${1#* }" -v r="$2" -v hz="$ticks_per_second" \
+    'BEGIN {printf "%.3f ms (user %.3f + system %.3f)", (u + s) * 1000 / hz / r, u * 1000 / hz / r, s * 1000 / hz / r}'
+}
+echo "server CPU per request: glasscast=$(per_request "$g_cpu" "$g_req") nginx=$(per_request "$n_cpu" "$n_req")"

@@ -147,6 +147,33 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
         return joinOrRender(key, request);
     }
 
+    /**
+     * The fresh cached 200 that {@code request} names, or null: never renders, waits or
+     * revalidates. Lets the server answer a hit before trying any slower path; a segment still
+     * being written is never cached as a 200, so a hit here is always the complete object.
+     * Counts a request and a hit only when it returns one; after null, use {@link #fetch}.
+     *
+     * @return a response whose body the caller owns and must release once, or null
+     */
+    public EdgeResponse fetchIfFresh(OriginRequest request) {
+        CachedObject object = objects.getIfPresent(withObjectQueryOnly(request).cacheKey());
+        if (object == null || object.metadata().status() != 200 || !object.tryAcquireLease()) {
+            return null;
+        }
+        try {
+            if (object.isStaleAt(ticker.read())) {
+                return null;
+            }
+            EdgeResponse response = object.handOut(CacheOutcome.HIT);
+            requests.increment();
+            hits.increment();
+            served(object, response);
+            return response;
+        } finally {
+            object.releaseLease();
+        }
+    }
+
     /** {@code request} without the query parameters that do not select another object. */
     private OriginRequest withObjectQueryOnly(OriginRequest request) {
         Map<String, String> query = request.query();

@@ -5,6 +5,7 @@ import dev.glasscast.packager.CacheKind;
 import dev.glasscast.packager.OriginRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -57,11 +58,19 @@ public final class HttpCacheSemantics {
     /** A serialized origin (scheme://host[:port]) with nothing that could split a header. */
     private static final Pattern SERIALIZED_ORIGIN = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[A-Za-z0-9.\\-\\[\\]:]+");
     private static final String BLOCKING_RELOAD_PARAMETER = "_HLS_msn";
+    private static final String IMMUTABLE_MEDIA_CACHE_CONTROL = "public, max-age=" + MEDIA_MAX_AGE_SECONDS + ", immutable";
 
     private final String blockingReloadCacheControl;
     private final String liveManifestCacheControl;
     private final String vodManifestCacheControl;
     private final String corsAllowOrigin;
+    /** Built once: every media response carries them, and a cache hit should cost no more than it must. */
+    private final Map<String, String> corsHeaders;
+    /** The last Last-Modified formatted: viewers at the live edge all ask for the same few objects. */
+    private volatile FormattedDate lastModifiedText = new FormattedDate(Instant.EPOCH, HttpDate.format(Instant.EPOCH));
+
+    private record FormattedDate(Instant instant, String text) {
+    }
 
     /**
      * @param partDuration       the LL-HLS part duration; manifest lifetimes derive from it
@@ -84,6 +93,10 @@ public final class HttpCacheSemantics {
         this.liveManifestCacheControl = "public, max-age=0, s-maxage=" + partSecondsDown;
         this.vodManifestCacheControl = "public, max-age=" + Math.max(1, vodManifestMaxAge.toSeconds());
         this.corsAllowOrigin = corsAllowOrigin;
+        Map<String, String> cors = new LinkedHashMap<>();
+        cors.put("Access-Control-Allow-Origin", corsAllowOrigin);
+        cors.put("Access-Control-Expose-Headers", "Content-Length, Content-Range, ETag");
+        this.corsHeaders = Collections.unmodifiableMap(cors);
     }
 
     /** The daemon's rules: lifetimes from the packaging config and the cache settings. */
@@ -99,7 +112,7 @@ public final class HttpCacheSemantics {
     /** @param blockingReload whether the request was an LL-HLS blocking playlist reload */
     public String cacheControl(CacheKind kind, boolean blockingReload) {
         return switch (kind) {
-            case IMMUTABLE_MEDIA -> "public, max-age=" + MEDIA_MAX_AGE_SECONDS + ", immutable";
+            case IMMUTABLE_MEDIA -> IMMUTABLE_MEDIA_CACHE_CONTROL;
             case LIVE_MANIFEST -> blockingReload ? blockingReloadCacheControl : liveManifestCacheControl;
             case VOD_MANIFEST -> vodManifestCacheControl;
             case NOT_FOUND -> "public, max-age=1";
@@ -114,25 +127,41 @@ public final class HttpCacheSemantics {
      * the server's.
      */
     public Map<String, String> headersFor(OriginRequest request, ObjectMetadata object) {
-        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, String> headers = objectHeaders(request, object);
+        headers.putAll(corsHeaders);
+        return headers;
+    }
+
+    /**
+     * {@link #headersFor} without the CORS headers, for a server that adds {@link #corsHeaders()}
+     * to every response anyway. A new mutable map each call.
+     */
+    public Map<String, String> objectHeaders(OriginRequest request, ObjectMetadata object) {
+        Map<String, String> headers = new LinkedHashMap<>(8);
         headers.put("Cache-Control", cacheControl(request, object.cacheKind()));
         if (object.status() == 200) {
             headers.put("ETag", object.etag());
             if (object.lastModified() != null) {
-                headers.put("Last-Modified", HttpDate.format(object.lastModified()));
+                headers.put("Last-Modified", httpDate(object.lastModified()));
             }
             headers.put("Accept-Ranges", "bytes");
         }
-        headers.putAll(corsHeaders());
         return headers;
     }
 
-    /** CORS headers of every media response. */
+    /** {@link HttpDate#format}, remembering the last answer (formatting costs more than the rest of a hit). */
+    private String httpDate(Instant instant) {
+        FormattedDate last = lastModifiedText;
+        if (!last.instant().equals(instant)) {
+            last = new FormattedDate(instant, HttpDate.format(instant));
+            lastModifiedText = last;
+        }
+        return last.text();
+    }
+
+    /** CORS headers of every media response (unmodifiable). */
     public Map<String, String> corsHeaders() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Access-Control-Allow-Origin", corsAllowOrigin);
-        headers.put("Access-Control-Expose-Headers", "Content-Length, Content-Range, ETag");
-        return headers;
+        return corsHeaders;
     }
 
     /** Headers of the answer (204) to a CORS preflight {@code OPTIONS}. */

@@ -51,6 +51,27 @@ class EdgeCacheExpiryTest {
     }
 
     @Test
+    void fetchIfFreshAnswersOnlyFreshSuccessesAndNeverRenders() {
+        assertEquals(null, cache.fetchIfFresh(SEGMENT), "nothing cached yet");
+        assertEquals(0, origin.renders(), "fetchIfFresh must not render");
+        fetchOutcome(SEGMENT);
+        EdgeResponse hit = cache.fetchIfFresh(SEGMENT);
+        assertEquals(CacheOutcome.HIT, hit.outcome());
+        assertArrayEquals(CountingOrigin.expectedBytes(SEGMENT, 1), ByteBufUtil.getBytes(hit.body()));
+        hit.release();
+        assertEquals(2, cache.stats().hits() + cache.stats().misses(), "the hit is counted");
+
+        fetchOutcome(MISSING);
+        assertEquals(null, cache.fetchIfFresh(MISSING), "a cached 404 goes the slow way (a segment may since have opened)");
+        fetchOutcome(PLAYLIST);
+        ticker.advance(LIVE_TTL.plus(MILLI));
+        assertEquals(null, cache.fetchIfFresh(PLAYLIST), "a stale manifest goes the slow way, which revalidates it");
+        ticker.advance(MEDIA_TTL);
+        assertEquals(null, cache.fetchIfFresh(SEGMENT), "expired");
+        assertEquals(3, origin.renders());
+    }
+
+    @Test
     void vodManifestsStayLongerThanLiveOnes() {
         fetchOutcome(VOD_PLAYLIST);
         fetchOutcome(PLAYLIST);

@@ -16,6 +16,7 @@ import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.store.LiveOrRecorded;
 import dev.glasscast.packager.store.RecordingArchive;
 import dev.glasscast.packager.store.RenditionLookup;
+import dev.glasscast.packager.store.RenditionSnapshot;
 import dev.glasscast.packager.store.SegmentStore;
 import dev.glasscast.packager.store.SegmentStoreLimits;
 import dev.glasscast.packager.store.SequenceStart;
@@ -47,10 +48,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +90,7 @@ public final class GlassCastServer implements AutoCloseable {
     private StreamMonitor monitor;
     private GlassCastMetrics metrics;
     private PlaybackTokens playbackTokens;
+    private final List<Consumer<RenditionSnapshot>> snapshotListeners = new CopyOnWriteArrayList<>();
 
     /** @param config the configuration, with every stream key already resolved */
     /** How long the network threads wait for quiet (no new work) before closing connections. */
@@ -132,6 +136,7 @@ public final class GlassCastServer implements AutoCloseable {
                     SequenceStart.EPOCH_SECONDS, snapshot -> {
                         waiters.published(snapshot);
                         recordings.published(snapshot);
+                        snapshotListeners.forEach(listener -> listener.accept(snapshot));
                     });
             SegmentStore store = liveStore;
             RenditionLookup served = new LiveOrRecorded(liveStore, recordings);
@@ -302,6 +307,17 @@ public final class GlassCastServer implements AutoCloseable {
     /** The edge cache in front of the packager, for its statistics. */
     public EdgeCache edgeCache() {
         return edge;
+    }
+
+    /**
+     * Tells {@code listener} of every snapshot the live segment store publishes (a part or
+     * segment cut, a rendition ended), at the instant blocked playlist requests are released.
+     * It runs on the publishing thread with the rendition's lock held: it may only record.
+     * For tests and instrumentation; closing the returned handle removes it.
+     */
+    public AutoCloseable addSnapshotListener(Consumer<RenditionSnapshot> listener) {
+        snapshotListeners.add(listener);
+        return () -> snapshotListeners.remove(listener);
     }
 
     public int httpPort() {

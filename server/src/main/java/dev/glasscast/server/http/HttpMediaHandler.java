@@ -138,6 +138,13 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
                 String range = headers.get(HttpHeaderNames.RANGE);
                 String ifRange = headers.get(HttpHeaderNames.IF_RANGE);
+                EdgeResponse hit = edge.fetchIfFresh(media.request());
+                if (hit != null) {
+                    // The common case, answered before anything slower is looked at: a cached 200 is
+                    // complete, so it is never a segment still being written (streamed below).
+                    respond(ctx, keepAlive, head, toHttp(media.request(), hit, ifNoneMatch, ifModifiedSince, range, ifRange));
+                    return;
+                }
                 if (!head && range == null && streaming != null
                         && streaming.streamIfOpen(media.request(), new ChunkedSegment(ctx, keepAlive))) {
                     // The parts arrive on the event loop after this returns; until the last, read nothing more.
@@ -212,7 +219,7 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
         }
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, object.contentType());
-        semantics.headersFor(request, object).forEach(response.headers()::set);
+        semantics.objectHeaders(request, object).forEach(response.headers()::set); // respond() adds CORS
         return response;
     }
 
