@@ -15,6 +15,7 @@ import dev.glasscast.packager.dash.DashOrigin;
 import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.store.LiveOrRecorded;
 import dev.glasscast.packager.store.RecordingArchive;
+import io.micrometer.core.instrument.FunctionCounter;
 import dev.glasscast.packager.store.RenditionRecorder;
 import dev.glasscast.packager.store.RenditionLookup;
 import dev.glasscast.packager.store.SegmentStore;
@@ -210,6 +211,11 @@ public final class GlassCastServer implements AutoCloseable {
         started.add(hub.addListener(thumbnails));
         metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status);
         started.add(metrics);
+        FunctionCounter.builder("glasscast.recordings.written.segments", recordingArchive, RecordingArchive::writtenSegments)
+                .description("segments written to recordings (file and index line on disk)").register(metrics.registry());
+        FunctionCounter.builder("glasscast.recordings.dropped.segments", recordingArchive, RecordingArchive::droppedSegments)
+                .description("segments missing from recordings: the recorder fell behind or the disk failed")
+                .register(metrics.registry());
         started.add(hub.addListener(metrics));
         return new AdminRoutes(new AdminAuth(adminToken), config, hub, monitor, thumbnails, metrics, this::addresses);
     }
