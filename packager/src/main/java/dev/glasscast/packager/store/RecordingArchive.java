@@ -218,14 +218,16 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
         log.error("RECORDING GAP: segment {} of {} not recorded: {} ({} dropped so far)", sequence, path, why, count);
     }
 
-    /** Waits until everything queued so far is written. */
+    /** Waits (30 s at most) until everything queued so far is written. */
     public void flush() throws InterruptedException {
         if (!writer.isAlive()) {
             return;
         }
         CountDownLatch done = new CountDownLatch(1);
         queue.add(new Barrier(done));
-        done.await();
+        if (!done.await(30, TimeUnit.SECONDS)) {
+            log.warn("recorder still busy after 30 s; {} segments queued", queuedSegments.get());
+        }
     }
 
     /** Writes what is queued (e.g. the ends of renditions stopped at shutdown), then stops the writer. */
@@ -264,6 +266,7 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
                     case Barrier barrier -> barrier.done().countDown();
                     case Stop stop -> {
                         closeAll();
+                        discardLateTasks();
                         return;
                     }
                 }
@@ -272,6 +275,19 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
             }
         }
         closeAll();
+    }
+
+    /** Releases what was queued after the stop (a segment racing {@link #close()}). */
+    private void discardLateTasks() {
+        for (Task late; (late = queue.poll()) != null; ) {
+            if (late instanceof Closed segment) {
+                segment.init().release();
+                segment.body().release();
+                drop(segment.path(), segment.segment().sequence(), "the archive is closed");
+            } else if (late instanceof Barrier barrier) {
+                barrier.done().countDown();
+            }
+        }
     }
 
     private void start(Start start) {
