@@ -260,6 +260,11 @@ final class ConfigValidator {
                     + " is shorter than the live playlist (playlist_segments x segment_duration); use at least "
                     + DurationText.format(segment.multipliedBy(packaging.playlistSegments())));
         }
+        if (packaging.memoryWindow() == null || packaging.memoryWindow().compareTo(segment) < 0) {
+            problem("packaging.memory_window", (packaging.memoryWindow() == null ? "null"
+                    : DurationText.format(packaging.memoryWindow())) + " is shorter than packaging.segment_duration ("
+                    + DurationText.format(segment) + "); use e.g. 30s");
+        }
     }
 
     private void testSource(TestSourceConfig source, IngestConfig ingest) {

@@ -8,6 +8,20 @@ import java.time.Duration;
  * @param partDuration     target LL-HLS part / LL-DASH chunk length
  * @param playlistSegments how many segments a live playlist lists
  * @param dvrWindow        how far back viewers can seek
+ * @param record           write every rendition's segments to {@code <data_dir>/recordings} as
+ *                         they close, so the whole event stays watchable (VOD) after it ends and
+ *                         after a restart; also lets the DVR window spill to disk
+ * @param memoryWindow     how much of the newest media stays in memory when recording; older
+ *                         DVR-window media is served from the recording files
  */
-public record PackagingConfig(Duration segmentDuration, Duration partDuration, int playlistSegments, Duration dvrWindow) {
+public record PackagingConfig(Duration segmentDuration, Duration partDuration, int playlistSegments, Duration dvrWindow,
+                              boolean record, Duration memoryWindow) {
+
+    /** The default recording and memory window. */
+    public static final Duration DEFAULT_MEMORY_WINDOW = Duration.ofSeconds(30);
+
+    /** Recording on, with the default memory window. */
+    public PackagingConfig(Duration segmentDuration, Duration partDuration, int playlistSegments, Duration dvrWindow) {
+        this(segmentDuration, partDuration, playlistSegments, dvrWindow, true, DEFAULT_MEMORY_WINDOW);
+    }
 }

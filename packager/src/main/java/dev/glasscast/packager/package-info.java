@@ -25,9 +25,11 @@
  * <h2>Life of a stream</h2>
  * Live: sliding playlists with parts. Publisher gone: for a reconnect grace the outputs stay live
  * (a reconnect continues them after EXT-X-DISCONTINUITY / in a new DASH Period). After the grace:
- * EXT-X-ENDLIST over every segment held and a static MPD. The recording is written to
- * {@code <data_dir>/recordings/{stream}/{rendition}/} when the publisher stops
- * ({@link dev.glasscast.packager.store.RecordingArchive}) and served at the same URLs whenever the
- * stream is not live ({@link dev.glasscast.packager.store.LiveOrRecorded}), also after a restart.
+ * EXT-X-ENDLIST over every segment of the event and a static MPD. The recording is written to
+ * {@code <data_dir>/recordings/{stream}/{rendition}/} segment by segment as they close
+ * ({@link dev.glasscast.packager.store.RecordingArchive}), so it survives a crash, and is served
+ * at the same URLs once the stream has ended ({@link dev.glasscast.packager.store.LiveOrRecorded}),
+ * also after a restart. While live, the DVR window beyond the store's memory window is read from
+ * the recording files.
  */
 package dev.glasscast.packager;

@@ -16,6 +16,7 @@ import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.store.LiveOrRecorded;
 import dev.glasscast.packager.store.RecordingArchive;
 import dev.glasscast.packager.store.RenditionLookup;
+import dev.glasscast.packager.store.RenditionRecorder;
 import dev.glasscast.packager.store.RenditionSnapshot;
 import dev.glasscast.packager.store.SegmentStore;
 import dev.glasscast.packager.store.SegmentStoreLimits;
@@ -28,6 +29,7 @@ import dev.glasscast.server.testsource.TestPatternSource;
 import dev.glasscast.transcode.LadderTranscoder;
 import dev.glasscast.transcode.TranscodeLimits;
 import dev.glasscast.transcode.TranscodeSettings;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -91,6 +93,10 @@ public final class GlassCastServer implements AutoCloseable {
     private GlassCastMetrics metrics;
     private PlaybackTokens playbackTokens;
     private final List<Consumer<RenditionSnapshot>> snapshotListeners = new CopyOnWriteArrayList<>();
+    private RecordingArchive recordingArchive;
+    /** Closed segments (of all renditions) that may wait for the recording writer: minutes of media. */
+    static final int RECORDER_QUEUE_SEGMENTS = 512;
+    static final int DISK_READ_THREADS = 4;
 
     /** @param config the configuration, with every stream key already resolved */
     /** How long the network threads wait for quiet (no new work) before closing connections. */
@@ -125,19 +131,23 @@ public final class GlassCastServer implements AutoCloseable {
 
             hub = new StreamHub();
             SnapshotWaiters waiters = new SnapshotWaiters(ioGroup);
-            ExecutorService recorder = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("recorder").daemon().factory());
-            started.add(() -> {
-                recorder.shutdown();
-                recorder.awaitTermination(10, TimeUnit.SECONDS);
-            });
-            RecordingArchive recordings = new RecordingArchive(config.dataDir().resolve("recordings"), recorder);
+            // Closed after the store and the transcoder (the list closes in reverse), so the ends
+            // of renditions stopped at shutdown are written: SIGTERM flushes recordings.
+            RecordingArchive recordings = new RecordingArchive(config.dataDir().resolve("recordings"),
+                    RECORDER_QUEUE_SEGMENTS, Clock.systemUTC());
+            started.add(recordings);
+            recordingArchive = recordings;
+            // Media on disk (DVR beyond memory, recordings) is read here, never on an event loop.
+            ExecutorService diskReads = Executors.newFixedThreadPool(DISK_READ_THREADS,
+                    Thread.ofPlatform().name("disk-read-", 0).daemon().factory());
+            started.add(diskReads::shutdownNow);
             SegmentStore liveStore = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
                     PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION,
                     SequenceStart.EPOCH_SECONDS, snapshot -> {
                         waiters.published(snapshot);
-                        recordings.published(snapshot);
                         snapshotListeners.forEach(listener -> listener.accept(snapshot));
-                    });
+                    },
+                    config.packaging().record() ? recordings : RenditionRecorder.NONE);
             SegmentStore store = liveStore;
             RenditionLookup served = new LiveOrRecorded(liveStore, recordings);
             started.add(store);
@@ -152,7 +162,7 @@ public final class GlassCastServer implements AutoCloseable {
 
             HlsOrigin origin = new HlsOrigin(served, config.packaging().playlistSegments(),
                     config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE,
-                    PooledByteBufAllocator.DEFAULT);
+                    PooledByteBufAllocator.DEFAULT, diskReads);
             DashOrigin dash = new DashOrigin(served, config.packaging().dvrWindow(),
                     config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET,
                     config.packaging().segmentDuration().minus(config.packaging().partDuration()), Clock.systemUTC(),
@@ -240,6 +250,11 @@ public final class GlassCastServer implements AutoCloseable {
         started.add(hub.addListener(thumbnails));
         metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status);
         started.add(metrics);
+        FunctionCounter.builder("glasscast.recordings.written.segments", recordingArchive, RecordingArchive::writtenSegments)
+                .description("segments written to recordings (file and index line on disk)").register(metrics.registry());
+        FunctionCounter.builder("glasscast.recordings.dropped.segments", recordingArchive, RecordingArchive::droppedSegments)
+                .description("segments missing from recordings: the recorder fell behind or the disk failed")
+                .register(metrics.registry());
         started.add(hub.addListener(metrics));
         return new AdminRoutes(new AdminAuth(adminToken), config, hub, monitor, thumbnails, metrics, this::addresses,
                 playbackTokens);
@@ -268,6 +283,11 @@ public final class GlassCastServer implements AutoCloseable {
     /** The ladder transcoder, for its per-rung status. */
     public LadderTranscoder transcoder() {
         return transcoder;
+    }
+
+    /** The recordings, e.g. for their written and dropped segment counts. */
+    public RecordingArchive recordings() {
+        return recordingArchive;
     }
 
     public EdgeCache edge() {

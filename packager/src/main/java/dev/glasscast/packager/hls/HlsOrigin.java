@@ -28,6 +28,8 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +85,8 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
     private final Clock clock;
     private final Duration reconnectGrace;
     private final ByteBufAllocator allocator;
+    /** Where media whose bytes are on disk (DVR beyond memory, recordings) is read. */
+    private final Executor diskReads;
 
     /**
      * Classic HLS without parts or blocking requests; ended streams get EXT-X-ENDLIST at once.
@@ -92,7 +96,8 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
      * @param allocator        for the composite buffers of multi-part segment bodies
      */
     public HlsOrigin(RenditionLookup store, int playlistSegments, ByteBufAllocator allocator) {
-        this(store, new HlsMediaPlaylistRenderer(playlistSegments), null, Clock.systemUTC(), Duration.ZERO, allocator);
+        this(store, new HlsMediaPlaylistRenderer(playlistSegments), null, Clock.systemUTC(), Duration.ZERO, allocator,
+                Runnable::run);
     }
 
     /**
@@ -108,12 +113,22 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
      */
     public HlsOrigin(RenditionLookup store, int playlistSegments, Duration partTarget, SnapshotWaiters waiters,
                      Clock clock, Duration reconnectGrace, ByteBufAllocator allocator) {
+        this(store, playlistSegments, partTarget, waiters, clock, reconnectGrace, allocator, Runnable::run);
+    }
+
+    /**
+     * Low-Latency HLS, reading media whose bytes are on disk (the DVR window beyond the store's
+     * memory, recordings) on {@code diskReads}, never on the calling (event loop) thread.
+     */
+    public HlsOrigin(RenditionLookup store, int playlistSegments, Duration partTarget, SnapshotWaiters waiters,
+                     Clock clock, Duration reconnectGrace, ByteBufAllocator allocator, Executor diskReads) {
         this(store, new HlsMediaPlaylistRenderer(playlistSegments, partTarget), waiters, clock, reconnectGrace,
-                allocator);
+                allocator, diskReads);
     }
 
     private HlsOrigin(RenditionLookup store, HlsMediaPlaylistRenderer mediaRenderer, SnapshotWaiters waiters,
-                      Clock clock, Duration reconnectGrace, ByteBufAllocator allocator) {
+                      Clock clock, Duration reconnectGrace, ByteBufAllocator allocator, Executor diskReads) {
+        this.diskReads = diskReads;
         this.store = store;
         this.mediaRenderer = mediaRenderer;
         this.tsRenderer = new HlsTsPlaylistRenderer(mediaRenderer.playlistSegments());
@@ -163,12 +178,28 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
         RenditionSnapshot rendition = found.get();
         return switch (resource) {
             case HlsResource.Playlist p -> mediaPlaylist(rendition, p.wholeWindow(), request);
-            case HlsResource.Init i -> done(init(rendition, i.firstSequence()));
-            case HlsResource.Segment s -> done(segment(rendition, s.sequence()));
+            case HlsResource.Init i -> read(inMemory(rendition.initNamed(i.firstSequence())),
+                    () -> init(rendition, i.firstSequence()));
+            case HlsResource.Segment s -> read(inMemory(rendition.segment(s.sequence())),
+                    () -> segment(rendition, s.sequence()));
             case HlsResource.Part p -> part(rendition, p.sequence(), p.index());
             case HlsResource.TsPlaylist t -> done(tsMediaPlaylist(rendition));
-            case HlsResource.TsSegment t -> done(tsSegment(rendition, t.sequence()));
+            case HlsResource.TsSegment t -> read(inMemory(rendition.segment(t.sequence())),
+                    () -> tsSegment(rendition, t.sequence()));
         };
+    }
+
+    /** Renders at once when the bytes are in memory, else on {@code diskReads}. */
+    private CompletionStage<OriginResponse> read(boolean inMemory, Supplier<OriginResponse> render) {
+        return inMemory ? done(render.get()) : CompletableFuture.supplyAsync(render, diskReads);
+    }
+
+    private static boolean inMemory(InitSegment init) {
+        return init == null || init.bytes().inMemory();
+    }
+
+    private static boolean inMemory(MediaSegment segment) {
+        return segment == null || segment.inMemory();
     }
 
     private static CompletionStage<OriginResponse> done(OriginResponse response) {
@@ -322,8 +353,9 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
 
     /** A part that exists at once; the part a preload hint names once it exists. */
     private CompletionStage<OriginResponse> part(RenditionSnapshot rendition, long sequence, int index) {
-        if (rendition.part(sequence, index) != null || waiters == null || rendition.ended()) {
-            return done(partNow(rendition, sequence, index));
+        SegmentPart existing = rendition.part(sequence, index);
+        if (existing != null || waiters == null || rendition.ended()) {
+            return read(existing == null || existing.bytes().inMemory(), () -> partNow(rendition, sequence, index));
         }
         long open = rendition.nextSequence();
         boolean hinted = (sequence == open && index == rendition.openParts().size()) || (sequence == open + 1 && index == 0);

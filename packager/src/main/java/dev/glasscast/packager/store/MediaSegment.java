@@ -3,7 +3,9 @@ package dev.glasscast.packager.store;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,6 +39,32 @@ public record MediaSegment(long sequence, long discontinuitySequence, boolean di
             size += part.size();
         }
         return size;
+    }
+
+    /** False once the segment's bytes are read from a file (see {@link #onDisk}). */
+    public boolean inMemory() {
+        for (SegmentPart part : parts) {
+            if (!part.bytes().inMemory()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * This segment with the same parts read from {@code file}, which holds the parts back to
+     * back (as {@link #retainedBody} gives them).
+     */
+    public MediaSegment onDisk(Path file) {
+        List<SegmentPart> moved = new ArrayList<>(parts.size());
+        long offset = 0;
+        for (SegmentPart part : parts) {
+            moved.add(new SegmentPart(part.startTime(), part.duration(), part.independent(),
+                    StoredBytes.onDisk(file, offset, part.size())));
+            offset += part.size();
+        }
+        return new MediaSegment(sequence, discontinuitySequence, discontinuity, startTime, duration, timescale,
+                programDateTime, moved, createdAt);
     }
 
     public double durationSeconds() {

@@ -84,6 +84,7 @@ final class RenditionSegmenter implements StreamReader {
     private final List<MediaSegment> segments = new ArrayList<>();
     private final List<InitSegment> inits = new ArrayList<>();
     private final Consumer<RenditionSnapshot> onPublish;
+    private final RenditionRecorder recorder;
     private long maxSegmentDuration;
 
     private long segmentStart;
@@ -113,7 +114,8 @@ final class RenditionSegmenter implements StreamReader {
                        Fmp4FragmentWriter fragmentWriter, Clock clock, long firstSequence,
                        long discontinuitySequence, boolean startsDiscontinuous) {
         this(path, limits, initWriter, fragmentWriter, clock,
-                new Carryover(List.of(), List.of(), 0, firstSequence, discontinuitySequence), snapshot -> { });
+                new Carryover(List.of(), List.of(), 0, firstSequence, discontinuitySequence), snapshot -> { },
+                RenditionRecorder.NONE);
         this.discontinuityPending = startsDiscontinuous;
     }
 
@@ -127,6 +129,18 @@ final class RenditionSegmenter implements StreamReader {
     RenditionSegmenter(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
                        Fmp4FragmentWriter fragmentWriter, Clock clock, Carryover carried,
                        Consumer<RenditionSnapshot> onPublish) {
+        this(path, limits, initWriter, fragmentWriter, clock, carried, onPublish, RenditionRecorder.NONE);
+    }
+
+    /**
+     * @param recorder told of every closed segment and of the end; gives back the recorded copy
+     *                 of segments older than the memory window, which then replace the ones in
+     *                 memory
+     */
+    RenditionSegmenter(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
+                       Fmp4FragmentWriter fragmentWriter, Clock clock, Carryover carried,
+                       Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder) {
+        this.recorder = recorder;
         this.path = path;
         this.limits = limits;
         this.initWriter = initWriter;
@@ -383,10 +397,12 @@ final class RenditionSegmenter implements StreamReader {
         openParts.clear();
         segments.add(segment);
         maxSegmentDuration = Math.max(maxSegmentDuration, duration);
-        List<MediaSegment> evicted = evict();
+        recorder.closed(path, track, inits.getLast(), segment);
+        List<MediaSegment> evicted = spill();
+        evicted.addAll(evict());
         List<InitSegment> unused = dropUnusedInits();
         publish();
-        // Only after readers can no longer find them in the snapshot.
+        // Only after readers can no longer find them in the snapshot (bytes on disk need nothing).
         for (MediaSegment gone : evicted) {
             releaseParts(gone.parts());
         }
@@ -431,6 +447,28 @@ final class RenditionSegmenter implements StreamReader {
         partSamples.clear();
         heldBack = null;
         return carried;
+    }
+
+    /**
+     * Replaces segments older than the memory window by their recorded copies, where the
+     * recorder has them durably (a segment it has not written yet stays in memory until it has).
+     *
+     * @return the in-memory segments replaced, whose parts the caller releases
+     */
+    private List<MediaSegment> spill() {
+        List<MediaSegment> replaced = new ArrayList<>();
+        int olderThanMemory = segments.size() - limits.memorySegments();
+        for (int i = 0; i < olderThanMemory; i++) {
+            MediaSegment held = segments.get(i);
+            if (held.inMemory()) {
+                MediaSegment onDisk = recorder.recorded(path, held);
+                if (onDisk != null) {
+                    segments.set(i, onDisk);
+                    replaced.add(held);
+                }
+            }
+        }
+        return replaced;
     }
 
     /** Drops the oldest segments beyond the minimum count once the rest still cover the DVR window. */
@@ -479,6 +517,7 @@ final class RenditionSegmenter implements StreamReader {
         }
         state = State.ENDED;
         endedAt = clock.instant();
+        recorder.ended(path);
         publish();
         log.debug("{}: ended with {} segments held", path, segments.size());
     }
@@ -512,7 +551,9 @@ final class RenditionSegmenter implements StreamReader {
             bytes += held.bytes().size();
         }
         for (MediaSegment segment : segments) {
-            bytes += segment.size();
+            if (segment.inMemory()) {
+                bytes += segment.size();
+            }
         }
         for (SegmentPart part : openParts) {
             bytes += part.size();

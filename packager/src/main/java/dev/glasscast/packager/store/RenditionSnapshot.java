@@ -109,10 +109,24 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
             return null;
         }
         long index = sequence - segments.getFirst().sequence();
-        if (index < 0 || index >= segments.size()) {
-            return null;
+        if (index >= 0 && index < segments.size() && segments.get((int) index).sequence() == sequence) {
+            return segments.get((int) index);
         }
-        return segments.get((int) index);
+        // A recording may miss segments its writer had to drop: numbers then have gaps.
+        int low = 0;
+        int high = segments.size() - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            long found = segments.get(middle).sequence();
+            if (found < sequence) {
+                low = middle + 1;
+            } else if (found > sequence) {
+                high = middle - 1;
+            } else {
+                return segments.get(middle);
+            }
+        }
+        return null;
     }
 
     /** Highest segment bitrate held, in bits per second; 0 without segments. */

@@ -46,6 +46,7 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     private final Duration endedRetention;
     private final SequenceStart sequenceStart;
     private final Consumer<RenditionSnapshot> onPublish;
+    private final RenditionRecorder recorder;
     private final Map<StreamPath, RenditionSegmenter> renditions = new ConcurrentHashMap<>();
 
     /**
@@ -68,6 +69,17 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
      */
     public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention,
                         SequenceStart sequenceStart, Consumer<RenditionSnapshot> onPublish) {
+        this(limits, allocator, clock, endedRetention, sequenceStart, onPublish, RenditionRecorder.NONE);
+    }
+
+    /**
+     * @param recorder records every closed segment as it closes and, for segments older than
+     *                 {@link SegmentStoreLimits#memorySegments()}, gives back a copy read from
+     *                 disk, so memory holds only the newest segments of a long DVR window
+     */
+    public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention,
+                        SequenceStart sequenceStart, Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder) {
+        this.recorder = recorder;
         this.sequenceStart = sequenceStart;
         this.onPublish = onPublish;
         this.limits = limits;
@@ -90,7 +102,10 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
                     ? new RenditionSegmenter.Carryover(List.of(), List.of(), 0,
                             sequenceStart.firstSequence(clock.instant()), 0)
                     : old.handOver();
-            created[0] = new RenditionSegmenter(path, limits, initWriter, fragmentWriter, clock, carried, onPublish);
+            // A reconnect (the earlier publication is still held) continues its event's recording.
+            recorder.started(path, old != null);
+            created[0] = new RenditionSegmenter(path, limits, initWriter, fragmentWriter, clock, carried, onPublish,
+                    recorder);
             return created[0];
         });
         return created[0];

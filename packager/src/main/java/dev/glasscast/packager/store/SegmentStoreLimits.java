@@ -10,9 +10,12 @@ import java.time.Duration;
  * @param partDuration    target part length
  * @param minimumSegments segments kept at least, whatever the DVR window
  * @param dvrWindow       media kept at least, when longer than {@code minimumSegments} segments
+ * @param memorySegments  how many of the newest segments stay in memory (at least
+ *                        {@code minimumSegments}); older ones within the DVR window are served from
+ *                        the recording once it holds them (see {@link RenditionRecorder})
  */
 public record SegmentStoreLimits(Duration segmentDuration, Duration partDuration, int minimumSegments,
-                                 Duration dvrWindow) {
+                                 Duration dvrWindow, int memorySegments) {
 
     /**
      * Segments kept beyond a live playlist's window, so a player that loaded the playlist just
@@ -30,11 +33,23 @@ public record SegmentStoreLimits(Duration segmentDuration, Duration partDuration
         if (minimumSegments < 1) {
             throw new IllegalArgumentException("minimumSegments must be at least 1: " + minimumSegments);
         }
+        memorySegments = Math.max(memorySegments, minimumSegments);
+    }
+
+    /** The whole DVR window in memory. */
+    public SegmentStoreLimits(Duration segmentDuration, Duration partDuration, int minimumSegments, Duration dvrWindow) {
+        this(segmentDuration, partDuration, minimumSegments, dvrWindow, Integer.MAX_VALUE);
     }
 
     public static SegmentStoreLimits of(PackagingConfig config) {
+        int memory = Integer.MAX_VALUE;
+        if (config.record() && config.memoryWindow() != null) {
+            // Rounded up: segments are cut at key frames at or after the target, rarely shorter.
+            memory = (int) Math.min(Integer.MAX_VALUE / 2,
+                    Math.ceilDiv(config.memoryWindow().toNanos(), config.segmentDuration().toNanos()));
+        }
         return new SegmentStoreLimits(config.segmentDuration(), config.partDuration(),
                 config.playlistSegments() + SEGMENTS_BEYOND_PLAYLIST,
-                config.dvrWindow() == null ? Duration.ZERO : config.dvrWindow());
+                config.dvrWindow() == null ? Duration.ZERO : config.dvrWindow(), memory);
     }
 }

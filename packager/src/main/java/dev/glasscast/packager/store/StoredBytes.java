@@ -1,6 +1,12 @@
 package dev.glasscast.packager.store;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,10 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Buffer ownership: the holder owns one reference to {@code buffer} from construction until
  * {@link #release()}; slices handed out own their own reference.
+ *
+ * <p>Bytes may also live in a recording file on disk ({@link #onDisk}): the DVR window beyond the
+ * memory window, and recordings. Those are read on every {@link #retainedSlice()}, which then
+ * blocks on the disk: callers on a Netty event loop check {@link #inMemory()} first and read
+ * elsewhere (see {@code HlsOrigin}).
  */
 public final class StoredBytes {
 
     private final ByteBuf buffer;
+    private final Path file;
+    private final long offset;
     private final int size;
     /** 1 for the store plus one per reader currently taking a slice; 0 once released. */
     private final AtomicInteger users = new AtomicInteger(1);
@@ -26,7 +39,34 @@ public final class StoredBytes {
     /** @param buffer the bytes from its reader index to its writer index; ownership passes to this holder */
     public StoredBytes(ByteBuf buffer) {
         this.buffer = buffer;
+        this.file = null;
+        this.offset = 0;
         this.size = buffer.readableBytes();
+    }
+
+    private StoredBytes(Path file, long offset, int size) {
+        this.buffer = null;
+        this.file = file;
+        this.offset = offset;
+        this.size = size;
+    }
+
+    /** {@code size} bytes at {@code offset} of {@code file}, which nobody changes any more. */
+    public static StoredBytes onDisk(Path file, long offset, int size) {
+        if (offset < 0 || size < 0) {
+            throw new IllegalArgumentException("bad file range " + offset + "+" + size + " of " + file);
+        }
+        return new StoredBytes(file, offset, size);
+    }
+
+    /** False when the bytes are in a file: {@link #retainedSlice()} then reads the disk. */
+    public boolean inMemory() {
+        return file == null;
+    }
+
+    /** The file holding the bytes, or null when they are in memory. */
+    public Path file() {
+        return file;
     }
 
     public int size() {
@@ -38,6 +78,9 @@ public final class StoredBytes {
      * already let go of them. The caller owns the returned slice and must release it.
      */
     public ByteBuf retainedSlice() {
+        if (file != null) {
+            return readFile();
+        }
         int current;
         do {
             current = users.get();
@@ -52,14 +95,32 @@ public final class StoredBytes {
         }
     }
 
-    /** True until {@link #release()} has been called and no reader is inside. */
-    public boolean isLive() {
-        return users.get() > 0;
+    /** A heap copy of the file's bytes, or null if the file is gone or shorter than recorded. */
+    private ByteBuf readFile() {
+        ByteBuffer data = ByteBuffer.allocate(size);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (data.hasRemaining()) {
+                if (channel.read(data, offset + data.position()) < 0) {
+                    return null;
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        data.flip();
+        return Unpooled.wrappedBuffer(data).asReadOnly();
     }
 
-    /** Lets go of the store's reference; call exactly once. */
+    /** True until {@link #release()} has been called and no reader is inside (always, on disk). */
+    public boolean isLive() {
+        return file != null || users.get() > 0;
+    }
+
+    /** Lets go of the store's reference; call exactly once. Nothing to do for bytes on disk. */
     void release() {
-        leave();
+        if (file == null) {
+            leave();
+        }
     }
 
     private void leave() {

@@ -16,6 +16,18 @@ class SegmentStoreLimitsTest {
         assertEquals(Duration.ofMillis(500), limits.partDuration());
         assertEquals(6 + SegmentStoreLimits.SEGMENTS_BEYOND_PLAYLIST, limits.minimumSegments());
         assertEquals(Duration.ofMinutes(2), limits.dvrWindow());
+        assertEquals(15, limits.memorySegments(), "memory_window 30s of 2 s segments");
+    }
+
+    @Test
+    void memoryHoldsAtLeastTheMinimumAndEverythingWithoutRecording() {
+        dev.glasscast.config.PackagingConfig packaging = new ConfigLoader().defaults().packaging();
+        dev.glasscast.config.PackagingConfig small = new dev.glasscast.config.PackagingConfig(packaging.segmentDuration(),
+                packaging.partDuration(), packaging.playlistSegments(), packaging.dvrWindow(), true, Duration.ofSeconds(2));
+        assertEquals(9, SegmentStoreLimits.of(small).memorySegments());
+        dev.glasscast.config.PackagingConfig off = new dev.glasscast.config.PackagingConfig(packaging.segmentDuration(),
+                packaging.partDuration(), packaging.playlistSegments(), packaging.dvrWindow(), false, Duration.ofSeconds(2));
+        assertEquals(Integer.MAX_VALUE, SegmentStoreLimits.of(off).memorySegments());
     }
 
     @Test

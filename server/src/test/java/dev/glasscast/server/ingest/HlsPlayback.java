@@ -26,11 +26,17 @@ public final class HlsPlayback {
 
     private static final Pattern MAP = Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String origin;
 
     public HlsPlayback(int httpPort) {
+        this(httpPort, HttpClient.Version.HTTP_2);
+    }
+
+    /** @param version HTTP_1_1 to skip the h2c upgrade attempt the default client makes */
+    public HlsPlayback(int httpPort, HttpClient.Version version) {
         this.origin = "http://127.0.0.1:" + httpPort;
+        this.http = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** {@code /live/STREAM/} on this daemon. */
