@@ -318,6 +318,10 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
             ctx.close();
+        } else {
+            // Passed on so the pipeline's tail releases reference-counted events: an h2c
+            // UpgradeEvent holds the upgrade request, which leaked when this swallowed it.
+            ctx.fireUserEventTriggered(event);
         }
     }
 
