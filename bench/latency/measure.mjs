@@ -84,6 +84,8 @@ try {
   });
   await page.evaluate('frames_.length = 0; loads.length = 0; warm = true');
   await page.waitForTimeout(Number(seconds) * 1000);
+  // A stall still going on at the end counts up to now.
+  await page.evaluate('if (stalls.since) { stalls.ms += performance.now() - stalls.since; stalls.since = 0; }');
   const r = await page.evaluate(`({ frames: frames_, errors, stalls, samples, loads,
     version: window.Hls ? Hls.version : (window.dashjs ? dashjs.Version || '' : '') })`);
   const sorted = r.frames.map(f => f.latency).sort((a, b) => a - b);
