@@ -9,7 +9,8 @@
 #   bench/latency/run.sh [seconds per player, default 60] [players, default: watch dashjs hlsjs]
 # players: watch (LL-HLS, the watch page), dashjs (LL-DASH), hlsjs (classic HLS: whole segments)
 # Environment: LATENCY_OUT=dir keeps the daemon log and, per player, every frame and media load
-# (<player>.json, for budget.mjs); GLASSCAST_JAVA_OPTS adds JVM options to the daemon.
+# (<player>.json, for budget.mjs); GLASSCAST_JAVA_OPTS adds JVM options to the daemon;
+# LATENCY_YAML adds lines to its config, e.g. LATENCY_YAML='packaging: {part_duration: 333ms}'.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
@@ -35,6 +36,7 @@ ladder:
   - {name: source, codec: copy}
   - {name: p360, codec: h264, height: 360, video_bitrate: 800000, preset: veryfast}
 test_source: {enabled: false}
+${LATENCY_YAML:-}
 YAML
 # shellcheck disable=SC2046
 "$JAVA_HOME/bin/java" $(jvm_flags) ${GLASSCAST_JAVA_OPTS:-} -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
