@@ -60,6 +60,7 @@ until curl -sf "http://127.0.0.1:$http/live/main/p360/index.m3u8" >/dev/null; do
 sleep 6
 
 for player in "${players[@]}"; do
-  LATENCY_DUMP=${LATENCY_OUT:+$LATENCY_OUT/$player.json} node bench/latency/measure.mjs "http://127.0.0.1:$http" "$player" main "$seconds"
+  LATENCY_DUMP=${LATENCY_OUT:+$LATENCY_OUT/$player.json} node bench/latency/measure.mjs "http://127.0.0.1:$http" "$player" main "$seconds" \
+    || echo "{\"player\":\"$player\",\"failed\":true}"
 done
 [ -z "${LATENCY_OUT:-}" ] || cp "$work/daemon.log" "$LATENCY_OUT/"
