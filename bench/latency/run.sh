@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Glass-to-glass latency of GlassCast's outputs over the transcoded ladder (a passthrough rung and
 # an x264 360p rung), measured in headless Chromium with the real players (see measure.mjs):
-# LL-HLS (hls.js low-latency mode), LL-DASH (dash.js, chunked open segments), classic HLS (hls.js
-# with low-latency mode off, i.e. whole segments only).
+# LL-HLS as the watch page plays it (the daemon's page, its hls.js and player config), LL-DASH
+# (dash.js, chunked open segments), classic HLS (the served hls.js with low-latency mode off).
 # Debian ffmpeg publishes 960x540@30 over RTMP like OBS, drawing its wall clock (epoch ms mod 2^24)
 # into the picture as 24 black/white blocks just before encoding.
 # Needs the built jar (./glasscast build), ffmpeg, node + browser-tests/node_modules, chromium.
-#   bench/latency/run.sh [seconds per player, default 60] [players, default: hlsjs-ll dashjs hlsjs]
-# players: hlsjs-ll (LL-HLS), hlsjs-ll-catchup (LL-HLS, hls.js may play at up to 1.5x to catch up),
-#          dashjs (LL-DASH), hlsjs (classic HLS: whole segments)
+#   bench/latency/run.sh [seconds per player, default 60] [players, default: watch dashjs hlsjs]
+# players: watch (LL-HLS, the watch page), dashjs (LL-DASH), hlsjs (classic HLS: whole segments)
+# Environment: LATENCY_OUT=dir keeps the daemon log and, per player, every frame and media load
+# (<player>.json, for budget.mjs); GLASSCAST_JAVA_OPTS adds JVM options to the daemon;
+# LATENCY_YAML adds lines to its config, e.g. LATENCY_YAML='packaging: {part_duration: 333ms}'.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
 players=("$@")
-[ ${#players[@]} -gt 0 ] || players=(hlsjs-ll dashjs hlsjs)
+[ ${#players[@]} -gt 0 ] || players=(watch dashjs hlsjs)
 work=$(mktemp -d)
 trap 'kill $daemon 2>/dev/null || true; kill $publisher 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -34,9 +36,10 @@ ladder:
   - {name: source, codec: copy}
   - {name: p360, codec: h264, height: 360, video_bitrate: 800000, preset: veryfast}
 test_source: {enabled: false}
+${LATENCY_YAML:-}
 YAML
 # shellcheck disable=SC2046
-"$JAVA_HOME/bin/java" $(jvm_flags) -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
+"$JAVA_HOME/bin/java" $(jvm_flags) ${GLASSCAST_JAVA_OPTS:-} -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
 daemon=$!
 until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done
 
@@ -56,9 +59,8 @@ publisher=$!
 until curl -sf "http://127.0.0.1:$http/live/main/p360/index.m3u8" >/dev/null; do sleep 0.5; done
 sleep 6
 
-base="http://127.0.0.1:$http/live/main"
 for player in "${players[@]}"; do
-  url="$base/index.m3u8"
-  [ "$player" = dashjs ] && url="$base/manifest.mpd"
-  node bench/latency/measure.mjs "http://127.0.0.1:$http" "$player" "$url" "$seconds"
+  LATENCY_DUMP=${LATENCY_OUT:+$LATENCY_OUT/$player.json} node bench/latency/measure.mjs "http://127.0.0.1:$http" "$player" main "$seconds" \
+    || echo "{\"player\":\"$player\",\"failed\":true}"
 done
+[ -z "${LATENCY_OUT:-}" ] || cp "$work/daemon.log" "$LATENCY_OUT/"

@@ -45,8 +45,16 @@ import org.bytedeco.javacpp.Pointer;
  * consumer of {@link #decode} are borrowed: valid only during the call; a consumer that keeps
  * one takes its own reference ({@code av_frame_clone}). Not thread-safe: one thread (the
  * stream's decode thread) uses it from construction to {@code close()}.
+ *
+ * <p>Threads split each picture (slice threading), never work on several pictures at once:
+ * frame threading holds back one picture per extra thread before the first comes out (two
+ * pictures, 67 ms at 30 fps, with FFmpeg's choice on two cores; eight on eight), which every
+ * viewer would see as latency. Decoding costs little next to the rungs' encodes.
  */
 final class VideoDecoder implements AutoCloseable {
+
+    /** avcodec.h's FF_THREAD_SLICE, which the JavaCPP presets do not map. */
+    static final int FF_THREAD_SLICE = 2;
 
     private final AVCodecContext context;
     private final AVPacket packet;
@@ -78,6 +86,7 @@ final class VideoDecoder implements AutoCloseable {
             context.extradata_size(config.length);
             context.pkt_timebase(av_make_q(1, track.timescale()));
             context.thread_count(threads);
+            context.thread_type(FF_THREAD_SLICE);
             TranscodeException.check(avcodec_open2(context, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
                     "avcodec_open2(" + track.codec() + " decoder)");
         } catch (RuntimeException e) {

@@ -238,13 +238,19 @@ public final class HlsMediaPlaylistRenderer {
     }
 
     /**
-     * PART-TARGET, in ticks: the store's part duration, or the longest part held if longer (a
-     * part closes at the first sample at or after the target, e.g. 24 AAC frames = 512 ms for a
-     * 500 ms target), because every EXT-X-PART duration must be at most PART-TARGET.
+     * PART-TARGET, in ticks: the store's part duration, or the longest part listed if longer (a
+     * part closes at the first sample at or after the target, e.g. 16 AAC frames = 341 ms for a
+     * 333 ms target), because every EXT-X-PART duration must be at most PART-TARGET.
+     *
+     * <p>Only the parts the playlist lists count, not every part held: one long part (a gap in
+     * the timestamps, a transcoder that dropped pictures while starting) would otherwise raise
+     * PART-TARGET, and with it PART-HOLD-BACK, the latency players aim at, for the whole DVR
+     * window rather than for the few seconds it is listed.
      */
     long partTargetTicks(RenditionSnapshot rendition) {
         long ticks = Math.ceilDiv(partTarget.toNanos() * rendition.timescale(), 1_000_000_000L);
-        for (MediaSegment segment : rendition.segments()) {
+        List<MediaSegment> segments = rendition.segments();
+        for (MediaSegment segment : segments.subList(Math.max(0, segments.size() - SEGMENTS_WITH_PARTS), segments.size())) {
             for (SegmentPart part : segment.parts()) {
                 ticks = Math.max(ticks, part.duration());
             }

@@ -60,6 +60,25 @@ class HlsLowLatencyPlaylistRendererTest {
     }
 
     @Test
+    void aLongPartNoLongerListedNoLongerRaisesThePartTarget() {
+        // The first segment's 2 s parts (a transcoder that stalled while starting) are still held
+        // for the DVR window but no longer listed with parts: the hold-back is back to 3 x 0.5 s.
+        RenditionSnapshot afterHiccup = Snapshots.rendition("source", Snapshots.VIDEO_720, 0,
+                new double[] {4, 1, 1, 1}, new int[] {10, 10, 10, 10}, false);
+        String playlist = renderer.render(afterHiccup,
+                new HlsMediaPlaylistRenderer.View(true, false, false, List.of(), "dvr.m3u8")).orElseThrow();
+        assertTrue(playlist.contains("PART-HOLD-BACK=1.500,HOLD-BACK=12.0\n#EXT-X-PART-INF:PART-TARGET=0.500\n"), playlist);
+        assertTrue(playlist.contains("#EXT-X-PART:DURATION=0.500,URI=\"part3.1.m4s\"\n"), playlist);
+
+        // While the long part is listed, PART-TARGET covers it.
+        RenditionSnapshot during = Snapshots.rendition("source", Snapshots.VIDEO_720, 0,
+                new double[] {1, 4, 1}, new int[] {10, 10, 10}, false);
+        String listed = renderer.render(during,
+                new HlsMediaPlaylistRenderer.View(true, false, false, List.of(), "dvr.m3u8")).orElseThrow();
+        assertTrue(listed.contains("PART-HOLD-BACK=6.000,HOLD-BACK=12.0\n#EXT-X-PART-INF:PART-TARGET=2.000\n"), listed);
+    }
+
+    @Test
     void deltaUpdateSkipsSegmentsOlderThanSixTargetDurations() {
         RenditionSnapshot long_ = Snapshots.rendition("source", Snapshots.VIDEO_720, 0,
                 new double[] {2, 2, 2, 2, 2, 2, 2, 2}, new int[] {10, 10, 10, 10, 10, 10, 10, 10}, false);
