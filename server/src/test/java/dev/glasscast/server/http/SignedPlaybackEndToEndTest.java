@@ -310,7 +310,9 @@ class SignedPlaybackEndToEndTest {
         BrowserDriver.Result watch = BrowserDriver.visit()
                 .viewport(390, 844)
                 .goTo(origin + URI.create(signedLink).getPath())
-                .waitFor("glasscast.hls && glasscast.video.currentTime > 1", Duration.ofSeconds(30))
+                // Audio can start the clock before the first picture is decoded: wait for both.
+                .waitFor("glasscast.hls && glasscast.video.currentTime > 1 && glasscast.video.videoHeight > 0",
+                        Duration.ofSeconds(30))
                 .eval("source", "glasscast.hls.url")
                 .eval("height", "glasscast.video.videoHeight")
                 .run(dir, Duration.ofSeconds(60));
