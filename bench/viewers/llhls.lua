@@ -35,6 +35,8 @@ local next_msn, next_part   -- the hint of the last blocking reload, blocked for
 arrivals = {}               -- "M.P" -> ms when the blocking reload for part M.P answered
 part_latencies = {}         -- ms, one per part fetched
 errors = 0
+skipped = 0                 -- hinted parts that never came (their segment closed first)
+skipped_sample = nil        -- the first such playlist, to show what happened
 error_samples = {}
 
 function init(args)
@@ -77,8 +79,17 @@ function response(status, headers, body)
   end
   if state == "block" then
     arrivals[msn .. "." .. part] = now
-    state = "part"             -- fetch the part just waited for
-    next_msn, next_part = hinted_msn, hinted_part
+    if body:find('URI="part' .. msn .. '.' .. part .. '.m4s"', 1, true) then
+      state = "part"           -- fetch the part just waited for
+      next_msn, next_part = hinted_msn, hinted_part
+    else
+      -- The segment closed before the hinted part (a key frame came early): the server answers
+      -- the wait once the next segment has begun (RFC 8216bis 6.2.5.2), and a player follows
+      -- the new playlist rather than asking for a part it does not list.
+      skipped = skipped + 1
+      skipped_sample = skipped_sample or (msn .. "." .. part .. " awaited, playlist answered:\n" .. body)
+      msn, part = hinted_msn, hinted_part
+    end
   else
     state = "block"            -- first load: wait for the hinted part
     msn, part = hinted_msn, hinted_part
@@ -107,7 +118,7 @@ end
 
 function done(summary, latency, requests)
   local first, per_viewer = {}, {}
-  local latencies, total_errors, samples = {}, 0, {}
+  local latencies, total_errors, total_skipped, samples = {}, 0, 0, {}
   for i, thread in ipairs(threads) do
     local got = thread:get("arrivals")
     per_viewer[i] = got
@@ -116,6 +127,8 @@ function done(summary, latency, requests)
     end
     for _, ms in ipairs(thread:get("part_latencies")) do latencies[#latencies + 1] = ms end
     total_errors = total_errors + thread:get("errors")
+    total_skipped = total_skipped + thread:get("skipped")
+    skipped_sample = skipped_sample or thread:get("skipped_sample")
     for _, sample in ipairs(thread:get("error_samples")) do
       if #samples < 5 then samples[#samples + 1] = sample end
     end
@@ -133,4 +146,7 @@ function done(summary, latency, requests)
     total_errors + socket, total_errors, summary.errors.connect, summary.errors.read, summary.errors.write,
     summary.errors.timeout))
   for _, sample in ipairs(samples) do io.write("  e.g. " .. sample .. "\n") end
+  io.write(string.format("hinted parts whose segment closed first (followed to the next hint, not errors): %d\n",
+    total_skipped))
+  if skipped_sample then io.write("  e.g. part " .. skipped_sample .. "\n") end
 end
