@@ -34,4 +34,19 @@ public final class TestDaemon {
                 .withTestSource(defaults.testSource().withEnabled(false))
                 .withSlate(new SlateConfig(false, "#000000", null, "", Duration.ofSeconds(1)));
     }
+
+    /**
+     * Starts the daemon as a separate JVM on {@code config}, as {@code ./glasscast} would, for
+     * tests that must kill or signal the process; its output goes to {@code dir/daemon.log}.
+     */
+    public static Process startProcess(Path dir, Path config) throws java.io.IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Dorg.bytedeco.javacpp.platform.extension=-gpl",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.glasscast.server.GlassCastMain", "--config", config.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("daemon.log").toFile())
+                .start();
+    }
 }

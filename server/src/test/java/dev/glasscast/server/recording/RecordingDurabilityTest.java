@@ -72,14 +72,7 @@ class RecordingDurabilityTest {
                 packaging: {segment_duration: 1s, part_duration: 250ms, playlist_segments: 3}
                 """.formatted(data, KEY));
         Path log = dir.resolve("daemon.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process daemon = new ProcessBuilder(java, "-Dorg.bytedeco.javacpp.platform.extension=-gpl",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.glasscast.server.GlassCastMain", "--config", config.toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process daemon = TestDaemon.startProcess(dir, config);
         String livePlaylist;
         byte[] liveInit;
         Map<String, byte[]> served = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.glasscast.server.shutdown;
 
+import dev.glasscast.server.TestDaemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,14 +42,7 @@ class GracefulShutdownTest {
                 test_source: {enabled: true, stream: main, width: 320, height: 180, fps: 15, video_bitrate: 300k}
                 """.formatted(dir.resolve("data")));
         Path log = dir.resolve("daemon.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process daemon = new ProcessBuilder(java, "-Dorg.bytedeco.javacpp.platform.extension=-gpl",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.glasscast.server.GlassCastMain", "--config", config.toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process daemon = TestDaemon.startProcess(dir, config);
         try {
             int port = awaitHttpPort(daemon, log);
             awaitPlaylist(port, log);
