@@ -20,7 +20,9 @@ const [origin, player, stream, seconds] = process.argv.slice(2);
 // Starts the player on the blank page (not for `watch`, whose page starts its own) and sets
 // window.player to the hls.js or dash.js instance.
 const start = {
-  hlsjs: `const p = new Hls({ lowLatencyMode: false }); window.player = p; p.loadSource(${JSON.stringify(`${origin}/live/${stream}/index.m3u8`)}); p.attachMedia(v);`,
+  hlsjs: `const p = new Hls({ lowLatencyMode: false }); window.player = p; p.loadSource(${JSON.stringify(`${origin}/live/${stream}/index.m3u8`)}); p.attachMedia(v); v.play().catch(() => {});`,
+  // dash.js starts playback itself (autoStart): it refreshes the MPD only after it has seen the
+  // video's 'play' event, so a play() of our own before it listens would freeze it at the first MPD.
   dashjs: `const p = dashjs.MediaPlayer().create(); window.player = p; p.updateSettings({ streaming: { liveCatchup: { enabled: true } } }); p.on(dashjs.MediaPlayer.events.ERROR, e => errors.push(JSON.stringify(e.error).slice(0, 100))); p.initialize(v, ${JSON.stringify(`${origin}/live/${stream}/manifest.mpd`)}, true);`,
 };
 
@@ -72,10 +74,10 @@ try {
     await page.evaluate('window.video = glasscast.video; window.player = glasscast.hls');
   } else {
     await page.goto(origin + '/healthz');
-    await page.setContent('<video id="v" muted autoplay playsinline width="640" height="360"></video>');
+    await page.setContent('<video id="v" muted playsinline width="640" height="360"></video>');
     if (player === 'dashjs') await page.addScriptTag({ path: require.resolve('dashjs') });
     else await page.addScriptTag({ url: origin + '/assets/hls.min.js' }); // the hls.js the daemon ships
-    await page.evaluate(`(() => { window.errors = []; const v = window.video = document.getElementById('v'); ${start[player]} v.play().catch(() => {}); })()`);
+    await page.evaluate(`(() => { window.errors = []; const v = window.video = document.getElementById('v'); ${start[player]} })()`);
   }
   await page.evaluate(collect);
   // Warm-up: the first 30 frames (start-up, the player settling) are not counted.

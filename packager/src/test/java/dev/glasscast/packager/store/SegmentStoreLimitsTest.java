@@ -13,7 +13,7 @@ class SegmentStoreLimitsTest {
     void followsThePackagingConfig() {
         SegmentStoreLimits limits = SegmentStoreLimits.of(new ConfigLoader().defaults().packaging());
         assertEquals(Duration.ofSeconds(2), limits.segmentDuration());
-        assertEquals(Duration.ofMillis(500), limits.partDuration());
+        assertEquals(Duration.ofMillis(333), limits.partDuration());
         assertEquals(6 + SegmentStoreLimits.SEGMENTS_BEYOND_PLAYLIST, limits.minimumSegments());
         assertEquals(Duration.ofMinutes(2), limits.dvrWindow());
         assertEquals(15, limits.memorySegments(), "memory_window 30s of 2 s segments");

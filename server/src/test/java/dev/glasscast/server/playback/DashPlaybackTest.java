@@ -62,7 +62,7 @@ class DashPlaybackTest {
         assertTrue(mpd.contains("contentType=\"video\"") && mpd.contains("contentType=\"audio\""), mpd);
         assertTrue(mpd.contains("media=\"source/seg$Number$.m4s\"") && mpd.contains("media=\"audio/seg$Number$.m4s\""), mpd);
         assertTrue(mpd.contains("<ServiceDescription id=\"0\">"), mpd);
-        assertTrue(mpd.contains("availabilityTimeOffset=\"1.5\" availabilityTimeComplete=\"false\""), mpd);
+        assertTrue(mpd.contains("availabilityTimeOffset=\"1.667\" availabilityTimeComplete=\"false\""), mpd);
 
         String time = daemon.get(daemon.origin() + "/time").body().trim();
         Duration skew = Duration.between(Instant.parse(time), Instant.now()).abs();
