@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Edge benchmark: GlassCast serving a ~1 MB segment from its in-process cache against nginx
-# serving the same bytes from disk, both with wrk at the same concurrency, in one run.
+# serving the same bytes from disk, both with wrk at the same concurrency, in one run. The stream
+# has ended, so the segment is a recorded one: GlassCast sends it over HTTP/1.1 with sendfile from
+# the recording file, as nginx does.
 #   bench/edge/run.sh [connections] [seconds] [warm-up seconds of GlassCast, default 30]
 # Ports: EDGE_HTTP_PORT (18181), EDGE_RTMP_PORT (12036), EDGE_NGINX_PORT (18182); the defaults
 # stay clear of the soak's 18081/11936 so both can run at once.
@@ -86,12 +88,21 @@ cpu_since() { # "user system" before, pids... -> "user system" since
 nginx_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
 ticks_per_second=$(getconf CLK_TCK)
 
+# The client's CPU per request too: on two shared cores, how a server sends (one TCP segment for
+# headers and body, or the headers alone first) changes what wrk spends receiving.
+measure() { # url, file for wrk's own "user system" seconds -> wrk's output
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%U %S" -o "$2" wrk -t2 -c"$connections" -d"${seconds}s" --latency "$1"
+  else
+    wrk -t2 -c"$connections" -d"${seconds}s" --latency "$1"
+  fi
+}
 before=$(cpu_ticks "$daemon")
-glasscast=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$url")
+glasscast=$(measure "$url" "$work/wrk-glasscast.cpu")
 g_cpu=$(cpu_since "$before" "$daemon")
 # shellcheck disable=SC2086
 before=$(cpu_ticks $nginx_pids)
-nginx=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$nginx_port/segment.m4s")
+nginx=$(measure "http://127.0.0.1:$nginx_port/segment.m4s" "$work/wrk-nginx.cpu")
 # shellcheck disable=SC2086
 n_cpu=$(cpu_since "$before" $nginx_pids)
 g_rps=$(echo "$glasscast" | awk '/Requests\/sec/ {print $2}')
@@ -107,3 +118,8 @@ per_request() { # "user system" ticks, requests -> "total ms (user ms + system m
     'BEGIN {printf "%.3f ms (user %.3f + system %.3f)", (u + s) * 1000 / hz / r, u * 1000 / hz / r, s * 1000 / hz / r}'
 }
 echo "server CPU per request: glasscast=$(per_request "$g_cpu" "$g_req") nginx=$(per_request "$n_cpu" "$n_req")"
+client_per_request() { # wrk's cpu file, requests -> "ms per request"
+  [ -s "$1" ] || { echo "n/a (no /usr/bin/time)"; return; }
+  awk -v r="$2" '{printf "%.3f ms", ($1 + $2) * 1000 / r}' "$1"
+}
+echo "client (wrk) CPU per request: glasscast=$(client_per_request "$work/wrk-glasscast.cpu" "$g_req") nginx=$(client_per_request "$work/wrk-nginx.cpu" "$n_req")"

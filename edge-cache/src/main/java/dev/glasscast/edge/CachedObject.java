@@ -54,7 +54,8 @@ final class CachedObject {
                               long freshForNanos, long staleGraceNanos, int entryOverheadBytes) {
         ByteBuf body = rendered.body();
         ObjectMetadata metadata = new ObjectMetadata(cacheKey, rendered.status(), rendered.contentType(),
-                rendered.cacheKind(), EntityTags.strongTagOf(body), rendered.lastModified(), body.readableBytes());
+                rendered.cacheKind(), EntityTags.strongTagOf(body), rendered.lastModified(), body.readableBytes(),
+                rendered.file());
         return new CachedObject(metadata, stream, body, nowNanos, freshForNanos, staleGraceNanos, entryOverheadBytes);
     }
 

@@ -59,7 +59,7 @@ public record EdgeResponse(ObjectMetadata metadata, CacheOutcome outcome, ByteBu
      */
     public OriginResponse toOriginResponse() {
         return new OriginResponse(metadata.status(), metadata.contentType(), metadata.cacheKind(),
-                metadata.lastModified(), body);
+                metadata.lastModified(), body, metadata.file());
     }
 
     @Override

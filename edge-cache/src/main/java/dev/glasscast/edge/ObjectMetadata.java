@@ -1,6 +1,7 @@
 package dev.glasscast.edge;
 
 import dev.glasscast.packager.CacheKind;
+import dev.glasscast.packager.FileSpan;
 import java.time.Instant;
 
 /**
@@ -15,6 +16,7 @@ import java.time.Instant;
  *                     {@link EntityTags}
  * @param lastModified when the origin says it came into being; null if the origin did not say
  * @param length       the body's size in bytes
+ * @param file         where the body's bytes also lie on disk (sendfile), or null
  */
 public record ObjectMetadata(
         String cacheKey,
@@ -23,5 +25,12 @@ public record ObjectMetadata(
         CacheKind cacheKind,
         String etag,
         Instant lastModified,
-        int length) {
+        int length,
+        FileSpan file) {
+
+    /** An object whose bytes are only in memory. */
+    public ObjectMetadata(String cacheKey, int status, String contentType, CacheKind cacheKind, String etag,
+                          Instant lastModified, int length) {
+        this(cacheKey, status, contentType, cacheKind, etag, lastModified, length, null);
+    }
 }

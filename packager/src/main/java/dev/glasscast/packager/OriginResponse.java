@@ -18,9 +18,15 @@ import java.time.Instant;
  * @param cacheKind    how long the object stays valid
  * @param lastModified when the object came into being (for {@code Last-Modified}); may be null
  * @param body         the bytes; owned by the receiver
+ * @param file         where the same bytes lie on disk, or null when they are only in {@code body}
  */
-public record OriginResponse(int status, String contentType, CacheKind cacheKind, Instant lastModified, ByteBuf body)
-        implements ReferenceCounted {
+public record OriginResponse(int status, String contentType, CacheKind cacheKind, Instant lastModified, ByteBuf body,
+                             FileSpan file) implements ReferenceCounted {
+
+    /** A response whose bytes are only in {@code body}. */
+    public OriginResponse(int status, String contentType, CacheKind cacheKind, Instant lastModified, ByteBuf body) {
+        this(status, contentType, cacheKind, lastModified, body, null);
+    }
 
     public static final String M3U8 = "application/vnd.apple.mpegurl";
     public static final String MP4 = "video/mp4";

@@ -14,6 +14,7 @@ import dev.glasscast.packager.PackagerOrigin;
 import dev.glasscast.packager.dash.DashOrigin;
 import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.store.LiveOrRecorded;
+import dev.glasscast.packager.store.RecordedFiles;
 import dev.glasscast.packager.store.RecordingArchive;
 import dev.glasscast.packager.store.RenditionLookup;
 import dev.glasscast.packager.store.RenditionRecorder;
@@ -162,7 +163,8 @@ public final class GlassCastServer implements AutoCloseable {
 
             HlsOrigin origin = new HlsOrigin(served, config.packaging().playlistSegments(),
                     config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE,
-                    PooledByteBufAllocator.DEFAULT, diskReads);
+                    PooledByteBufAllocator.DEFAULT, diskReads,
+                    config.packaging().record() ? recordings : RecordedFiles.NONE);
             DashOrigin dash = new DashOrigin(served, config.packaging().dvrWindow(),
                     config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET,
                     config.packaging().segmentDuration().minus(config.packaging().partDuration()), Clock.systemUTC(),

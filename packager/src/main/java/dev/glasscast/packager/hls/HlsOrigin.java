@@ -2,6 +2,7 @@ package dev.glasscast.packager.hls;
 
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.packager.CacheKind;
+import dev.glasscast.packager.FileSpan;
 import dev.glasscast.packager.MediaOrigin;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
@@ -9,6 +10,7 @@ import dev.glasscast.packager.SegmentStreaming;
 import dev.glasscast.packager.mpegts.TsSegmentRenderer;
 import dev.glasscast.packager.store.InitSegment;
 import dev.glasscast.packager.store.MediaSegment;
+import dev.glasscast.packager.store.RecordedFiles;
 import dev.glasscast.packager.store.RenditionLookup;
 import dev.glasscast.packager.store.RenditionSnapshot;
 import dev.glasscast.packager.store.SegmentPart;
@@ -17,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +88,7 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
     private final Clock clock;
     private final Duration reconnectGrace;
     private final ByteBufAllocator allocator;
+    private final RecordedFiles recordedFiles;
     /** Where media whose bytes are on disk (DVR beyond memory, recordings) is read. */
     private final Executor diskReads;
 
@@ -97,7 +101,7 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
      */
     public HlsOrigin(RenditionLookup store, int playlistSegments, ByteBufAllocator allocator) {
         this(store, new HlsMediaPlaylistRenderer(playlistSegments), null, Clock.systemUTC(), Duration.ZERO, allocator,
-                Runnable::run);
+                Runnable::run, RecordedFiles.NONE);
     }
 
     /**
@@ -122,12 +126,24 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
      */
     public HlsOrigin(RenditionLookup store, int playlistSegments, Duration partTarget, SnapshotWaiters waiters,
                      Clock clock, Duration reconnectGrace, ByteBufAllocator allocator, Executor diskReads) {
+        this(store, playlistSegments, partTarget, waiters, clock, reconnectGrace, allocator, diskReads, RecordedFiles.NONE);
+    }
+
+    /**
+     * Same as above; segments still in memory that {@code recordedFiles} knows on disk carry
+     * their file ({@link OriginResponse#file()}), so the HTTP layer can send them with sendfile.
+     */
+    public HlsOrigin(RenditionLookup store, int playlistSegments, Duration partTarget, SnapshotWaiters waiters,
+                     Clock clock, Duration reconnectGrace, ByteBufAllocator allocator, Executor diskReads,
+                     RecordedFiles recordedFiles) {
         this(store, new HlsMediaPlaylistRenderer(playlistSegments, partTarget), waiters, clock, reconnectGrace,
-                allocator, diskReads);
+                allocator, diskReads, recordedFiles);
     }
 
     private HlsOrigin(RenditionLookup store, HlsMediaPlaylistRenderer mediaRenderer, SnapshotWaiters waiters,
-                      Clock clock, Duration reconnectGrace, ByteBufAllocator allocator, Executor diskReads) {
+                      Clock clock, Duration reconnectGrace, ByteBufAllocator allocator, Executor diskReads,
+                      RecordedFiles recordedFiles) {
+        this.recordedFiles = recordedFiles;
         this.diskReads = diskReads;
         this.store = store;
         this.mediaRenderer = mediaRenderer;
@@ -330,9 +346,9 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
                 lastModified, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static OriginResponse init(RenditionSnapshot rendition, long firstSequence) {
+    private OriginResponse init(RenditionSnapshot rendition, long firstSequence) {
         InitSegment init = rendition.initNamed(firstSequence);
-        ByteBuf body = init == null ? null : init.bytes().retainedSlice();
+        ByteBuf body = init == null ? null : init.bytes().retainedSlice(allocator);
         if (body == null) {
             return OriginResponse.notFound("no init segment " + firstSequence + " in " + rendition.path());
         }
@@ -348,7 +364,12 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
         if (body == null) {
             return OriginResponse.notFound("segment " + sequence + " of " + rendition.path() + " was evicted");
         }
-        return new OriginResponse(200, OriginResponse.M4S, CacheKind.IMMUTABLE_MEDIA, segment.createdAt(), body);
+        FileSpan file = segment.file();
+        if (file == null) {
+            Path recorded = recordedFiles.fileOf(rendition.path(), sequence);
+            file = recorded == null ? null : new FileSpan(recorded, 0, segment.size());
+        }
+        return new OriginResponse(200, OriginResponse.M4S, CacheKind.IMMUTABLE_MEDIA, segment.createdAt(), body, file);
     }
 
     /** A part that exists at once; the part a preload hint names once it exists. */
@@ -369,9 +390,9 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
                         sequence, index));
     }
 
-    private static OriginResponse partNow(RenditionSnapshot rendition, long sequence, int index) {
+    private OriginResponse partNow(RenditionSnapshot rendition, long sequence, int index) {
         SegmentPart part = rendition.part(sequence, index);
-        ByteBuf body = part == null ? null : part.bytes().retainedSlice();
+        ByteBuf body = part == null ? null : part.bytes().retainedSlice(allocator);
         if (body == null) {
             return OriginResponse.notFound("no part " + sequence + "." + index + " in " + rendition.path());
         }
@@ -416,7 +437,7 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
             RenditionSnapshot rendition = now.get();
             SegmentPart part = rendition.part(sequence, next);
             if (part != null) {
-                ByteBuf body = part.bytes().retainedSlice();
+                ByteBuf body = part.bytes().retainedSlice(allocator);
                 if (body == null) {
                     sink.end(false);
                     return;

@@ -1,5 +1,6 @@
 package dev.glasscast.packager.store;
 
+import dev.glasscast.packager.FileSpan;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -67,6 +68,26 @@ public record MediaSegment(long sequence, long discontinuitySequence, boolean di
                 programDateTime, moved, createdAt);
     }
 
+    /**
+     * Where the whole segment lies in one file, back to back (a recorded segment), or null while
+     * any of it is in memory.
+     */
+    public FileSpan file() {
+        StoredBytes first = parts.getFirst().bytes();
+        if (first.inMemory()) {
+            return null;
+        }
+        long end = first.offset();
+        for (SegmentPart part : parts) {
+            StoredBytes bytes = part.bytes();
+            if (bytes.inMemory() || !bytes.file().equals(first.file()) || bytes.offset() != end) {
+                return null;
+            }
+            end += bytes.size();
+        }
+        return new FileSpan(first.file(), first.offset(), end - first.offset());
+    }
+
     public double durationSeconds() {
         return (double) duration / timescale;
     }
@@ -77,16 +98,17 @@ public record MediaSegment(long sequence, long discontinuitySequence, boolean di
     }
 
     /**
-     * The segment's bytes as one read-only buffer of retained slices of its parts (no copy), or
-     * {@code null} when the store has evicted the segment meanwhile. The caller owns the result.
+     * The segment's bytes as one read-only buffer of retained slices of its parts (no copy; parts on
+     * disk are read into buffers from {@code allocator}), or {@code null} when the store has
+     * evicted the segment meanwhile. The caller owns the result.
      */
     public ByteBuf retainedBody(ByteBufAllocator allocator) {
         if (parts.size() == 1) {
-            return parts.getFirst().bytes().retainedSlice();
+            return parts.getFirst().bytes().retainedSlice(allocator);
         }
         CompositeByteBuf body = allocator.compositeBuffer(parts.size());
         for (SegmentPart part : parts) {
-            ByteBuf slice = part.bytes().retainedSlice();
+            ByteBuf slice = part.bytes().retainedSlice(allocator);
             if (slice == null) {
                 body.release();
                 return null;

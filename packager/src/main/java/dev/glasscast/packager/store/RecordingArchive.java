@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * read from disk when served ({@link StoredBytes#onDisk}). Names come from validated
  * {@link StreamPath}s, so no path can leave the root.
  */
-public final class RecordingArchive implements RenditionLookup, RenditionRecorder, AutoCloseable {
+public final class RecordingArchive implements RenditionLookup, RenditionRecorder, RecordedFiles, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RecordingArchive.class);
     static final String INDEX = "index.txt";
@@ -196,6 +196,12 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
         if (!path.isSource()) {
             enqueue(new End(path, clock.instant()));
         }
+    }
+
+    @Override
+    public Path fileOf(StreamPath path, long sequence) {
+        ConcurrentSkipListMap<Long, Path> files = durable.get(path);
+        return files == null ? null : files.get(sequence);
     }
 
     @Override

@@ -69,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final AdminRoutes admin;
     private final PlaybackTokens tokens;
+    private final OpenFiles openFiles = new OpenFiles();
     private Channel channel;
     private Channel tlsChannel;
 
@@ -193,7 +194,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private HttpMediaHandler newHandler() {
-        return new HttpMediaHandler(edge, semantics, web, homeStream, admin, streaming, tokens);
+        return new HttpMediaHandler(edge, semantics, web, homeStream, admin, streaming, tokens, openFiles);
     }
 
     public int port() {
@@ -213,5 +214,6 @@ public final class HttpServer implements AutoCloseable {
         if (tlsChannel != null) {
             tlsChannel.close().syncUninterruptibly();
         }
+        openFiles.close();
     }
 }
