@@ -49,4 +49,7 @@ curl -sf "$url" | grep -q PRELOAD-HINT || { echo "no LL-HLS playlist at $url" >&
 echo "viewers: $viewers, duration: ${seconds}s, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 wrk -t"$viewers" -c"$viewers" -d"${seconds}s" --timeout 5s --latency -s bench/viewers/llhls.lua "$url"
 echo "daemon: $(grep -c ' WARN \| ERROR ' "$work/daemon.log" || true) warnings/errors in its log"
+# A discontinuity in the playlists is the slate standing in while no media arrived for 500 ms.
+echo "slate stood in: $(grep -c 'renditions show the slate' "$work/daemon.log" || true) times"
+grep 'renditions show the slate\|publisher back' "$work/daemon.log" | head -4 || true
 grep ' WARN \| ERROR ' "$work/daemon.log" | head -5 || true
