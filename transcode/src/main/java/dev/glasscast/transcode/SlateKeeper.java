@@ -32,8 +32,14 @@ import org.slf4j.LoggerFactory;
  */
 final class SlateKeeper {
 
-    /** Default silence after which a connected publisher counts as stalled. */
-    static final Duration DEFAULT_STALL_AFTER = Duration.ofMillis(500);
+    /**
+     * Default silence after which a connected publisher counts as stalled. About what players
+     * hold at the default 333 ms parts (PART-HOLD-BACK 1 s): a shorter gap does not stall them,
+     * while the slate would turn it into a discontinuity and slate until the next key frame.
+     * At 500 ms the slate stood in ten times in a minute when the CPU was starved
+     * (bench/viewers/run.sh, BENCHMARKS.md).
+     */
+    static final Duration DEFAULT_STALL_AFTER = Duration.ofSeconds(1);
     /**
      * After a publisher leaves, how long its renditions' last frames (still leaving the encoders)
      * are waited for before the slate starts.
