@@ -9,7 +9,7 @@
 #   bench/latency/run.sh [seconds per player, default 60] [players, default: watch dashjs hlsjs]
 # players: watch (LL-HLS, the watch page), dashjs (LL-DASH), hlsjs (classic HLS: whole segments)
 # Environment: LATENCY_OUT=dir keeps the daemon log and, per player, every frame and media load
-# (<player>.json, for budget.mjs); GLASSCAST_JAVA_OPTS adds JVM options to the daemon;
+# (<player>.json, for budget.mjs); BENCH_JAVA_OPTS adds JVM options to the daemon;
 # LATENCY_YAML adds lines to its config, e.g. LATENCY_YAML='packaging: {part_duration: 333ms}'.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,30 +18,16 @@ shift || true
 players=("$@")
 [ ${#players[@]} -gt 0 ] || players=(watch dashjs hlsjs)
 work=$(mktemp -d)
+daemon=""; publisher=""
 trap 'kill $daemon 2>/dev/null || true; kill $publisher 2>/dev/null || true; rm -rf "$work"' EXIT
 
-source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p; /^jvm_flags()/,/^}/p' glasscast)
-find_jdk
-[ -f server/target/glasscast.jar ] || ./glasscast build
+source bench/daemon.sh
 
 http=18090; rtmp=11990; key=bench-key
-cat > "$work/bench.yaml" <<YAML
-data_dir: $work/data
-server: {http_port: $http}
-ingest:
-  rtmp: {port: $rtmp}
-  srt: {enabled: false}
-  streams: [{name: main, key: $key}]
-ladder:
+start_daemon "$work" "$http" "$rtmp" "$key" "ladder:
   - {name: source, codec: copy}
   - {name: p360, codec: h264, height: 360, video_bitrate: 800000, preset: veryfast}
-test_source: {enabled: false}
-${LATENCY_YAML:-}
-YAML
-# shellcheck disable=SC2046
-"$JAVA_HOME/bin/java" $(jvm_flags) ${GLASSCAST_JAVA_OPTS:-} -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
-daemon=$!
-until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done
+${LATENCY_YAML:-}"
 
 # 24 bits, block i at x = 24 + 36 i (30x30) on a black strip; 960x540 scales to the page's 640x360
 # canvas, where block centres fall at x = 26 + 24 i, y = 26.
