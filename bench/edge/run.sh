@@ -28,6 +28,7 @@ trap cleanup EXIT
 source bench/daemon.sh
 
 http=${EDGE_HTTP_PORT:-18181}; rtmp=${EDGE_RTMP_PORT:-12036}; nginx_port=${EDGE_NGINX_PORT:-18182}; key=bench-key
+tuned_port=$((nginx_port + 1))
 # No slate: once the publisher leaves it would encode a picture for a minute, on the CPU the
 # measurement shares (that alone cost GlassCast about a third of its rate here).
 start_daemon "$work" "$http" "$rtmp" "$key" 'slate: {enabled: false}'
@@ -57,6 +58,9 @@ http {
   sendfile on; tcp_nopush on; keepalive_requests 100000;
   client_body_temp_path $work/t1; proxy_temp_path $work/t2; fastcgi_temp_path $work/t3; uwsgi_temp_path $work/t4; scgi_temp_path $work/t5;
   server { listen 127.0.0.1:$nginx_port; root $work/www; types { video/iso.segment m4s; } }
+  # The same with sendfile in 256 KiB calls: on loopback, one 2 MiB sendfile (the default chunk)
+  # also runs the receiver's TCP processing in the sender's context; here 256 KiB was fastest.
+  server { listen 127.0.0.1:$tuned_port; sendfile_max_chunk 256k; root $work/www; types { video/iso.segment m4s; } }
 }
 NGINX
 /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" &
@@ -68,6 +72,7 @@ until curl -sf "http://127.0.0.1:$nginx_port/segment.m4s" -o /dev/null; do sleep
 # the two cores the measurement shares: GlassCast is warmed until the compiler has settled.
 wrk -t2 -c"$connections" -d"${warm}s" "$url" >/dev/null
 wrk -t2 -c"$connections" -d3s "http://127.0.0.1:$nginx_port/segment.m4s" >/dev/null
+wrk -t2 -c"$connections" -d3s "http://127.0.0.1:$tuned_port/segment.m4s" >/dev/null
 
 # CPU time (user + system, all threads) the servers spend per request: on a shared machine
 # requests/s depends on what else runs; CPU per request much less so.
@@ -105,14 +110,18 @@ before=$(cpu_ticks $nginx_pids)
 nginx=$(measure "http://127.0.0.1:$nginx_port/segment.m4s" "$work/wrk-nginx.cpu")
 # shellcheck disable=SC2086
 n_cpu=$(cpu_since "$before" $nginx_pids)
+tuned=$(measure "http://127.0.0.1:$tuned_port/segment.m4s" "$work/wrk-tuned.cpu")
 g_rps=$(echo "$glasscast" | awk '/Requests\/sec/ {print $2}')
 n_rps=$(echo "$nginx" | awk '/Requests\/sec/ {print $2}')
 g_req=$(echo "$glasscast" | awk '/requests in/ {print $1}')
 n_req=$(echo "$nginx" | awk '/requests in/ {print $1}')
+t_rps=$(echo "$tuned" | awk '/Requests\/sec/ {print $2}')
 echo "segment bytes: $size, connections: $connections, duration: ${seconds}s, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "--- GlassCast (in-process cache)"; echo "$glasscast"
 echo "--- nginx (sendfile from disk)"; echo "$nginx"
-echo "requests/s: glasscast=$g_rps nginx=$n_rps ratio=$(awk -v g="$g_rps" -v n="$n_rps" 'BEGIN {printf "%.2f", g / n}')"
+echo "--- nginx, sendfile_max_chunk 256k"; echo "$tuned"
+ratio() { awk -v g="$1" -v n="$2" 'BEGIN {printf "%.2f", g / n}'; }
+echo "requests/s: glasscast=$g_rps nginx=$n_rps ratio=$(ratio "$g_rps" "$n_rps") nginx-256k=$t_rps ratio=$(ratio "$g_rps" "$t_rps")"
 per_request() { # "user system" ticks, requests -> "total ms (user ms + system ms)" per request
   awk -v u="${1% *}" -v s="${1#* }" -v r="$2" -v hz="$ticks_per_second" \
     'BEGIN {printf "%.3f ms (user %.3f + system %.3f)", (u + s) * 1000 / hz / r, u * 1000 / hz / r, s * 1000 / hz / r}'
