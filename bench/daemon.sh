@@ -2,8 +2,16 @@
 # needed, and starts the daemon on a benchmark config (test source off, one stream "main").
 #   start_daemon WORKDIR HTTP_PORT RTMP_PORT KEY [YAML]   sets $daemon (pid); log in WORKDIR/daemon.log
 #   YAML: more top-level config lines, e.g. 'slate: {enabled: false}'
+#   stop_daemon   stops it and waits until it has exited, so that WORKDIR can be removed (a
+#                 daemon stopping still writes its recordings' last lines)
 # BENCH_JAVA_OPTS: extra JVM flags for the daemon (a JFR recording, a heap size).
 # BENCH_JAR: another build to run (default server/target/glasscast.jar), e.g. for a before/after.
+stop_daemon() { # defined first: an EXIT trap may call it before the build below has finished
+  [ -n "${daemon:-}" ] || return 0
+  kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+  return 0
+}
+
 source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p; /^jvm_flags()/,/^}/p' glasscast)
 find_jdk
 [ -f server/target/glasscast.jar ] || ./glasscast build

@@ -19,7 +19,7 @@ daemon=""; nginx_pid=""
 cleanup() {
   # Not under errexit: a daemon's non-zero exit status must not stop the clean-up half way.
   set +e
-  [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+  stop_daemon
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
   rm -rf "$work"
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 runs=${1:-5}
 work=$(mktemp -d)
 daemon=""; publisher=""
-trap 'kill $daemon 2>/dev/null || true; kill $publisher 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $publisher 2>/dev/null && wait $publisher 2>/dev/null; stop_daemon; rm -rf "$work"' EXIT
 
 source bench/daemon.sh
 

@@ -14,7 +14,7 @@ daemon=""; publisher=""
 cleanup() {
   set +e
   [ -n "$publisher" ] && kill "$publisher" 2>/dev/null && wait "$publisher" 2>/dev/null
-  [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+  stop_daemon
   rm -rf "$work"
 }
 trap cleanup EXIT
