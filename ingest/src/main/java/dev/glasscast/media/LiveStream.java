@@ -9,14 +9,16 @@ public final class LiveStream {
 
     private final StreamPath path;
     private final Instant publishedAt;
+    private final boolean standIn;
     private volatile List<TrackInfo> tracks = List.of();
     private final LongAdder unitsIn = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder unitsDropped = new LongAdder();
 
-    LiveStream(StreamPath path, Instant publishedAt) {
+    LiveStream(StreamPath path, Instant publishedAt, boolean standIn) {
         this.path = path;
         this.publishedAt = publishedAt;
+        this.standIn = standIn;
     }
 
     public StreamPath path() {
@@ -25,6 +27,11 @@ public final class LiveStream {
 
     public Instant publishedAt() {
         return publishedAt;
+    }
+
+    /** Whether its publisher gives way to any other ({@link StreamHub#publishStandIn}). */
+    public boolean standIn() {
+        return standIn;
     }
 
     /** The tracks last announced by the publisher; empty until the first announcement. */

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +49,38 @@ public final class StreamHub {
     }
 
     /**
-     * Claims {@code path} for a new publisher and tells every listener.
+     * Claims {@code path} for a new publisher and tells every listener. A stand-in that holds the
+     * path ({@link #publishStandIn}) gives way: its stream ends and its connection is dropped.
      *
-     * @throws StreamConflictException if another publisher holds the path
+     * @throws StreamConflictException if another publisher, not a stand-in, holds the path
      */
     public synchronized StreamPublisher publish(StreamPath path) throws StreamConflictException {
-        LiveStream stream = new LiveStream(path, clock.instant());
-        Publication publication = new Publication(stream);
-        if (live.putIfAbsent(path, publication) != null) {
-            throw new StreamConflictException(path);
+        return claim(path, false);
+    }
+
+    /**
+     * Claims {@code path} for a stand-in, a publisher that holds the path only until a real one
+     * comes: the built-in test pattern, so that OBS pointed at the stream a newcomer is watching
+     * takes it over instead of being refused.
+     *
+     * @throws StreamConflictException if any publisher holds the path
+     */
+    public synchronized StreamPublisher publishStandIn(StreamPath path) throws StreamConflictException {
+        return claim(path, true);
+    }
+
+    private StreamPublisher claim(StreamPath path, boolean standIn) throws StreamConflictException {
+        Publication holder = live.get(path);
+        if (holder != null) {
+            if (standIn || !holder.stream.standIn()) {
+                throw new StreamConflictException(path);
+            }
+            log.info("{}: a publisher takes over from the stand-in", path);
+            holder.disconnect("taken over by another publisher");
         }
+        LiveStream stream = new LiveStream(path, clock.instant(), standIn);
+        Publication publication = new Publication(stream);
+        live.put(path, publication);
         log.debug("published {}", path);
         for (StreamListener listener : listeners) {
             publication.attach(listener);
@@ -96,9 +119,9 @@ public final class StreamHub {
     }
 
     /**
-     * Disconnects the publisher of {@code path} (the operator's "kick"): runs the disconnect the
-     * ingest session registered with {@link StreamPublisher#onKick}, or, without one, ends the
-     * stream. The publisher may reconnect; revoke its key to keep it out.
+     * Disconnects the publisher of {@code path} (the operator's "kick"): ends its stream and runs
+     * the disconnect the ingest session registered with {@link StreamPublisher#onDisconnect}. The
+     * publisher may reconnect; revoke its key to keep it out.
      *
      * @return false if nothing publishes {@code path}
      */
@@ -108,12 +131,7 @@ public final class StreamHub {
             return false;
         }
         log.info("{}: kicked by the operator", path);
-        Runnable disconnect = publication.disconnect;
-        if (disconnect != null) {
-            disconnect.run();
-        } else {
-            publication.close();
-        }
+        publication.disconnect("kicked by the operator");
         return true;
     }
 
@@ -126,7 +144,7 @@ public final class StreamHub {
         private final LiveStream stream;
         private final List<ReaderPump> pumps = new CopyOnWriteArrayList<>();
         private volatile boolean closed;
-        private volatile Runnable disconnect;
+        private volatile Consumer<String> disconnect;
         private boolean receivedMedia;
 
         Publication(LiveStream stream) {
@@ -162,8 +180,20 @@ public final class StreamHub {
         }
 
         @Override
-        public void onKick(Runnable disconnectConnection) {
+        public void onDisconnect(Consumer<String> disconnectConnection) {
             this.disconnect = disconnectConnection;
+        }
+
+        /**
+         * Ends the stream here, so the path is free at once, then has the ingest session drop the
+         * connection on its own thread; what the publisher still sends meanwhile is ignored.
+         */
+        void disconnect(String reason) {
+            close();
+            Consumer<String> connection = disconnect;
+            if (connection != null) {
+                connection.accept(reason);
+            }
         }
 
         @Override

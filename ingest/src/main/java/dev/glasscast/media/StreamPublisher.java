@@ -1,6 +1,7 @@
 package dev.glasscast.media;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The publishing side of one live stream in the {@link StreamHub}. Owned by exactly one
@@ -21,12 +22,13 @@ public interface StreamPublisher extends AutoCloseable {
     void discontinuity();
 
     /**
-     * Registers how to disconnect this publisher's connection when an operator kicks the stream
-     * ({@link StreamHub#kick}). The hub owns no sockets, so the ingest session that does hands
-     * this in; it may run on any thread. Publishers without a connection (transcoder renditions)
-     * need not call it: a kick then just ends the stream.
+     * Registers how to drop this publisher's connection when the hub ends its stream from outside:
+     * an operator's kick ({@link StreamHub#kick}), or a publisher taking over from a stand-in
+     * ({@link StreamHub#publishStandIn}). The hub owns no sockets, so the ingest session that does
+     * hands this in; it is called with the reason, on any thread, after the stream has ended.
+     * Publishers without a connection (transcoder renditions) need not call it.
      */
-    default void onKick(Runnable disconnect) {
+    default void onDisconnect(Consumer<String> disconnect) {
     }
 
     /** Ends the stream: readers get {@link StreamReader#onUnpublished()}; the path is free again. */

@@ -139,19 +139,55 @@ class StreamHubTest {
     }
 
     @Test
-    void kickRunsTheRegisteredDisconnectOrElseEndsTheStream() throws Exception {
+    void kickEndsTheStreamAndRunsTheRegisteredDisconnect() throws Exception {
         StreamHub hub = new StreamHub();
         StreamPath withConnection = StreamPath.source("a");
         StreamPublisher connected = hub.publish(withConnection);
-        CountDownLatch disconnected = new CountDownLatch(1);
-        connected.onKick(disconnected::countDown);
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        connected.onDisconnect(reasons::add);
         assertTrue(hub.kick(withConnection));
-        assertEquals(0, disconnected.getCount());
+        assertEquals(List.of("kicked by the operator"), reasons);
+        assertFalse(hub.isLive(withConnection), "the path is free before the connection has closed");
 
         StreamPath withoutConnection = StreamPath.source("b");
         hub.publish(withoutConnection);
         assertTrue(hub.kick(withoutConnection));
         assertFalse(hub.isLive(withoutConnection));
         assertFalse(hub.kick(StreamPath.source("nobody")));
+    }
+
+    @Test
+    void aPublisherTakesOverFromAStandIn() throws Exception {
+        StreamHub hub = new StreamHub();
+        StreamPath path = StreamPath.source("main");
+        RecordingReader reader = new RecordingReader(new CountDownLatch(0));
+        List<RecordingReader> readers = new CopyOnWriteArrayList<>();
+        hub.addListener(stream -> {
+            RecordingReader r = readers.isEmpty() ? reader : new RecordingReader(new CountDownLatch(0));
+            readers.add(r);
+            return r;
+        });
+        StreamPublisher standIn = hub.publishStandIn(path);
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        standIn.onDisconnect(reasons::add);
+        standIn.tracks(List.of(VIDEO));
+        standIn.send(video(0, true));
+        assertTrue(hub.find(path).orElseThrow().standIn());
+        assertThrows(StreamConflictException.class, () -> hub.publishStandIn(path), "a stand-in does not displace another");
+
+        StreamPublisher real = hub.publish(path);
+        assertEquals(List.of("taken over by another publisher"), reasons);
+        assertTrue(reader.ended.await(5, TimeUnit.SECONDS));
+        standIn.send(video(33, false));
+        assertEquals(List.of("tracks1", "v0k", "end"), reader.events, "the stand-in's stream ended; later units go nowhere");
+        assertFalse(hub.find(path).orElseThrow().standIn());
+        assertEquals(2, readers.size(), "listeners read the new publication");
+
+        assertThrows(StreamConflictException.class, () -> hub.publish(path), "a real publisher is not displaced");
+        assertThrows(StreamConflictException.class, () -> hub.publishStandIn(path));
+        standIn.close();
+        assertTrue(hub.isLive(path), "closing the displaced stand-in leaves the new publication alone");
+        real.close();
+        assertFalse(hub.isLive(path));
     }
 }

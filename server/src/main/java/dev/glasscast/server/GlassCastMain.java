@@ -145,7 +145,8 @@ public final class GlassCastMain {
                 .append("/metrics   (header Authorization: Bearer <token>)\n");
         if (config.testSource().enabled()) {
             text.append("\n  The test pattern is publishing to '").append(config.testSource().stream())
-                    .append("'. Set test_source.enabled: false to publish it from OBS instead.\n");
+                    .append("' until you publish it: OBS with the settings above takes over at once\n")
+                    .append("  (test_source.enabled: false turns the pattern off).\n");
         }
         return text.toString();
     }

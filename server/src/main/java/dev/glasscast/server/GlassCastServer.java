@@ -5,11 +5,13 @@ import dev.glasscast.config.StreamConfig;
 import dev.glasscast.edge.EdgeCache;
 import dev.glasscast.edge.EdgeCacheSettings;
 import dev.glasscast.edge.HttpCacheSemantics;
+import dev.glasscast.ingest.auth.AuthFailureLimiter;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.ingest.rtmp.RtmpServer;
 import dev.glasscast.ingest.rtmp.RtmpServerLimits;
 import dev.glasscast.ingest.srt.SrtListener;
 import dev.glasscast.media.StreamHub;
+import dev.glasscast.media.StreamPath;
 import dev.glasscast.packager.PackagerOrigin;
 import dev.glasscast.packager.dash.DashOrigin;
 import dev.glasscast.packager.hls.HlsOrigin;
@@ -50,6 +52,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -187,7 +190,10 @@ public final class GlassCastServer implements AutoCloseable {
             http.start();
             started.add(http);
 
-            PublishAuthorizer authorizer = new PublishAuthorizer(config.ingest().streams());
+            Optional<StreamConfig> testPatternKey = config.testSource().enabled()
+                    ? Optional.of(standInKey(config.testSource().stream())) : Optional.empty();
+            PublishAuthorizer authorizer = new PublishAuthorizer(config.ingest().streams(), testPatternKey.stream().toList(),
+                    new AuthFailureLimiter());
             if (config.ingest().rtmp().enabled()) {
                 rtmp = new RtmpServer(config.ingest().rtmp(), authorizer, hub, RtmpServerLimits.defaults(), acceptGroup, ioGroup);
                 rtmp.start();
@@ -200,9 +206,7 @@ public final class GlassCastServer implements AutoCloseable {
                 started.add(srt);
             }
 
-            if (config.testSource().enabled()) {
-                startTestSource();
-            }
+            testPatternKey.ifPresent(this::startTestSource);
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -300,16 +304,29 @@ public final class GlassCastServer implements AutoCloseable {
         return monitor;
     }
 
-    private void startTestSource() {
+    /**
+     * The test pattern publishes with a key of its own, made afresh at each start and never shown,
+     * which makes it a stand-in: a publisher with the stream's real key (OBS, set up from what
+     * start-up prints) takes the stream over instead of being refused.
+     */
+    private StreamConfig standInKey(String stream) {
+        if (config.ingest().stream(stream).isEmpty()) {
+            throw new IllegalStateException("test_source.stream " + stream + " is not among ingest.streams");
+        }
+        byte[] key = new byte[24];
+        new SecureRandom().nextBytes(key);
+        return new StreamConfig(stream, "test-pattern-" + HexFormat.of().formatHex(key));
+    }
+
+    private void startTestSource(StreamConfig standIn) {
         if (rtmp == null) {
             log.warn("test source: RTMP ingest is disabled, so the test source cannot publish");
             return;
         }
-        String stream = config.testSource().stream();
-        StreamConfig target = config.ingest().stream(stream).orElseThrow(
-                () -> new IllegalStateException("test_source.stream " + stream + " is not among ingest.streams"));
+        StreamPath path = StreamPath.source(standIn.name());
         TestPatternSource source = new TestPatternSource(config.testSource(),
-                "rtmp://127.0.0.1:" + rtmp.port() + "/live/" + target.key());
+                "rtmp://127.0.0.1:" + rtmp.port() + "/live/" + standIn.key(),
+                () -> hub.find(path).filter(stream -> !stream.standIn()).isPresent());
         source.start();
         started.add(source);
     }

@@ -18,35 +18,56 @@ import java.util.Optional;
 public final class PublishAuthorizer {
 
     private final List<StreamConfig> streams;
+    private final List<StreamConfig> standIns;
+    /** Both, the candidates for {@link #streamForKey}. */
+    private final List<StreamConfig> everyKey;
     private final AuthFailureLimiter failures;
 
     /** @param streams the configured streams, each with its (resolved, non-null) key */
     public PublishAuthorizer(List<StreamConfig> streams) {
-        this(streams, new AuthFailureLimiter());
+        this(streams, List.of(), new AuthFailureLimiter());
     }
 
     /**
      * @param streams  the configured streams, each with its (resolved, non-null) key
+     * @param standIns keys, never shown to anyone, that the daemon's own stand-in publishers (the
+     *                 test pattern) publish a stream with: a stand-in gives way to a publisher
+     *                 with the stream's real key ({@link dev.glasscast.media.StreamHub#publishStandIn})
      * @param failures counts failed attempts per address, shared by every protocol
      */
-    public PublishAuthorizer(List<StreamConfig> streams, AuthFailureLimiter failures) {
+    public PublishAuthorizer(List<StreamConfig> streams, List<StreamConfig> standIns, AuthFailureLimiter failures) {
         this.failures = failures;
-        for (StreamConfig stream : streams) {
+        this.everyKey = java.util.stream.Stream.concat(streams.stream(), standIns.stream()).toList();
+        for (StreamConfig stream : everyKey) {
             if (stream.key() == null || stream.key().isEmpty()) {
                 throw new IllegalArgumentException("stream " + stream.name() + " has no key");
             }
         }
         this.streams = List.copyOf(streams);
+        this.standIns = List.copyOf(standIns);
     }
 
-    /** The stream whose key is {@code key}, if any. */
+    /** The stream whose key (or stand-in key) is {@code key}, if any. */
     public Optional<String> streamForKey(String key) {
+        return match(key, everyKey);
+    }
+
+    /**
+     * Whether {@code key} is a stand-in's key. RTMP ingest publishes such a publisher as a stand-in;
+     * SRT has no use for it (the test pattern publishes over RTMP) and publishes it as any other.
+     */
+    public boolean isStandInKey(String key) {
+        return match(key, standIns).isPresent();
+    }
+
+    /** Compares {@code key} with every key of {@code candidates}, in constant time each. */
+    private static Optional<String> match(String key, List<StreamConfig> candidates) {
         if (key == null) {
             return Optional.empty();
         }
         byte[] presented = key.getBytes(StandardCharsets.UTF_8);
         String match = null;
-        for (StreamConfig stream : streams) {
+        for (StreamConfig stream : candidates) {
             if (MessageDigest.isEqual(presented, stream.key().getBytes(StandardCharsets.UTF_8))) {
                 match = stream.name();
             }

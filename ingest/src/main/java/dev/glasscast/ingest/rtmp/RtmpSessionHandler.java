@@ -205,14 +205,14 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         }
         StreamPath path = StreamPath.source(streamName.get());
         try {
-            publisher = hub.publish(path);
+            publisher = authorizer.isStandInKey(key) ? hub.publishStandIn(path) : hub.publish(path);
         } catch (StreamConflictException e) {
             reject(ctx, messageStreamId, "NetStream.Publish.BadName", "stream " + path + " is already publishing",
                     "stream " + path + " already publishing");
             return;
         }
-        publisher.onKick(() -> ctx.channel().eventLoop().execute(() -> {
-            unpublish(ctx, "kicked by the operator");
+        publisher.onDisconnect(reason -> ctx.channel().eventLoop().execute(() -> {
+            unpublish(ctx, reason);
             ctx.close();
         }));
         mapper = new FlvAccessUnitMapper(publisher);

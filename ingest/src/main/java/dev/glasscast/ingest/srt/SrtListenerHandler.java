@@ -119,8 +119,8 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
                 bySocket.put(session.socketId(), session);
                 byCaller.put(new CallerKey(peer, session.peerSocketId()), session);
                 published.put(session.socketId(), session);
-                accept.publisher().onKick(() -> channel.eventLoop().execute(() -> {
-                    session.close("kicked by the operator");
+                accept.publisher().onDisconnect(reason -> channel.eventLoop().execute(() -> {
+                    session.close(reason);
                     remove(session);
                 }));
                 send(peer, accept.response());

@@ -53,7 +53,7 @@ class AuthFailureLimiterTest {
 
     @Test
     void theAuthorizerRefusesEvenTheRightKeyFromABlockedAddressAndCountsBothProtocols() {
-        PublishAuthorizer authorizer = new PublishAuthorizer(List.of(new StreamConfig("main", "right-key")), limiter);
+        PublishAuthorizer authorizer = new PublishAuthorizer(List.of(new StreamConfig("main", "right-key")), List.of(), limiter);
         for (int i = 0; i < 3; i++) {
             assertEquals(Optional.empty(), authorizer.streamForKey("guess-" + i, guesser)); // RTMP
         }

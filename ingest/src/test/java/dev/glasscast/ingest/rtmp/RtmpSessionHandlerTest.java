@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class RtmpSessionHandlerTest {
 
     private static final String KEY = "session-key-1";
+    private static final String STAND_IN_KEY = "stand-in-key-1";
     private static final StreamPath LIVE = StreamPath.source("main");
 
     private final StreamHub hub = new StreamHub();
@@ -30,7 +31,8 @@ class RtmpSessionHandlerTest {
 
     RtmpSessionHandlerTest() {
         StreamConfig live = new ConfigLoader().defaults().ingest().streams().get(0).withKey(KEY);
-        authorizer = new PublishAuthorizer(List.of(live));
+        authorizer = new PublishAuthorizer(List.of(live), List.of(new StreamConfig(live.name(), STAND_IN_KEY)),
+                new dev.glasscast.ingest.auth.AuthFailureLimiter());
     }
 
     @Test
@@ -103,6 +105,32 @@ class RtmpSessionHandlerTest {
         assertFalse(hub.isLive(LIVE), "closing the connection unpublishes");
         first.finishAndReleaseAll();
         second.finishAndReleaseAll();
+    }
+
+    @Test
+    void aPublisherWithTheStreamKeyTakesOverFromTheStandIn() {
+        EmbeddedChannel standIn = connected();
+        standIn.writeInbound(command(1, "publish", 5, null, STAND_IN_KEY, "live"));
+        assertEquals(RtmpMessageType.USER_CONTROL, readType(standIn));
+        assertEquals("NetStream.Publish.Start", statusCode(readCommand(standIn)));
+        assertTrue(hub.find(LIVE).orElseThrow().standIn());
+
+        EmbeddedChannel obs = connected();
+        obs.writeInbound(command(1, "publish", 5, null, KEY, "live"));
+        assertEquals(RtmpMessageType.USER_CONTROL, readType(obs));
+        assertEquals("NetStream.Publish.Start", statusCode(readCommand(obs)));
+        assertFalse(hub.find(LIVE).orElseThrow().standIn());
+        standIn.runPendingTasks();
+        assertFalse(standIn.isOpen(), "the stand-in's connection is dropped");
+        assertTrue(obs.isOpen());
+        assertTrue(hub.isLive(LIVE), "the stand-in's connection closing leaves the new publisher live");
+
+        EmbeddedChannel again = connected();
+        again.writeInbound(command(1, "publish", 5, null, STAND_IN_KEY, "live"));
+        assertTrue(readCommand(again).get(3).toString().contains("already publishing"), "the stand-in cannot take it back");
+        obs.finishAndReleaseAll();
+        standIn.finishAndReleaseAll();
+        again.finishAndReleaseAll();
     }
 
     @Test

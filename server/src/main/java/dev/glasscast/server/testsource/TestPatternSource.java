@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -25,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * RTMP ingest on loopback, with FFmpeg (through JavaCV) as the publisher, exactly as OBS would
  * publish. It exists so a newcomer sees the whole path work without OBS.
  *
- * <p>Runs on its own platform thread, paced to real time; if the connection fails (the ingest
- * is not up yet, or the stream is taken by a real publisher) it retries with a back-off.
+ * <p>It publishes as a stand-in ({@link dev.glasscast.media.StreamHub#publishStandIn}): the first
+ * real publisher of the stream takes it over, and the test pattern then stops for good, so that a
+ * recording the event leaves behind is not replaced by the pattern's when the event ends.
+ *
+ * <p>Runs on its own platform thread, paced to real time; if the connection fails for another
+ * reason (the ingest is not up yet) it retries with a back-off.
  */
 public final class TestPatternSource implements AutoCloseable {
 
@@ -37,13 +42,18 @@ public final class TestPatternSource implements AutoCloseable {
 
     private final TestSourceConfig config;
     private final String publishUrl;
+    private final BooleanSupplier takenOver;
     private volatile boolean running;
     private Thread thread;
 
-    /** @param publishUrl e.g. {@code rtmp://127.0.0.1:1935/live/<key>} */
-    public TestPatternSource(TestSourceConfig config, String publishUrl) {
+    /**
+     * @param publishUrl e.g. {@code rtmp://127.0.0.1:1935/live/<stand-in key>}
+     * @param takenOver  whether a real publisher holds the stream now
+     */
+    public TestPatternSource(TestSourceConfig config, String publishUrl, BooleanSupplier takenOver) {
         this.config = config;
         this.publishUrl = publishUrl;
+        this.takenOver = takenOver;
     }
 
     public void start() {
@@ -59,6 +69,11 @@ public final class TestPatternSource implements AutoCloseable {
                 backoffMillis = 500;
             } catch (Exception e) {
                 if (!running) {
+                    return;
+                }
+                if (takenOver.getAsBoolean()) {
+                    log.info("test source: a publisher took the stream over; the test pattern stops until the next start");
+                    running = false;
                     return;
                 }
                 log.warn("test source: publishing failed ({}); retrying in {} ms", e.getMessage(), backoffMillis);
