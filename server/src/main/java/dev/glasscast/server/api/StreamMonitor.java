@@ -143,7 +143,7 @@ public final class StreamMonitor {
                 video == null ? null : video.codec().name(), video == null ? 0 : video.width(), video == null ? 0 : video.height(),
                 video == null ? 0 : video.frameRate(), audio == null ? null : audio.codec().name(),
                 audio == null ? 0 : audio.sampleRate(), audio == null ? 0 : audio.channels(),
-                measured.bitrate(), source.unitsIn(), source.bytesIn(), source.unitsDropped());
+                measured.bitrate(), source.unitsIn(), source.bytesIn(), source.unitsDropped(), source.standIn());
         List<StreamReport.Rung> rungs = new ArrayList<>();
         for (RungView rung : rungsOf(name)) {
             Double fps = measured.fps().get(rung.name);

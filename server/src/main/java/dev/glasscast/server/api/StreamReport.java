@@ -27,9 +27,11 @@ public record StreamReport(
     /**
      * @param videoCodec  e.g. H264; null before the tracks are known
      * @param bitrate     bits per second received, measured
+     * @param standIn     the built-in test pattern publishes it, until a publisher with the key takes over
      */
     public record Source(String videoCodec, int width, int height, double frameRate, String audioCodec,
-                         int sampleRate, int channels, Double bitrate, long unitsIn, long bytesIn, long unitsDropped) {
+                         int sampleRate, int channels, Double bitrate, long unitsIn, long bytesIn, long unitsDropped,
+                         boolean standIn) {
     }
 
     /**

@@ -59,6 +59,7 @@ class TestPatternTakeoverTest {
     void obsTakesTheStreamOverFromTheTestPatternWhichThenStaysAway() throws Exception {
         await("the test pattern publishes main as a stand-in", 30,
                 () -> live().map(LiveStream::standIn).orElse(false) && resolution().contains("320x180"));
+        assertTrue(server.monitor().report("main").orElseThrow().source().standIn(), "the dashboard says it is the test pattern");
 
         List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, 8));
         args.addAll(List.of("-f", "mpegts",
@@ -67,6 +68,7 @@ class TestPatternTakeoverTest {
         try (FfmpegCli.Running obs = FfmpegCli.start(dir, args)) {
             await("OBS's publish holds main", 10, () -> live().map(stream -> !stream.standIn()).orElse(false));
             await("viewers get OBS's picture", 15, () -> resolution().contains("640x360"));
+            assertFalse(server.monitor().report("main").orElseThrow().source().standIn());
             published = obs.await(60, TimeUnit.SECONDS);
         }
         assertEquals(0, published.exitCode(), "OBS (ffmpeg over SRT) was not let in:\n" + published.stderr());
