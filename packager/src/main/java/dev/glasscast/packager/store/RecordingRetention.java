@@ -84,13 +84,13 @@ final class RecordingRetention {
 
     /** Counts what the recordings already take; call once, on the writer thread, before any write. */
     void scan() {
-        if (!limited() || !Files.isDirectory(root)) {
+        if (!limited()) {
             return;
         }
         record Found(Path dir, long bytes, FileTime newest) {
         }
         List<Found> found = new ArrayList<>();
-        for (Path stream : directoriesIn(root)) {
+        for (Path stream : Files.isDirectory(root) ? directoriesIn(root) : List.<Path>of()) {
             for (Path dir : directoriesIn(stream)) {
                 long bytes = 0;
                 FileTime newest = FileTime.fromMillis(0);
@@ -111,8 +111,20 @@ final class RecordingRetention {
             grew(recording.dir(), recording.bytes());
         }
         log.info("recordings: {} bytes in {} recordings under {}; limit {} bytes", total, found.size(), root, maxBytes);
+        warnIfTheDiskIsSmaller();
+    }
+
+    /** The limit is no use if the disk fills first: say so at start, not when the disk is full. */
+    private void warnIfTheDiskIsSmaller() {
+        Path existing = root.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
         try {
-            FileStore disk = Files.getFileStore(root);
+            FileStore disk = Files.getFileStore(existing);
             if (disk.getUsableSpace() + total < maxBytes) {
                 log.warn("recordings: the disk holding {} has {} bytes free besides the {} recorded, less than"
                         + " packaging.recordings_max_bytes ({}): it will fill before the limit is reached", root,

@@ -324,6 +324,16 @@ class RecordingRetentionTest {
         assertEquals(List.of("cam/source"), recordingDirectories(), "the other stream's older event went");
     }
 
+    @Test
+    void aLimitTheDiskCannotHoldIsSaidAtStart() throws Exception {
+        // The recordings directory does not exist yet: a first start.
+        archive = new RecordingArchive(dir.resolve("recordings"), 64, clock, Long.MAX_VALUE / 4, KEPT);
+        archive.flush();
+        assertEquals(1, messages(Level.WARN, "it will fill before the limit is reached").size());
+        open(1_000_000).flush();
+        assertEquals(1, messages(Level.WARN, "it will fill before the limit is reached").size(), "1 MB fits");
+    }
+
     private static void touch(Path recording, Instant at) throws IOException {
         try (Stream<Path> files = Files.list(recording)) {
             for (Path file : files.toList()) {
