@@ -265,6 +265,10 @@ final class ConfigValidator {
                     : DurationText.format(packaging.memoryWindow())) + " is shorter than packaging.segment_duration ("
                     + DurationText.format(segment) + "); use e.g. 30s");
         }
+        if (packaging.recordingsMaxBytes() < 0) {
+            problem("packaging.recordings_max_bytes", packaging.recordingsMaxBytes()
+                    + " is negative; write a number of bytes, e.g. 20000000000 (20 GB), or 0 for no limit");
+        }
     }
 
     private void testSource(TestSourceConfig source, IngestConfig ingest) {

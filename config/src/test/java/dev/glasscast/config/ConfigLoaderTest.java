@@ -55,6 +55,8 @@ class ConfigLoaderTest {
                 128_000), hd);
         assertEquals(640, sample.ladder().get(2).width());
         assertEquals(30, sample.ladder().get(2).maxFps());
+        assertEquals(20_000_000_000L, sample.packaging().recordingsMaxBytes());
+        assertEquals(PackagingConfig.DEFAULT_RECORDINGS_MAX_BYTES, defaults.packaging().recordingsMaxBytes());
     }
 
     @Test
@@ -108,6 +110,7 @@ class ConfigLoaderTest {
                 "GLASSCAST_LADDER__1__VIDEO_BITRATE", "1M",
                 "GLASSCAST_AUDIO__CODEC", "aac",
                 "GLASSCAST_PACKAGING__PART_DURATION", "400ms",
+                "GLASSCAST_PACKAGING__RECORDINGS_MAX_BYTES", "0",
                 "GLASSCAST_CONFIG", "/etc/glasscast.yaml",
                 "PATH", "/usr/bin"));
         assertEquals(9090, config.server().httpPort());
@@ -119,6 +122,7 @@ class ConfigLoaderTest {
         assertEquals(3_000_000, config.ladder().get(0).videoBitrate());
         assertEquals("aac", config.audio().codec());
         assertEquals(Duration.ofMillis(400), config.packaging().partDuration());
+        assertEquals(0, config.packaging().recordingsMaxBytes(), "0: recordings without a limit");
     }
 
     @Test

@@ -128,6 +128,15 @@ class ConfigValidationTest {
                           part_duration: 2s
                         """, List.of("packaging.part_duration: 2s is not smaller than packaging.segment_duration (2s); use"
                         + " a fraction of it, e.g. 500ms (line 3, column 18)")),
+                Arguments.of("negative recordings limit", """
+                        packaging:
+                          recordings_max_bytes: -1
+                        """, List.of("packaging.recordings_max_bytes: -1 is negative; write a number of bytes, e.g."
+                        + " 20000000000 (20 GB), or 0 for no limit (line 2, column 25)")),
+                Arguments.of("recordings limit with a unit", """
+                        packaging:
+                          recordings_max_bytes: 20GB
+                        """, List.of("packaging.recordings_max_bytes: '20GB' is not a whole number (line 2, column 25)")),
                 Arguments.of("invalid codec, preset, profile, level", """
                         ladder:
                           - name: hd

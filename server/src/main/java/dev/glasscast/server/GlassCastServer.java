@@ -137,8 +137,11 @@ public final class GlassCastServer implements AutoCloseable {
             SnapshotWaiters waiters = new SnapshotWaiters(ioGroup);
             // Closed after the store and the transcoder (the list closes in reverse), so the ends
             // of renditions stopped at shutdown are written: SIGTERM flushes recordings.
+            // Without recording nothing grows: recordings already there are left alone.
             RecordingArchive recordings = new RecordingArchive(config.dataDir().resolve("recordings"),
-                    RECORDER_QUEUE_SEGMENTS, Clock.systemUTC());
+                    RECORDER_QUEUE_SEGMENTS, Clock.systemUTC(),
+                    config.packaging().record() ? config.packaging().recordingsMaxBytes() : 0,
+                    SegmentStoreLimits.of(config.packaging()));
             started.add(recordings);
             recordingArchive = recordings;
             // Media on disk (DVR beyond memory, recordings) is read here, never on an event loop.
@@ -261,6 +264,9 @@ public final class GlassCastServer implements AutoCloseable {
         FunctionCounter.builder("glasscast.recordings.dropped.segments", recordingArchive, RecordingArchive::droppedSegments)
                 .description("segments missing from recordings: the recorder fell behind or the disk failed")
                 .register(metrics.registry());
+        FunctionCounter.builder("glasscast.recordings.pruned.bytes", recordingArchive, RecordingArchive::prunedBytes)
+                .description("bytes of recordings deleted to keep within packaging.recordings_max_bytes")
+                .baseUnit("bytes").register(metrics.registry());
         started.add(hub.addListener(metrics));
         return new AdminRoutes(new AdminAuth(adminToken), config, hub, monitor, thumbnails, metrics, this::addresses,
                 playbackTokens);

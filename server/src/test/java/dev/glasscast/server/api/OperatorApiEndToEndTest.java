@@ -121,6 +121,7 @@ public class OperatorApiEndToEndTest {
                 assertTrue(metrics.contains("glasscast_ingest_bytes_total{stream=\"main\"}"), metrics);
                 assertTrue(metrics.contains("glasscast_edge_requests_total") || metrics.contains("glasscast_edge_"), metrics);
                 assertTrue(metrics.contains("jvm_threads_live_threads"), metrics);
+                assertTrue(metrics.contains("glasscast_recordings_pruned_bytes_total 0.0"), metrics);
 
                 HttpResponse<String> login = get(base + "/dashboard?token=" + TOKEN, null);
                 assertEquals(303, login.statusCode());
