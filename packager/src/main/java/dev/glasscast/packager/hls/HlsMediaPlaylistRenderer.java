@@ -148,10 +148,15 @@ public final class HlsMediaPlaylistRenderer {
         if (live) {
             long open = rendition.nextSequence();
             InitSegment openInit = rendition.initFor(open);
-            if (openInit != init && !rendition.openParts().isEmpty()) {
-                // The segment being written starts a new publication.
-                m3u8.append("#EXT-X-DISCONTINUITY\n");
-                m3u8.append("#EXT-X-MAP:URI=\"").append(HlsResource.initName(openInit.firstSequence())).append("\"\n");
+            if (!rendition.openParts().isEmpty()) {
+                // A player appends parts as they are listed: the break must come before the first
+                // one, or it places them on the old timeline and the rest of the segment elsewhere.
+                if (rendition.openDiscontinuous() || openInit != init) {
+                    m3u8.append("#EXT-X-DISCONTINUITY\n");
+                }
+                if (openInit != init) {
+                    m3u8.append("#EXT-X-MAP:URI=\"").append(HlsResource.initName(openInit.firstSequence())).append("\"\n");
+                }
             }
             appendParts(m3u8, open, rendition.openParts(), timescale);
             m3u8.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"").append(nextPartName(rendition, partTargetTicks))

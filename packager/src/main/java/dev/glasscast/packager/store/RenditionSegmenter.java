@@ -572,7 +572,7 @@ final class RenditionSegmenter implements StreamReader {
             return;
         }
         RenditionSnapshot published = new RenditionSnapshot(path, track, format, init, segments, openParts,
-                maxSegmentDuration, state == State.ENDED, clock.instant(), nextSequence, inits);
+                maxSegmentDuration, state == State.ENDED, clock.instant(), nextSequence, inits, discontinuityPending);
         snapshot = published;
         onPublish.accept(published);
     }

@@ -25,10 +25,14 @@ import java.util.List;
  * @param inits              the init segment of every publication that still has segments held,
  *                           and of the current one, by ascending first sequence; the last one is
  *                           {@code init}
+ * @param openDiscontinuous  the segment being written begins after a break in the timeline (a
+ *                           reconnect, the slate standing in or stepping aside): a playlist must
+ *                           say so before its first part, not only once it is closed
  */
 public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
                                 List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
-                                boolean ended, Instant updatedAt, long nextSequence, List<InitSegment> inits) {
+                                boolean ended, Instant updatedAt, long nextSequence, List<InitSegment> inits,
+                                boolean openDiscontinuous) {
 
     public RenditionSnapshot {
         segments = List.copyOf(segments);
@@ -37,6 +41,14 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
         if (inits.isEmpty()) {
             throw new IllegalArgumentException("a rendition needs an init segment");
         }
+    }
+
+    /** No segment being written after a break. */
+    public RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
+                             List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
+                             boolean ended, Instant updatedAt, long nextSequence, List<InitSegment> inits) {
+        this(path, track, format, init, segments, openParts, maxSegmentDuration, ended, updatedAt, nextSequence, inits,
+                false);
     }
 
     /** One publication: its init segment serves every segment held. */

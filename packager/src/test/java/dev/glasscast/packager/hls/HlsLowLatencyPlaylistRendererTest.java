@@ -92,6 +92,29 @@ class HlsLowLatencyPlaylistRendererTest {
     }
 
     @Test
+    void theSegmentBeingWrittenAfterABreakCarriesItsDiscontinuityBeforeItsFirstPart() {
+        RenditionSnapshot plain = live();
+        RenditionSnapshot afterBreak = new RenditionSnapshot(plain.path(), plain.track(), plain.format(), plain.init(),
+                plain.segments(), plain.openParts(), plain.maxSegmentDuration(), false, plain.updatedAt(), 103,
+                plain.inits(), true);
+        String playlist = renderer.render(afterBreak,
+                new HlsMediaPlaylistRenderer.View(false, false, false, List.of(), "index.m3u8")).orElseThrow();
+        assertTrue(playlist.endsWith("""
+                seg102.m4s
+                #EXT-X-DISCONTINUITY
+                #EXT-X-PART:DURATION=0.500,URI="part103.0.m4s",INDEPENDENT=YES
+                #EXT-X-PRELOAD-HINT:TYPE=PART,URI="part103.1.m4s"
+                """), playlist);
+
+        RenditionSnapshot noPartYet = new RenditionSnapshot(plain.path(), plain.track(), plain.format(), plain.init(),
+                plain.segments(), List.of(), plain.maxSegmentDuration(), false, plain.updatedAt(), 103,
+                plain.inits(), true);
+        String before = renderer.render(noPartYet,
+                new HlsMediaPlaylistRenderer.View(false, false, false, List.of(), "index.m3u8")).orElseThrow();
+        assertTrue(!before.contains("#EXT-X-DISCONTINUITY"), "no tag without a part to carry it:\n" + before);
+    }
+
+    @Test
     void republishedSegmentsGetADiscontinuityAndTheirOwnInit() {
         RenditionSnapshot plain = live();
         List<MediaSegment> segments = new ArrayList<>(plain.segments());

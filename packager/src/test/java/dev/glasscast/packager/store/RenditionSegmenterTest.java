@@ -204,7 +204,13 @@ class RenditionSegmenterTest {
         for (int frame = 0; frame < 61; frame++) {
             long dts = 500 + Math.round(frame * 1000 / 30.0);
             segmenter.onAccessUnit(new AccessUnit(1, dts, dts, 0, frame % 60 == 0, new byte[] {1}));
+            if (frame == 20) {
+                RenditionSnapshot during = segmenter.snapshot();
+                assertFalse(during.openParts().isEmpty());
+                assertTrue(during.openDiscontinuous(), "the parts of the segment after the break say so while it is written");
+            }
         }
+        assertFalse(segmenter.snapshot().openDiscontinuous(), "the next segment continues the new timeline");
         List<MediaSegment> segments = segmenter.snapshot().segments();
         assertEquals(2, segments.size());
         assertFalse(segments.get(0).discontinuity());
