@@ -56,6 +56,17 @@ public record TrackInfo(
         return codec.kind() == MediaKind.VIDEO;
     }
 
+    /**
+     * Whether a decoder and an init segment made for {@code other} serve this track too: same
+     * codec, timescale, picture or sound format and codec configuration. A track that differs
+     * starts a new period downstream; the nominal bitrate and frame rate do not count.
+     */
+    public boolean sameCodecParameters(TrackInfo other) {
+        return other != null && codec == other.codec && timescale == other.timescale && width == other.width
+                && height == other.height && sampleRate == other.sampleRate && channels == other.channels
+                && Arrays.equals(codecConfig, other.codecConfig);
+    }
+
     public TrackInfo withBitrate(long newBitrate) {
         return new TrackInfo(trackId, codec, timescale, width, height, frameRate, sampleRate, channels,
                 newBitrate, codecConfig);

@@ -69,7 +69,7 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
         SourceTranscoder transcoder;
         if (current.slate().enabled()) {
             SlateKeeper.Session session = slateKeeper.beginSession(name, current.slate(), current.keyFrameInterval());
-            transcoder = new SourceTranscoder(session::open, name, current, limits);
+            transcoder = new SourceTranscoder(session, name, current, limits);
         } else {
             transcoder = new SourceTranscoder(hub, name, current, limits);
         }

@@ -133,6 +133,11 @@ final class RenditionOutlet {
         }
     }
 
+    /** When the last live unit went out ({@code System.nanoTime()} scale), 0 before the first. */
+    synchronized long lastArrivalNanos() {
+        return lastArrivalNanos;
+    }
+
     /** Whether the slate can run here: the track is known and live media has been out. */
     synchronized boolean canSlate() {
         return !announced.isEmpty() && lastDts != Long.MIN_VALUE && state != State.ENDED;
@@ -235,6 +240,9 @@ final class RenditionOutlet {
 
     private void announce(List<TrackInfo> tracks) {
         if (!tracks.equals(announced)) {
+            if (!announced.isEmpty() && !tracks.isEmpty()) {
+                rescaleTimeline(announced.getFirst().timescale(), tracks.getFirst().timescale());
+            }
             announced = List.copyOf(tracks);
             out.tracks(announced);
             TrackInfo track = announced.isEmpty() ? null : announced.getFirst();
@@ -247,6 +255,40 @@ final class RenditionOutlet {
                 }
             }
         }
+    }
+
+    /**
+     * Carries where the timeline has got to over to a new track's timescale (the test pattern
+     * counts in milliseconds, MPEG-TS in 90 kHz ticks), so the next stretch lands right after the
+     * last one instead of at the same number in other units.
+     */
+    private void rescaleTimeline(int from, int to) {
+        if (from == to) {
+            return;
+        }
+        if (state == State.SLATE) {
+            // Restart the slate's count at the frame due next, in the new units.
+            long next = slateDts(slateIndex);
+            slateOriginNanos += nanosOf(next - slateOriginDts, from);
+            slateOriginDts = rescale(next, from, to);
+            slateIndex = 0;
+        }
+        lastDts = rescale(lastDts, from, to);
+        maxPts = rescale(maxPts, from, to);
+        resumeAt = rescale(resumeAt, from, to);
+        offset = rescale(offset, from, to);
+        lastStep = rescale(lastStep, from, to);
+    }
+
+    private static long rescale(long ticks, int from, int to) {
+        if (ticks == Long.MIN_VALUE) {
+            return ticks;
+        }
+        return Math.round(ticks * (double) to / from);
+    }
+
+    private static long nanosOf(long ticks, int timescale) {
+        return Math.round(ticks * 1e9 / timescale);
     }
 
     private void forward(AccessUnit unit, long nowNanos) {

@@ -45,6 +45,12 @@ final class SlateKeeper {
      * are waited for before the slate starts.
      */
     static final long DRAIN_NANOS = 150_000_000L;
+    /**
+     * A rendition that has had nothing for this many times {@code stallAfter} while the rest of
+     * its stream is live shows the slate by itself. Longer than the stream's own stall, so a
+     * rung whose encoder lags under load does not flap.
+     */
+    static final int OUTLET_STALL_FACTOR = 2;
     /** Default pace of the keeper's thread. */
     static final Duration DEFAULT_TICK = Duration.ofMillis(20);
 
@@ -225,8 +231,11 @@ final class SlateKeeper {
                 }
             }
             for (RenditionOutlet outlet : outlets.values()) {
-                // Renditions that started late, or did not resume with the others, catch up here.
-                if (state == StreamState.SLATE && outlet.state() == RenditionOutlet.State.LIVE) {
+                // Renditions that started late, or did not resume with the others, catch up here;
+                // so does one this session does not feed (no video now, say): no listed
+                // rendition freezes while the stream is live.
+                if (outlet.state() == RenditionOutlet.State.LIVE
+                        && (state == StreamState.SLATE || now - outlet.lastArrivalNanos() > OUTLET_STALL_FACTOR * stallAfterNanos)) {
                     outlet.startSlate();
                 }
                 outlet.fillSlate(now);
@@ -247,7 +256,7 @@ final class SlateKeeper {
     }
 
     /** One publisher session's access to its stream's renditions. */
-    final class Session {
+    final class Session implements SourceTranscoder.RenditionOpener {
         private final HeldStream held;
         private final int id;
         /** Renditions this session opened and has not closed: transcoders still draining. */
@@ -258,8 +267,15 @@ final class SlateKeeper {
             this.id = id;
         }
 
+        @Override
+        public boolean holds(String rendition) {
+            RenditionOutlet outlet = held.outlets.get(rendition);
+            return outlet != null && outlet.state() != RenditionOutlet.State.ENDED;
+        }
+
         /** The rendition as this session's publisher; closing it ends the session (not the rendition). */
-        StreamPublisher open(String rendition, RungConfig rung) throws StreamConflictException {
+        @Override
+        public StreamPublisher open(String rendition, RungConfig rung) throws StreamConflictException {
             RenditionOutlet outlet = held.outlet(rendition, rung);
             openViews.incrementAndGet();
             return new StreamPublisher() {

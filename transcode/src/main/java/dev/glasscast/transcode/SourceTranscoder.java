@@ -67,6 +67,14 @@ final class SourceTranscoder implements StreamReader {
          * @param rung      the rung's settings, or null for the audio rendition
          */
         StreamPublisher open(String rendition, RungConfig rung) throws StreamConflictException;
+
+        /**
+         * Whether players already hold a rendition of this name: an earlier session of the same
+         * live event made it, so it must keep advancing (see {@link RungPlanner}).
+         */
+        default boolean holds(String rendition) {
+            return false;
+        }
     }
 
     private final RenditionOpener opener;
@@ -88,6 +96,8 @@ final class SourceTranscoder implements StreamReader {
     private UnitQueue audioQueue;
     private volatile Thread audioThread;
     private boolean skipVideoToKeyFrame;
+    /** Whether copy rungs pass the source through: decided at the session's first video track. */
+    private Boolean passthrough;
 
     private final AtomicLong sourceUnitsDropped = new AtomicLong();
     private final List<RungEncoder> rungs = new CopyOnWriteArrayList<>();
@@ -151,10 +161,20 @@ final class SourceTranscoder implements StreamReader {
 
     @Override
     public void onTracks(List<TrackInfo> tracks) {
+        boolean wasRunning = state == State.RUNNING;
         state = State.RUNNING;
+        List<TrackInfo> previous = new ArrayList<>(videoTracks);
+        previous.addAll(audioTracks);
         videoTracks = tracks.stream().filter(TrackInfo::isVideo).toList();
         audioTracks = tracks.stream().filter(t -> !t.isVideo()).toList();
-        if (copyOut.isEmpty() && !videoTracks.isEmpty()) {
+        if (passthrough == null && !videoTracks.isEmpty()) {
+            passthrough = videoTracks.getFirst().codec() == Codec.H264;
+            if (!passthrough) {
+                log.info("{}: the source's video is {}, which most browsers cannot play; copy rungs are encoded "
+                        + "to H.264 instead", stream, videoTracks.getFirst().codec());
+            }
+        }
+        if (copyOut.isEmpty() && !videoTracks.isEmpty() && passthrough) {
             for (RungConfig rung : settings.ladder()) {
                 if (rung.isCopy()) {
                     StreamPublisher out = open(rung.name(), rung);
@@ -168,7 +188,8 @@ final class SourceTranscoder implements StreamReader {
             out.tracks(videoTracks);
         }
         TrackInfo newVideo = videoTracks.isEmpty() ? null : videoTracks.getFirst();
-        if (transcodesVideo && newVideo != null && !newVideo.equals(video)) {
+        boolean decodes = transcodesVideo || Boolean.FALSE.equals(passthrough);
+        if (decodes && newVideo != null && !newVideo.equals(video)) {
             if (decodeQueue == null) {
                 decodeQueue = new UnitQueue(limits.decodeQueueUnits(), limits.overload());
                 decodeThread = Thread.ofPlatform().name("transcode-" + stream + "-decode").start(this::decodeLoop);
@@ -204,6 +225,22 @@ final class SourceTranscoder implements StreamReader {
             }
         }
         audio = newAudio;
+        if (wasRunning && changedCodecParameters(previous, tracks)) {
+            // Every rendition breaks at a change of any track, so the periods of the video and
+            // audio renditions (DASH Periods, HLS discontinuity sequences) stay aligned.
+            log.info("{}: the source's codec parameters changed; every rendition starts a new period", stream);
+            onDiscontinuity();
+        }
+    }
+
+    private static boolean changedCodecParameters(List<TrackInfo> before, List<TrackInfo> after) {
+        for (TrackInfo track : after) {
+            TrackInfo earlier = before.stream().filter(t -> t.trackId() == track.trackId()).findFirst().orElse(null);
+            if (earlier != null && !track.sameCodecParameters(earlier)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -466,23 +503,30 @@ final class SourceTranscoder implements StreamReader {
 
     private void makeRungs(int sourceWidth, int sourceHeight) {
         List<RungEncoder> made = new ArrayList<>();
-        for (RungConfig rung : settings.ladder()) {
-            if (rung.isCopy()) {
-                continue;
-            }
-            int height = rung.height();
-            int width = rung.outputWidth(sourceWidth, sourceHeight);
-            if (height > sourceHeight || width > sourceWidth) {
-                log.info("{}: rung {} ({}x{}) is larger than the source ({}x{}); skipped, GlassCast does not upscale",
-                        stream, rung.name(), width, height, sourceWidth, sourceHeight);
-                continue;
+        for (RungPlanner.Plan plan : RungPlanner.plan(settings.ladder(), sourceWidth, sourceHeight, decoding.codec(),
+                decoding.bitrate(), opener::holds)) {
+            RungConfig rung = plan.rung();
+            switch (plan.decision()) {
+                case SKIP -> {
+                    log.info("{}: rung {} ({}x{}) is larger than the source ({}x{}); skipped, GlassCast does not upscale",
+                            stream, rung.name(), plan.width(), plan.height(), sourceWidth, sourceHeight);
+                    continue;
+                }
+                case UPSCALE -> log.info("{}: rung {} ({}x{}) is larger than this source ({}x{}); upscaled, since "
+                        + "players already hold it", stream, rung.name(), plan.width(), plan.height(), sourceWidth,
+                        sourceHeight);
+                case ENCODE_INSTEAD_OF_COPY -> log.info("{}: copy rung {} carries the {} source as H.264 at {}x{}",
+                        stream, rung.name(), decoding.codec(), plan.width(), plan.height());
+                case ENCODE -> {
+                }
             }
             StreamPublisher out = open(rung.name(), rung);
             if (out == null) {
                 continue;
             }
             RungQueue queue = new RungQueue(limits.rungQueueFrames(), limits.overload());
-            made.add(new RungEncoder(stream, rung, width, height, decoding, out, queue, limits.encoderThreads()));
+            made.add(new RungEncoder(stream, rung, plan.width(), plan.height(), decoding, out, queue,
+                    limits.encoderThreads()));
         }
         made.sort(Comparator.comparingLong(r -> (long) r.width() * r.height()));
         rungs.addAll(made);

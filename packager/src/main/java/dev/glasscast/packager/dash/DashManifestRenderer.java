@@ -1,5 +1,6 @@
 package dev.glasscast.packager.dash;
 
+import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.hls.Rfc6381Codecs;
 import dev.glasscast.packager.store.InitSegment;
 import dev.glasscast.packager.store.MediaSegment;
@@ -194,25 +195,29 @@ public final class DashManifestRenderer {
             segments.add(new Timed(last.startTime() + last.duration(), last.duration()));
         }
         InitSegment init = rendition.initFor(first.sequence());
+        // A Period describes its own media: a new period may have a new picture size, codec
+        // configuration, sample rate or timescale.
+        TrackInfo track = init.track();
+        int timescale = first.timescale();
         mpd.append("      <Representation id=\"").append(name).append("\" codecs=\"")
-                .append(Rfc6381Codecs.of(rendition.track())).append("\" bandwidth=\"").append(bandwidth(rendition))
+                .append(Rfc6381Codecs.of(track)).append("\" bandwidth=\"").append(bandwidth(rendition))
                 .append('"');
         if (rendition.isVideo()) {
-            mpd.append(" width=\"").append(rendition.track().width()).append("\" height=\"")
-                    .append(rendition.track().height()).append('"');
-            if (rendition.track().frameRate() > 0) {
-                mpd.append(" frameRate=\"").append(frameRate(rendition.track().frameRate())).append('"');
+            mpd.append(" width=\"").append(track.width()).append("\" height=\"")
+                    .append(track.height()).append('"');
+            if (track.frameRate() > 0) {
+                mpd.append(" frameRate=\"").append(frameRate(track.frameRate())).append('"');
             }
         } else {
-            mpd.append(" audioSamplingRate=\"").append(rendition.track().sampleRate()).append('"');
+            mpd.append(" audioSamplingRate=\"").append(track.sampleRate()).append('"');
         }
         mpd.append(">\n");
-        if (!rendition.isVideo() && rendition.track().channels() > 0) {
+        if (!rendition.isVideo() && track.channels() > 0) {
             mpd.append("        <AudioChannelConfiguration schemeIdUri=\"urn:mpeg:dash:23003:3:audio_channel_configuration:2011\" value=\"")
-                    .append(rendition.track().channels()).append("\"/>\n");
+                    .append(track.channels()).append("\"/>\n");
         }
-        long presentationTimeOffset = Math.round(periodStartSeconds * rendition.timescale());
-        mpd.append("        <SegmentTemplate timescale=\"").append(rendition.timescale())
+        long presentationTimeOffset = Math.round(periodStartSeconds * timescale);
+        mpd.append("        <SegmentTemplate timescale=\"").append(timescale)
                 .append("\" presentationTimeOffset=\"").append(presentationTimeOffset)
                 .append("\" startNumber=\"").append(first.sequence())
                 .append("\" initialization=\"").append(name).append("/init").append(init.firstSequence())

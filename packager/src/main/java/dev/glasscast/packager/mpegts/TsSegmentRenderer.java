@@ -62,7 +62,8 @@ public final class TsSegmentRenderer {
         List<TimedSample> audioSamples = new ArrayList<>();
         byte[] asc = null;
         if (audio != null) {
-            asc = audio.track().codecConfig();
+            // The audio of the video segment's period: earlier periods may have another format.
+            asc = audio.initFor(audio.nextSequence()).track().codecConfig();
             int vts = video.timescale();
             int ats = audio.timescale();
             long start = segment.startTime();
@@ -72,6 +73,9 @@ public final class TsSegmentRenderer {
                 boolean overlaps = audioSegment.startTime() * vts < end * ats
                         && (audioSegment.startTime() + audioSegment.duration()) * vts > start * ats;
                 if (overlaps && audioSegment.discontinuitySequence() == segment.discontinuitySequence()) {
+                    if (candidates.isEmpty()) {
+                        asc = audio.initFor(audioSegment.sequence()).track().codecConfig();
+                    }
                     candidates.addAll(audioSegment.parts());
                 }
             }
@@ -91,7 +95,7 @@ public final class TsSegmentRenderer {
                 }
             }
         }
-        return Optional.of(TsSegmentWriter.write(video.track().codecConfig(), videoSamples, video.timescale(), asc,
+        return Optional.of(TsSegmentWriter.write(video.initFor(sequence).track().codecConfig(), videoSamples, video.timescale(), asc,
                 audioSamples, audio == null ? 1 : audio.timescale()));
     }
 

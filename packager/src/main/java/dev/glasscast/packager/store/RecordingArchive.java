@@ -895,7 +895,8 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
                     case "init" -> {
                         Path file = dir.resolve("init" + Long.parseLong(f[1]) + ".mp4");
                         long size = sizeOf(file);
-                        currentInit = size >= 0 ? new InitSegment(Long.parseLong(f[1]), StoredBytes.onDisk(file, 0, (int) size))
+                        currentInit = size >= 0 && track != null
+                                ? new InitSegment(Long.parseLong(f[1]), StoredBytes.onDisk(file, 0, (int) size), track)
                                 : null;
                         if (currentInit == null) {
                             log.warn("recording {}: {} is missing; its segments are skipped", path, file);

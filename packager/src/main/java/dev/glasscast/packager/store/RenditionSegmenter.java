@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -70,12 +69,12 @@ final class RenditionSegmenter implements StreamReader {
     private StoredBytes init;
     private long segmentTarget;
     private long partTarget;
-    private long dvrWindow;
 
     private AccessUnit heldBack;
     private long heldBackDts;
     private long lastSampleDuration;
     private long droppedUnits;
+    private boolean unusableTracksLogged;
 
     private long nextSequence;
     private long discontinuitySequence;
@@ -199,27 +198,54 @@ final class RenditionSegmenter implements StreamReader {
         }
         TrackInfo chosen = chooseTrack(tracks);
         if (chosen == null) {
-            log.warn("{}: no H.264 or AAC track among {}; not packaging it", path, tracks);
-            return;
-        }
-        if (track != null) {
-            if (!chosen.equals(track) && !sameFormat(chosen, track)) {
-                // The init segment's URL is immutable; a new one needs a versioned EXT-X-MAP.
-                log.warn("{}: track changed from {} to {}; keeping the first init segment", path, track, chosen);
+            if (!unusableTracksLogged) {
+                unusableTracksLogged = true;
+                log.warn("{}: no H.264 or AAC track among {}; not packaging it", path, tracks);
             }
-            track = chosen.trackId() == track.trackId() ? track : chosen;
             return;
         }
+        if (chosen.sameCodecParameters(track)) {
+            // Same codec parameters (a new bitrate or frame-rate estimate): the init segment holds.
+            track = chosen;
+            return;
+        }
+        startPeriod(chosen);
+    }
+
+    /**
+     * Starts a period for a new track, or for a change of the track's codec parameters: what is
+     * open closes, a new init segment follows a discontinuity, and the new track's timestamps
+     * get their own converter. The timeline itself continues: the transcoder rebases timestamps
+     * before they get here.
+     */
+    private void startPeriod(TrackInfo chosen) {
+        List<InitSegment> unused = new ArrayList<>();
+        if (track != null) {
+            log.info("{}: track changed from {} to {}; a new period begins", path, track, chosen);
+            if (state == State.SEGMENTING) {
+                flush();
+            }
+            discontinuityPending |= !segments.isEmpty();
+            anchorWallClock = null;
+            // No segment decoded with the last init segment, and no playlist named it: replace it.
+            if (!inits.isEmpty() && inits.getLast().firstSequence() == nextSequence) {
+                unused.add(inits.removeLast());
+            }
+        }
+        int previousTimescale = format == null ? 0 : format.timescale();
         track = chosen;
         format = Fmp4Track.of(chosen);
         converter = new TimescaleConverter(chosen.timescale(), format.timescale());
         segmentTarget = ticks(limits.segmentDuration());
         partTarget = ticks(limits.partDuration());
-        dvrWindow = ticks(limits.dvrWindow());
+        if (previousTimescale != 0 && previousTimescale != format.timescale()) {
+            // Target durations never shrink, whatever the unit they are counted in.
+            maxSegmentDuration = -Math.floorDiv(-maxSegmentDuration * format.timescale(), previousTimescale);
+        }
         init = new StoredBytes(initWriter.write(format));
-        inits.add(new InitSegment(nextSequence, init));
+        inits.add(new InitSegment(nextSequence, init, chosen));
         state = State.AWAITING_SYNC_SAMPLE;
-        List<InitSegment> unused = dropUnusedInits();
+        unused.addAll(dropUnusedInits());
         publish();
         releaseInits(unused);
     }
@@ -238,11 +264,6 @@ final class RenditionSegmenter implements StreamReader {
         return null;
     }
 
-    private static boolean sameFormat(TrackInfo a, TrackInfo b) {
-        return a.codec() == b.codec() && a.timescale() == b.timescale() && a.width() == b.width()
-                && a.height() == b.height() && a.sampleRate() == b.sampleRate()
-                && Arrays.equals(a.codecConfig(), b.codecConfig());
-    }
 
     @Override
     public synchronized void onAccessUnit(AccessUnit unit) {
@@ -474,13 +495,15 @@ final class RenditionSegmenter implements StreamReader {
     /** Drops the oldest segments beyond the minimum count once the rest still cover the DVR window. */
     private List<MediaSegment> evict() {
         List<MediaSegment> evicted = new ArrayList<>();
+        // In nanoseconds: segments of earlier periods may count time in another timescale.
+        long window = limits.dvrWindow().toNanos();
         long held = 0;
         for (MediaSegment segment : segments) {
-            held += segment.duration();
+            held += nanos(segment);
         }
-        while (segments.size() > limits.minimumSegments() && held - segments.getFirst().duration() >= dvrWindow) {
+        while (segments.size() > limits.minimumSegments() && held - nanos(segments.getFirst()) >= window) {
             MediaSegment oldest = segments.removeFirst();
-            held -= oldest.duration();
+            held -= nanos(oldest);
             evicted.add(oldest);
         }
         return evicted;
@@ -575,6 +598,10 @@ final class RenditionSegmenter implements StreamReader {
                 maxSegmentDuration, state == State.ENDED, clock.instant(), nextSequence, inits, discontinuityPending);
         snapshot = published;
         onPublish.accept(published);
+    }
+
+    private static long nanos(MediaSegment segment) {
+        return new TimescaleConverter(segment.timescale(), 1_000_000_000).convert(segment.duration());
     }
 
     private long ticks(Duration duration) {

@@ -57,7 +57,7 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
                              boolean ended, Instant updatedAt) {
         this(path, track, format, init, segments, openParts, maxSegmentDuration, ended, updatedAt,
                 segments.isEmpty() ? 0 : segments.getLast().sequence() + 1,
-                List.of(new InitSegment(segments.isEmpty() ? 0 : segments.getFirst().sequence(), init)));
+                List.of(new InitSegment(segments.isEmpty() ? 0 : segments.getFirst().sequence(), init, track)));
     }
 
     /** The init segment that segment {@code sequence} decodes with. */
@@ -153,12 +153,13 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
     /** Bits per second over all segments held; 0 without segments. */
     public long averageBitrate() {
         long bytes = 0;
-        long duration = 0;
+        double seconds = 0;
         for (MediaSegment segment : segments) {
             bytes += segment.size();
-            duration += segment.duration();
+            // Each segment in its own timescale: earlier periods may count in another.
+            seconds += (double) segment.duration() / segment.timescale();
         }
-        return duration == 0 ? 0 : Math.round(bytes * 8.0 * timescale() / duration);
+        return seconds == 0 ? 0 : Math.round(bytes * 8.0 / seconds);
     }
 
     /** Bits per second of the parts written so far in the open segment; 0 if none. */

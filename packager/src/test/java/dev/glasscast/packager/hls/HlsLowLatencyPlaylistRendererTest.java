@@ -24,7 +24,7 @@ class HlsLowLatencyPlaylistRendererTest {
         SegmentPart open = new SegmentPart(540_000, 45_000, true, Snapshots.bytes(5, 1));
         return new RenditionSnapshot(closed.path(), closed.track(), closed.format(), closed.init(), closed.segments(),
                 List.of(open), closed.maxSegmentDuration(), false, closed.updatedAt(), 103,
-                List.of(new InitSegment(100, closed.init())));
+                List.of(new InitSegment(100, closed.init(), closed.track())));
     }
 
     @Test
@@ -123,7 +123,7 @@ class HlsLowLatencyPlaylistRendererTest {
                 last.programDateTime(), last.parts(), last.createdAt()));
         RenditionSnapshot republished = new RenditionSnapshot(plain.path(), plain.track(), plain.format(),
                 plain.init(), segments, List.of(), plain.maxSegmentDuration(), true, plain.updatedAt(), 103,
-                List.of(new InitSegment(100, Snapshots.bytes(3, 3)), new InitSegment(102, plain.init())));
+                List.of(new InitSegment(100, Snapshots.bytes(3, 3), plain.track()), new InitSegment(102, plain.init(), plain.track())));
         String playlist = renderer.render(republished,
                 new HlsMediaPlaylistRenderer.View(false, false, true, List.of(), "index.m3u8")).orElseThrow();
         assertEquals("""

@@ -215,7 +215,7 @@ class RecordingRetentionTest {
         open(limit);
         RenditionSnapshot media = media(20);
         // Segments 50 on decode with a new init segment (e.g. the publisher changed its encoder).
-        InitSegment secondInit = new InitSegment(50, Snapshots.bytes(640, 8));
+        InitSegment secondInit = new InitSegment(50, Snapshots.bytes(640, 8), media.track());
         Map<Long, String> segmentLines = new LinkedHashMap<>();
         String trackLine = null;
         archive.started(CAM, false);
@@ -346,7 +346,7 @@ class RecordingRetentionTest {
     void aFailedWriteLosesItsSegmentNotTheRecording() throws Exception {
         open(0);
         RenditionSnapshot media = media(6);
-        InitSegment secondInit = new InitSegment(44, Snapshots.bytes(640, 8));
+        InitSegment secondInit = new InitSegment(44, Snapshots.bytes(640, 8), media.track());
         archive.started(CAM, false);
         record(CAM, media, 0, 1);
         archive.flush();

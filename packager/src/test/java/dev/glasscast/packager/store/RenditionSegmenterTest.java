@@ -101,6 +101,38 @@ class RenditionSegmenterTest {
     }
 
     @Test
+    void aChangeOfCodecParametersStartsAPeriodWithItsOwnInitSegment() {
+        segmenter(10, Duration.ZERO);
+        segmenter.onTracks(List.of(VIDEO));
+        feedVideo(0, 120, 60);
+        // The test pattern hands over to an SRT publisher: 90 kHz time at 854x480, rebased by the
+        // transcoder to continue where the millisecond timeline got to.
+        TrackInfo srt = TrackInfo.video(1, Codec.H264, 90_000, 854, 480, 30, 0,
+                new byte[] {1, 0x4d, 0, 0x1e, (byte) 0xff, (byte) 0xe1, 0, 0});
+        segmenter.onTracks(List.of(srt));
+        for (int frame = 120; frame < 301; frame++) {
+            long dts = videoMillis(frame) * 90;
+            segmenter.onAccessUnit(new AccessUnit(1, dts, dts + 6_000, 0, frame % 60 == 0, new byte[] {0, 0, 0, 1, 9}));
+        }
+        RenditionSnapshot snapshot = segmenter.snapshot();
+
+        assertEquals(2, snapshot.inits().size(), "one init segment per period");
+        InitSegment second = snapshot.inits().getLast();
+        assertEquals(srt, second.track(), "the new period is described by the new track");
+        MediaSegment firstOfNew = snapshot.segment(second.firstSequence());
+        assertNotNull(firstOfNew, "the new init segment's first segment is held");
+        assertTrue(firstOfNew.discontinuity(), "a discontinuity before the new period");
+        assertEquals(snapshot.segments().getFirst().discontinuitySequence() + 1, firstOfNew.discontinuitySequence());
+        assertEquals(videoMillis(120) * 90, firstOfNew.startTime(), "the timeline continues across the change");
+        for (MediaSegment segment : snapshot.segments()) {
+            assertEquals(180_000, segment.duration(), 90 * 34, "segment " + segment.sequence() + " lasts 2 s");
+            assertEquals(segment.sequence() >= second.firstSequence() ? second : snapshot.inits().getFirst(),
+                    snapshot.initFor(segment.sequence()));
+        }
+        assertEquals(180_000, snapshot.maxSegmentDuration(), 90 * 34, "the target duration stays 2 s");
+    }
+
+    @Test
     void unpublishFlushesTheHeldBackFrameAndEnds() {
         segmenter(10, Duration.ZERO);
         segmenter.onTracks(List.of(VIDEO));
