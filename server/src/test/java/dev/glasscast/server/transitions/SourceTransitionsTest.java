@@ -1,0 +1,241 @@
+package dev.glasscast.server.transitions;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.glasscast.config.ConfigLoader;
+import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.RungConfig;
+import dev.glasscast.config.TestSourceConfig;
+import dev.glasscast.media.StreamPath;
+import dev.glasscast.server.GlassCastServer;
+import dev.glasscast.server.TestDaemon;
+import dev.glasscast.server.e2e.FfmpegCli;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The changes of source a live event goes through, each with a viewer (hls.js in Chromium)
+ * watching across it: the test pattern handing over to OBS over SRT or RTMP, OBS dropping and
+ * coming back over the other protocol, a reconnect at a smaller and then a larger picture, and
+ * a switch from H.264 to HEVC. Across each the viewer keeps playing with at most one stall
+ * under a second, a viewer arriving afterwards starts, and every output stays well-formed
+ * ({@link LiveOutputs}). Publishers are Debian's ffmpeg, sending what OBS sends: x264 with
+ * B-frames and AAC, or x265.
+ */
+class SourceTransitionsTest {
+
+    private static final String KEY = "transition-key-1";
+
+    @TempDir
+    Path dir;
+
+    private GlassCastServer server;
+    private final List<FfmpegCli.Running> publishers = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        publishers.forEach(FfmpegCli.Running::close);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theTestPatternHandsOverToAnSrtPublisher() throws Exception {
+        start(withTestPattern(config()));
+        awaitLive("the test pattern");
+        watchAcross(() -> publish(srt(), obs(640, 360, 30, "libx264")), "OBS over SRT holds main",
+                () -> !standIn());
+    }
+
+    @Test
+    void theTestPatternHandsOverToAnRtmpPublisher() throws Exception {
+        start(withTestPattern(config()));
+        awaitLive("the test pattern");
+        watchAcross(() -> publish(rtmp(), obs(640, 360, 30, "libx264")), "OBS over RTMP holds main",
+                () -> !standIn());
+    }
+
+    @Test
+    void anSrtPublisherDropsAndComesBackOverRtmp() throws Exception {
+        start(config());
+        FfmpegCli.Running first = publish(srt(), obs(640, 360, 30, "libx264"));
+        awaitLive("OBS over SRT");
+        watchAcross(() -> {
+            first.close();
+            publish(rtmp(), obs(640, 360, 25, "libx264"));
+        }, "OBS is back over RTMP", () -> live() && !first.isAlive());
+    }
+
+    @Test
+    void aPublisherReconnectsSmallerThenLargerAndEveryListedRenditionKeepsAdvancing() throws Exception {
+        GlassCastConfig config = config();
+        RungConfig copy = config.ladder().getFirst();
+        RungConfig p720 = new RungConfig("720p", "h264", 0, 720, 1_500_000, 0, 0, 15, "ultrafast", "high", null,
+                128_000);
+        start(config.withLadder(List.of(copy, p720)));
+        FfmpegCli.Running hd = publish(srt(), obs(1280, 720, 15, "libx264"));
+        awaitLive("OBS at 720p");
+        FfmpegCli.Running[] current = {hd};
+        watchAcross(() -> {
+            current[0].close();
+            current[0] = publish(srt(), obs(854, 480, 15, "libx264"));
+        }, "OBS is back at 480p", () -> resolutionOf("source").equals("854x480"));
+        new LiveOutputs(base(), dir).check();
+        watchAcross(() -> {
+            current[0].close();
+            current[0] = publish(srt(), obs(1920, 1080, 15, "libx264"));
+        }, "OBS is back at 1080p", () -> resolutionOf("source").equals("1920x1080"));
+    }
+
+    @Test
+    void anH264PublisherIsFollowedByAnHevcOne() throws Exception {
+        start(config());
+        FfmpegCli.Running avc = publish(srt(), obs(640, 360, 30, "libx264"));
+        awaitLive("OBS with x264");
+        watchAcross(() -> {
+            avc.close();
+            publish(srt(), obs(640, 360, 30, "libx265"));
+        }, "the HEVC publisher holds main", () -> live() && !avc.isAlive());
+        assertTrue(new LiveOutputs(base(), dir).text("index.m3u8").contains("avc1."),
+                "viewers are still offered H.264");
+    }
+
+    // ---- the scenario -------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Change {
+        void make() throws Exception;
+    }
+
+    /**
+     * A viewer watches for 8 s, the change is made, then the viewer watches on for 20 s: it must
+     * play on at ~1x with at most one stall, shorter than a second. Then a viewer who arrives
+     * now starts, and every output is checked.
+     */
+    private void watchAcross(Change change, String changed, BooleanSupplier done) throws Exception {
+        Viewer.Watched watched;
+        try (Viewer viewer = new Viewer(dir, base() + "index.m3u8", Duration.ofSeconds(28))) {
+            viewer.awaitPlaying(60);
+            Thread.sleep(8_000); // the viewer watches the old source before the change
+            change.make();
+            await(changed, 30, done);
+            watched = viewer.watched();
+        }
+        System.out.println(changed + ": the viewer saw " + watched.summary());
+        List<Double> stalls = watched.stalls();
+        assertFalse(watched.fatal(), "the viewer hit a fatal error: " + watched);
+        assertTrue(stalls.size() <= 1 && stalls.stream().allMatch(s -> s < 1.0),
+                "at most one stall under a second across the change: " + watched);
+        assertTrue(watched.rate() > 0.85, "the viewer played at about real time: " + watched);
+        assertTrue(watched.audioDecoded(), "the viewer heard audio: " + watched);
+
+        try (Viewer newcomer = new Viewer(dir, base() + "index.m3u8", Duration.ofSeconds(3))) {
+            newcomer.awaitPlaying(45);
+            Viewer.Watched arrived = newcomer.watched();
+            assertTrue(arrived.rate() > 0.5, "a viewer arriving after the change plays: " + arrived);
+        }
+        new LiveOutputs(base(), dir).check();
+    }
+
+    // ---- the daemon and the publishers --------------------------------------------------
+
+    private GlassCastConfig config() {
+        // The daemon's own defaults (copy ladder, the slate on), on free ports.
+        return TestDaemon.config(dir, KEY).withSlate(new ConfigLoader().defaults().slate());
+    }
+
+    private static GlassCastConfig withTestPattern(GlassCastConfig config) {
+        return config.withTestSource(new TestSourceConfig(true, "main", 640, 360, 30, 600_000));
+    }
+
+    private void start(GlassCastConfig config) throws Exception {
+        server = new GlassCastServer(config);
+        server.start();
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + server.httpPort() + "/live/main/";
+    }
+
+    private String srt() {
+        return "srt://127.0.0.1:" + server.srtPort() + "?streamid=" + KEY + "&latency=200000";
+    }
+
+    private String rtmp() {
+        return "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY;
+    }
+
+    /**
+     * What OBS sends with its defaults: x264 (or x265) at a 2 s key-frame interval with two
+     * B-frames (OBS's x264 default), AAC 48 kHz stereo; real time, for up to two minutes.
+     */
+    private static List<String> obs(int width, int height, int fps, String encoder) {
+        List<String> args = new ArrayList<>(List.of(
+                "-re",
+                "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=" + fps,
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                "-t", "120", "-map", "0:v", "-map", "1:a",
+                "-c:v", encoder, "-pix_fmt", "yuv420p", "-preset", "ultrafast",
+                "-g", String.valueOf(fps * 2), "-keyint_min", String.valueOf(fps * 2), "-sc_threshold", "0",
+                "-bf", "2", "-b:v", "1000k",
+                "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2"));
+        if (encoder.equals("libx265")) {
+            args.addAll(List.of("-x265-params", "log-level=error:bframes=2:keyint=" + fps * 2));
+        }
+        return args;
+    }
+
+    private FfmpegCli.Running publish(String url, List<String> source) throws Exception {
+        List<String> args = new ArrayList<>(source);
+        args.addAll(List.of("-f", url.startsWith("srt") ? "mpegts" : "flv", url));
+        FfmpegCli.Running publisher = FfmpegCli.start(dir, args);
+        publishers.add(publisher);
+        return publisher;
+    }
+
+    private boolean live() {
+        return server.hub().find(StreamPath.source("main")).isPresent();
+    }
+
+    private boolean standIn() {
+        return server.hub().find(StreamPath.source("main")).map(s -> s.standIn()).orElse(true);
+    }
+
+    /** The RESOLUTION the multivariant playlist gives a rendition, or "". */
+    private String resolutionOf(String rendition) {
+        try {
+            String multivariant = new LiveOutputs(base(), dir).text("index.m3u8");
+            String[] lines = multivariant.split("\n");
+            for (int i = 0; i + 1 < lines.length; i++) {
+                if (lines[i + 1].startsWith(rendition + "/") && lines[i].contains("RESOLUTION=")) {
+                    String from = lines[i].substring(lines[i].indexOf("RESOLUTION=") + 11);
+                    return from.split(",")[0];
+                }
+            }
+        } catch (Exception | AssertionError e) {
+            return "";
+        }
+        return "";
+    }
+
+    private void awaitLive(String what) throws Exception {
+        await(what + " is live and listed", 60, () -> live() && !resolutionOf("source").isEmpty());
+    }
+
+    private static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < until, "not within " + seconds + " s: " + what);
+            Thread.sleep(100);
+        }
+    }
+}
