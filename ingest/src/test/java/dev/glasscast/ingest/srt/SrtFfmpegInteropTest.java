@@ -3,6 +3,7 @@ package dev.glasscast.ingest.srt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.glasscast.ingest.RequiredTool;
 import dev.glasscast.ingest.mpegts.TsSamples;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
@@ -69,7 +70,7 @@ class SrtFfmpegInteropTest {
     }
 
     static Run ffmpegPush(String url) throws Exception {
-        return run(List.of("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "info", "-re", "-i", sample.toString(),
+        return run(List.of(RequiredTool.path("ffmpeg"), "-hide_banner", "-loglevel", "info", "-re", "-i", sample.toString(),
                 "-c", "copy", "-f", "mpegts", url), null);
     }
 
@@ -107,7 +108,7 @@ class SrtFfmpegInteropTest {
         try (SrtTestServer server = new SrtTestServer(null)) {
             String url = "srt://127.0.0.1:" + server.port + "?streamid=live/"
                     + SrtTestServer.SECOND_KEY + "&latency=200";
-            Run run = run(List.of("/usr/bin/srt-live-transmit", "-a:no", "-c:1316", "-t:6", "-v", "file://con", url), sample);
+            Run run = run(List.of(RequiredTool.path("srt-live-transmit"), "-a:no", "-c:1316", "-t:6", "-v", "file://con", url), sample);
             // srt-live-transmit reads the file at full speed; TSBPD paces nothing on the sending side.
             System.err.println("srt-live-transmit exit " + run.exit() + ": " + run.log());
             HubRecorder.Recording recording = server.recorder.await("second", 5);
