@@ -20,6 +20,8 @@ final class RenditionCollector implements StreamListener {
         final List<AccessUnit> units = new CopyOnWriteArrayList<>();
         final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         volatile int discontinuities;
+        /** How many units had arrived at each discontinuity, in order. */
+        final List<Integer> unitsAtDiscontinuity = new CopyOnWriteArrayList<>();
 
         @Override
         public void onTracks(List<TrackInfo> newTracks) {
@@ -33,7 +35,13 @@ final class RenditionCollector implements StreamListener {
 
         @Override
         public void onDiscontinuity() {
+            unitsAtDiscontinuity.add(units.size());
             discontinuities++;
+        }
+
+        /** Units since the first discontinuity (e.g. into the slate), 0 before it. */
+        int unitsSinceFirstDiscontinuity() {
+            return unitsAtDiscontinuity.isEmpty() ? 0 : units.size() - unitsAtDiscontinuity.getFirst();
         }
 
         @Override
@@ -59,6 +67,26 @@ final class RenditionCollector implements StreamListener {
         renditions.put(stream.path().rendition(), rendition);
         publications.merge(stream.path().rendition(), 1, Integer::sum);
         return rendition;
+    }
+
+    /**
+     * Waits (up to a generous bound meant only to end a broken test) until rendition {@code name}
+     * has had a discontinuity and at least {@code units} access units after it.
+     */
+    void awaitUnitsAfterDiscontinuity(String name, int units, long timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            Rendition rendition = renditions.get(name);
+            if (rendition != null && rendition.unitsSinceFirstDiscontinuity() >= units) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("rendition " + name + ": fewer than " + units + " units after a discontinuity in "
+                        + timeoutSeconds + " s (" + (rendition == null ? "never published" : rendition.units.size()
+                        + " units, discontinuities at " + rendition.unitsAtDiscontinuity) + ")");
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Waits (up to a generous bound meant only to end a broken test) until these renditions ended. */

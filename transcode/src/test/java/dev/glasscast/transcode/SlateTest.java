@@ -52,8 +52,11 @@ class SlateTest {
         hub.addListener(new LadderTranscoder(hub, () -> settings, limits));
 
         publishTheClip(hub);
-        // The publisher is away for a while: long enough for the slate to run.
-        Thread.sleep(1500);
+        // The publisher is away until every rendition has carried at least a second of slate
+        // (waiting for that, not for a fixed time a loaded machine may not give the slate).
+        renditions.awaitUnitsAfterDiscontinuity("source", SlateMedia.SLATE_FPS, 30);
+        renditions.awaitUnitsAfterDiscontinuity("120p", SlateMedia.SLATE_FPS, 30);
+        renditions.awaitUnitsAfterDiscontinuity("audio", clip.audio().sampleRate() / 1024 + 1, 30);
         publishTheClip(hub);
 
         Set<String> names = Set.of("source", "120p", "audio");
@@ -68,6 +71,11 @@ class SlateTest {
                 previous = unit.dts();
             }
             assertTrue(rendition.discontinuities >= 2, name + ": a discontinuity into the slate and one out of it");
+            assertTrue(rendition.unitsAtDiscontinuity.getFirst() > 0, name + ": live media before the slate");
+        }
+        for (String name : List.of("source", "120p")) {
+            assertEquals(clip.videoUnits().size(), renditions.renditions.get(name).unitsAtDiscontinuity.getFirst(),
+                    name + ": the slate follows the whole first session");
         }
         // Video: both sessions' frames plus at least a second of slate at 25 fps.
         for (String name : List.of("source", "120p")) {

@@ -1,5 +1,6 @@
 package dev.glasscast.ingest.mpegts;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -179,11 +180,27 @@ class TsDemuxerTest {
         assertTrue(out.units(out.track(Codec.H264)).size() > 80);
     }
 
+    /**
+     * Garbage, plausible garbage and a mutated real stream: the demuxer must not throw, must count
+     * the damage it skipped, and must come back to demuxing the clean stream fed after it, frame
+     * for frame what a fresh demuxer makes of that stream.
+     */
     @Test
-    void neverThrowsOnHostileInput() {
+    void survivesHostileInputCountsTheDamageAndRecovers() {
+        List<AccessUnit> cleanUnits = demuxedAlone(sample);
+        List<byte[]> clean = videoPayloads(cleanUnits);
+        int lastKeyFrame = 0;
+        for (int i = 0; i < cleanUnits.size(); i++) {
+            lastKeyFrame = cleanUnits.get(i).keyFrame() ? i : lastKeyFrame;
+        }
+        // A frame glued to the damage is dropped, and so is what depends on it: the demuxer must be
+        // back by the clean stream's last key frame at the latest, from there on byte for byte.
+        int compared = clean.size() - lastKeyFrame;
+        assertTrue(compared >= 40, "the sample's last GOP: " + compared + " frames");
         Random random = new Random(42);
         for (int round = 0; round < 200; round++) {
-            TsDemuxer demuxer = new TsDemuxer(new Collector(), 64 * 1024, 4);
+            Collector out = new Collector();
+            TsDemuxer demuxer = new TsDemuxer(out, 64 * 1024, 4);
             byte[] data = new byte[188 * 64];
             random.nextBytes(data);
             // Plausible headers make the garbage reach the PSI and PES parsers.
@@ -199,14 +216,45 @@ class TsDemuxerTest {
                 demuxer.feed(sample, 0, 188 * 40);
             }
             demuxer.feed(data, 0, data.length);
-            // Mutate the real stream: flipped bytes anywhere.
+            // Mutate the real stream: flipped bytes anywhere, and a few bytes lost mid-packet.
             byte[] mutated = sample.clone();
             for (int i = 0; i < 200; i++) {
                 mutated[random.nextInt(mutated.length)] = (byte) random.nextInt();
             }
-            demuxer.feed(mutated, 0, Math.min(mutated.length, 188 * 400));
+            int cut = 188 * (100 + random.nextInt(100)) + 1 + random.nextInt(180);
+            demuxer.feed(mutated, 0, cut);
+            demuxer.feed(mutated, cut + 7, Math.min(mutated.length, 188 * 400) - cut - 7);
             demuxer.flush();
+            TsDemuxerStats damage = demuxer.stats();
+            assertTrue(damage.syncLosses() + damage.continuityErrors() + damage.malformed() + damage.crcErrors()
+                    + damage.transportErrors() > 0,
+                    "round " + round + ": the garbage is counted: " + damage);
+
+            int before = out.units.size();
+            demuxer.feed(sample, 0, sample.length);
+            demuxer.flush();
+            TrackInfo video = out.track(Codec.H264);
+            List<byte[]> recovered = videoPayloads(out.units.subList(before, out.units.size()).stream()
+                    .filter(u -> u.trackId() == video.trackId()).toList());
+            assertTrue(recovered.size() >= compared, "round " + round + ": " + recovered.size() + " of " + clean.size()
+                    + " frames after the damage");
+            for (int i = 1; i <= compared; i++) {
+                assertArrayEquals(clean.get(clean.size() - i), recovered.get(recovered.size() - i),
+                        "round " + round + ": frame " + (clean.size() - i) + " after the damage");
+            }
         }
+    }
+
+    private static List<AccessUnit> demuxedAlone(byte[] stream) {
+        Collector out = new Collector();
+        TsDemuxer demuxer = new TsDemuxer(out);
+        demuxer.feed(stream, 0, stream.length);
+        demuxer.flush();
+        return out.units(out.track(Codec.H264));
+    }
+
+    private static List<byte[]> videoPayloads(List<AccessUnit> units) {
+        return units.stream().map(AccessUnit::data).toList();
     }
 
     @Test

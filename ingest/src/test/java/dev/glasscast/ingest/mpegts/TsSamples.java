@@ -1,5 +1,6 @@
 package dev.glasscast.ingest.mpegts;
 
+import dev.glasscast.ingest.RequiredTool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class TsSamples {
     /** As {@link #encode(Path, int, int, int, int)} with {@code videoEncoder} (libx264 or libx265). */
     public static Path encode(Path file, int width, int height, int fps, int seconds, String videoEncoder)
             throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+        List<String> command = new java.util.ArrayList<>(List.of(RequiredTool.path("ffmpeg"), "-hide_banner", "-loglevel", "error", "-y",
                 "-f", "lavfi", "-i", "testsrc=size=" + width + "x" + height + ":rate=" + fps,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                 "-t", Integer.toString(seconds), "-ac", "2", "-pix_fmt", "yuv420p",

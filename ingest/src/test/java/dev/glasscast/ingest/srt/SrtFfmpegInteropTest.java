@@ -3,6 +3,7 @@ package dev.glasscast.ingest.srt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.glasscast.ingest.RequiredTool;
 import dev.glasscast.ingest.mpegts.TsSamples;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
@@ -10,6 +11,9 @@ import dev.glasscast.media.TrackInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +73,7 @@ class SrtFfmpegInteropTest {
     }
 
     static Run ffmpegPush(String url) throws Exception {
-        return run(List.of("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "info", "-re", "-i", sample.toString(),
+        return run(List.of(RequiredTool.path("ffmpeg"), "-hide_banner", "-loglevel", "info", "-re", "-i", sample.toString(),
                 "-c", "copy", "-f", "mpegts", url), null);
     }
 
@@ -107,9 +111,12 @@ class SrtFfmpegInteropTest {
         try (SrtTestServer server = new SrtTestServer(null)) {
             String url = "srt://127.0.0.1:" + server.port + "?streamid=live/"
                     + SrtTestServer.SECOND_KEY + "&latency=200";
-            Run run = run(List.of("/usr/bin/srt-live-transmit", "-a:no", "-c:1316", "-t:6", "-v", "file://con", url), sample);
+            Run run = run(List.of(RequiredTool.path("srt-live-transmit"), "-a:no", "-c:1316", "-t:6", "-v", "file://con", url), sample);
             // srt-live-transmit reads the file at full speed; TSBPD paces nothing on the sending side.
-            System.err.println("srt-live-transmit exit " + run.exit() + ": " + run.log());
+            // It keeps polling stdin after EOF, so the -t:6 timer ends it, with exit code 0 (also
+            // when it never connected: its log tells that apart).
+            assertEquals(0, run.exit(), run.log());
+            assertTrue(run.log().contains("SRT target connected"), "srt-live-transmit connected:\n" + run.log());
             HubRecorder.Recording recording = server.recorder.await("second", 5);
             assertTrue(recording.awaitUnpublished(15));
             // All but the last frame: at the end no later PES proves it whole, so it is dropped.
@@ -156,27 +163,22 @@ class SrtFfmpegInteropTest {
 
     @Test
     void twoPublishersOnOnePortAndAConflict() throws Exception {
-        try (SrtTestServer server = new SrtTestServer(null)) {
-            List<Thread> threads = new ArrayList<>();
-            List<Run> runs = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (SrtTestServer server = new SrtTestServer(null);
+             ExecutorService publishers = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Futures, not bare threads: whatever a publisher throws (a timeout, a failed start)
+            // comes back through get() and fails the test instead of dying with its thread.
+            List<Future<Run>> runs = new ArrayList<>();
             for (String key : List.of(SrtTestServer.LIVE_KEY, SrtTestServer.SECOND_KEY)) {
-                threads.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        runs.add(ffmpegPush(server.url(key)));
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
-                    }
-                }));
+                runs.add(publishers.submit(() -> ffmpegPush(server.url(key))));
             }
             HubRecorder.Recording live = server.recorder.await("live", 10);
-            live.firstUnit.await(10, TimeUnit.SECONDS);
+            assertTrue(live.firstUnit.await(10, TimeUnit.SECONDS), "the first publisher's media arrived");
             Run conflict = ffmpegPush(server.url("live/live?key=" + SrtTestServer.LIVE_KEY));
             assertTrue(conflict.exit() != 0);
             assertTrue(conflict.log().toLowerCase().contains("reject"), conflict.log());
-            for (Thread thread : threads) {
-                thread.join();
-            }
-            for (Run run : runs) {
+            assertEquals(2, runs.size());
+            for (Future<Run> future : runs) {
+                Run run = future.get(60, TimeUnit.SECONDS);
                 assertEquals(0, run.exit(), run.log());
             }
             assertPlayed(live);

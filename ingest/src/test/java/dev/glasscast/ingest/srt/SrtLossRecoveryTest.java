@@ -3,6 +3,7 @@ package dev.glasscast.ingest.srt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.glasscast.ingest.RequiredTool;
 import dev.glasscast.ingest.mpegts.TsSamples;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
@@ -45,7 +46,7 @@ class SrtLossRecoveryTest {
                     }
                 }
             });
-            SrtFfmpegInteropTest.Run run = SrtFfmpegInteropTest.run(List.of("/usr/bin/ffmpeg", "-hide_banner",
+            SrtFfmpegInteropTest.Run run = SrtFfmpegInteropTest.run(List.of(RequiredTool.path("ffmpeg"), "-hide_banner",
                     "-loglevel", "warning", "-re", "-i", sample.toString(), "-c", "copy", "-f", "mpegts",
                     "srt://127.0.0.1:" + relay.port() + "?streamid=" + SrtTestServer.LIVE_KEY + "&latency=200000"), null);
             assertEquals(0, run.exit(), run.log());

@@ -1,6 +1,5 @@
 package dev.glasscast.server.edge;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,16 +41,26 @@ class RepublishTest {
 
             Process again = publish(server, 6, true);
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (!server.hub().liveStreams().stream().anyMatch(s -> s.path().toString().equals("main/source"))
-                        && System.nanoTime() < deadline) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!server.hub().liveStreams().stream().anyMatch(s -> s.path().toString().equals("main/source"))) {
+                    assertTrue(System.nanoTime() < deadline, "the republish never went live");
+                    Thread.sleep(20);
+                }
+                // "At once": from the moment the rendition is live again, no answer may be the last
+                // session's ended playlist; poll until the new session's media is listed.
+                List<String> answers = new ArrayList<>();
+                String live = "";
+                while (!(live.contains("#EXTINF") || live.contains("#EXT-X-PART:")) || live.contains("#EXT-X-ENDLIST")) {
+                    assertTrue(System.nanoTime() < deadline, "no live playlist of the new session in 30 s:\n" + live);
+                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(playlist)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    live = response.statusCode() == 200 ? response.body() : "";
+                    answers.add(response.statusCode() + (live.contains("#EXT-X-ENDLIST") ? " ended" : ""));
+                    assertFalse(live.contains("#EXT-X-ENDLIST"), "the republished stream served its last session's ended "
+                            + "playlist (answers so far: " + answers + "):\n" + live);
                     Thread.sleep(50);
                 }
-                Thread.sleep(2_500);
-                HttpResponse<String> live = client.send(HttpRequest.newBuilder(URI.create(playlist)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, live.statusCode());
-                assertFalse(live.body().contains("#EXT-X-ENDLIST"), "republished stream still ended:\n" + live.body());
+                System.out.println("answers until the new session's media was listed: " + answers);
             } finally {
                 again.destroy();
                 again.waitFor(10, TimeUnit.SECONDS);

@@ -126,7 +126,7 @@ class SignedPlaybackEndToEndTest {
             assertRefused("/live/main/t/" + tampered + "/" + output, "playback token not valid for this stream");
             assertRefused("/live/main/t/" + otherStream + "/" + output, "playback token not valid for this stream");
             assertRefused("/live/main/t/12345/" + output, "malformed playback token");
-            assertEquals(200, get(origin + token.livePath() + output).statusCode(), output);
+            assertServed(origin + token.livePath() + output);
         }
         assertRefused("/watch/main", "this stream needs a signed playback link");
         assertRefused("/watch/main/t/" + expired, "playback link expired; ask for a new one");
@@ -148,7 +148,7 @@ class SignedPlaybackEndToEndTest {
         String multivariant = get(live + "index.m3u8").body();
         for (String uri : uris(multivariant)) {
             assertFalse(uri.startsWith("/") || uri.contains("://"), "relative: " + uri);
-            assertEquals(200, get(resolve(live + "index.m3u8", uri)).statusCode(), uri);
+            assertServed(resolve(live + "index.m3u8", uri));
         }
         // Media playlist -> init, segments, parts, preload hint and rendition reports ("../audio/...").
         String media = get(live + "source/index.m3u8").body();
@@ -160,7 +160,7 @@ class SignedPlaybackEndToEndTest {
             }
             URI child = URI.create(resolve(live + "source/index.m3u8", uri));
             assertTrue(child.getPath().startsWith(token.livePath()), child.toString());
-            assertEquals(200, get(child.toString()).statusCode(), uri);
+            assertServed(child.toString());
         }
         // Blocking playlist reload for the next part, through the token.
         int msn = mediaSequence(media) + segments(media).size();
@@ -170,17 +170,17 @@ class SignedPlaybackEndToEndTest {
         // TS playlist -> TS segments.
         String ts = get(live + "source/ts.m3u8").body();
         String tsSegment = ts.lines().filter(l -> l.endsWith(".ts")).findFirst().orElseThrow();
-        assertEquals(200, get(resolve(live + "source/ts.m3u8", tsSegment)).statusCode());
+        assertServed(resolve(live + "source/ts.m3u8", tsSegment));
         // MPD: SegmentTemplate initialization/media are relative to the MPD, UTCTiming is /time.
         String mpd = get(live + "manifest.mpd").body();
         assertFalse(mpd.contains("<BaseURL>/"), mpd);
         Matcher template = Pattern.compile("initialization=\"([^\"]+)\" media=\"([^\"]+)\"").matcher(mpd);
         assertTrue(template.find(), mpd);
-        assertEquals(200, get(resolve(live + "manifest.mpd", template.group(1))).statusCode(), template.group(1));
+        assertServed(resolve(live + "manifest.mpd", template.group(1)));
         Matcher start = Pattern.compile("startNumber=\"(\\d+)\"").matcher(mpd);
         assertTrue(start.find(), mpd);
         String firstMedia = template.group(2).replace("$Number$", start.group(1));
-        assertEquals(200, get(resolve(live + "manifest.mpd", firstMedia)).statusCode(), firstMedia);
+        assertServed(resolve(live + "manifest.mpd", firstMedia));
         assertTrue(mpd.contains("value=\"/time\""), mpd);
     }
 
@@ -339,6 +339,47 @@ class SignedPlaybackEndToEndTest {
             uris.add(attribute.group(1));
         }
         return uris;
+    }
+
+    /**
+     * Fetches {@code url} through the token and checks what it holds, not only that it is 200:
+     * a playlist is M3U8 whose every URI is relative (so it keeps the token), an MPD is an MPD
+     * without absolute BaseURLs, an fMP4 init or segment starts with its ISO box (ftyp; styp or
+     * moof) and holds media (moov; mdat), a TS segment is whole 188-byte packets each with the sync byte.
+     */
+    private static void assertServed(String url) throws Exception {
+        HttpResponse<byte[]> response = bytes(url);
+        assertEquals(200, response.statusCode(), url);
+        byte[] body = response.body();
+        String path = URI.create(url).getPath();
+        String text = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (path.endsWith(".m3u8")) {
+            assertTrue(text.startsWith("#EXTM3U"), url + ":\n" + text);
+            for (String uri : uris(text)) {
+                assertFalse(uri.startsWith("/") || uri.contains("://"), url + " names " + uri + ", which drops the token");
+                assertTrue(URI.create(resolve(url, uri)).getPath().startsWith(token.livePath()), url + ": " + uri);
+            }
+        } else if (path.endsWith(".mpd")) {
+            assertTrue(text.contains("<MPD") && text.contains("SegmentTemplate"), url + ":\n" + text);
+            assertFalse(text.contains("<BaseURL>/") || text.contains("<BaseURL>http"), url + ":\n" + text);
+        } else if (path.endsWith(".ts")) {
+            assertTrue(body.length > 0 && body.length % 188 == 0, url + ": " + body.length + " bytes");
+            for (int i = 0; i < body.length; i += 188) {
+                assertEquals(0x47, body[i], url + ": sync byte of packet " + i / 188);
+            }
+        } else if (path.endsWith(".mp4") || path.endsWith(".m4s")) {
+            assertTrue(body.length >= 8, url + ": " + body.length + " bytes, no ISO box: " + text);
+            String first = text.substring(4, 8);
+            if (path.endsWith(".mp4")) {
+                assertEquals("ftyp", first, url);
+                assertTrue(text.contains("moov") && (text.contains("avc1") || text.contains("mp4a")), url + ": an init segment");
+            } else {
+                assertTrue(first.equals("styp") || first.equals("moof"), url + " starts with " + first);
+                assertTrue(text.contains("mdat") && body.length > 200, url + ": media data, " + body.length + " bytes");
+            }
+        } else {
+            throw new AssertionError("unexpected output " + url);
+        }
     }
 
     private static String resolve(String base, String relative) {

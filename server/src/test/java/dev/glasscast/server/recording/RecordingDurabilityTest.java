@@ -87,8 +87,10 @@ class RecordingDurabilityTest {
                 for (String uri : HlsPlayback.segmentUris(livePlaylist)) {
                     served.put(uri, live.getBytes(base + uri));
                 }
-                // The recorder appends a segment to the index one fsync after the playlist lists it.
-                Thread.sleep(500);
+                // The recorder appends a segment to its index one fsync after the playlist lists it:
+                // wait for the index to list them all, not for a time a loaded machine may exceed.
+                awaitIndexed(data.resolve("recordings").resolve("main").resolve("source").resolve("index.txt"),
+                        served.size(), log);
                 daemon.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
                 assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
             }
@@ -199,6 +201,23 @@ class RecordingDurabilityTest {
         }
         throw new AssertionError("fewer than " + count + " segments in " + url + ":\n" + last
                 + (log == null ? "" : "\n" + Files.readString(log, StandardCharsets.UTF_8)));
+    }
+
+    /** Waits until the recording's index lists at least {@code count} segments (read as the daemon writes it). */
+    private static void awaitIndexed(Path index, int count, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        long listed = 0;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(index)) {
+                listed = Files.readAllLines(index, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("segment ")).count();
+                if (listed >= count) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(index + " lists " + listed + " segments, not the " + count + " served:\n"
+                + Files.readString(log, StandardCharsets.UTF_8));
     }
 
     private static int awaitPort(Process daemon, Path log, String regex) throws Exception {
