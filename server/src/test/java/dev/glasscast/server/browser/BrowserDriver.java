@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  * Runs one scripted visit in Debian's headless Chromium through {@code browser-tests/drive.mjs}
  * (playwright-core, with the real players from npm: hls.js, Shaka Player, dash.js) and returns
  * what the page reported. Build a visit with {@link #visit()} and its step methods.
+ *
+ * <p>Every page gets the playback probe ({@code browser-tests/probe.js}). A test that plays media
+ * starts it with {@link Visit#probe}, waits for the clock to move with {@link Visit#awaitPlayback},
+ * lets it play with {@link Visit#watchFor}, closes a window with {@link Visit#probeReport} and
+ * holds {@link Result#playback} to {@link PlaybackBounds}; {@link PlaybackReport} shows the whole
+ * sequence.
  */
 public final class BrowserDriver {
 
@@ -49,8 +55,39 @@ public final class BrowserDriver {
             return this;
         }
 
+        /**
+         * Lets the page run for {@code millis}. Not for waiting on something to happen (use
+         * {@link #waitFor}); for a picture settling before a screenshot, or a stretch of playback.
+         */
         public Visit waitMillis(long millis) {
             steps.addObject().put("wait", millis);
+            return this;
+        }
+
+        /**
+         * Starts the playback probe on the {@code <video>} that {@code videoExpression} names,
+         * played by the hls.js, Shaka Player or dash.js instance {@code playerExpression} names
+         * ({@code "null"} for none). Both are evaluated again at every sample, so they may name
+         * something the page creates later.
+         */
+        public Visit probe(String videoExpression, String playerExpression) {
+            steps.addObject().putObject("probe").put("video", videoExpression).put("player", playerExpression);
+            return this;
+        }
+
+        /** Waits until the probed video's clock moves, which opens the probe's first window. */
+        public Visit awaitPlayback(Duration timeout) {
+            return waitFor("glasscastProbe.playing()", timeout);
+        }
+
+        /** Lets the probed video play for {@code duration}: the stretch the probe measures. */
+        public Visit watchFor(Duration duration) {
+            return waitMillis(duration.toMillis());
+        }
+
+        /** Records the probe's report since playback started or since the previous report as {@code name}. */
+        public Visit probeReport(String name) {
+            steps.addObject().put("probeReport", name);
             return this;
         }
 
@@ -111,6 +148,14 @@ public final class BrowserDriver {
 
         public JsonNode value(String name) {
             return json.path("values").path(name);
+        }
+
+        /** The playback probe's report recorded as {@code name} by {@link Visit#probeReport}. */
+        public PlaybackReport playback(String name) {
+            if (!ok()) {
+                throw new AssertionError("the browser visit failed before its end: " + diagnostics());
+            }
+            return PlaybackReport.from(json.path("values").get(name));
         }
 
         /** Console lines and page errors, for assertion messages. */
