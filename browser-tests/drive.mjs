@@ -5,7 +5,8 @@
 //   {"content": html, "scripts": [path]}   open inline HTML, then add scripts from node_modules
 //   {"wait": ms}                           let the page run (e.g. while the probe measures)
 //   {"waitFor": js, "timeout": ms}         poll until the expression is truthy (else fail)
-//   {"eval": js, "as": name}               record the expression's value
+//   {"eval": js, "as": name}               record the expression's value; prints "reached <name>"
+//                                          to stderr once done
 //   {"sample": js, "every": ms, "for": ms, "as": name}   record a series of values
 //   {"click": selector}
 //   {"screenshot": path}
@@ -60,7 +61,11 @@ try {
       for (const script of step.scripts || []) await page.addScriptTag({ path: require.resolve(script) });
     } else if (step.wait) await page.waitForTimeout(step.wait);
     else if (step.waitFor) await page.waitForFunction(step.waitFor, null, { timeout: step.timeout || 30000, polling: 100 });
-    else if (step.eval) result.values[step.as] = await page.evaluate(step.eval);
+    else if (step.eval) {
+      result.values[step.as] = await page.evaluate(step.eval);
+      // For a test that acts once the page got this far (BrowserDriver's Running.awaitStep).
+      process.stderr.write(`reached ${step.as}\n`);
+    }
     else if (step.sample) {
       const samples = [];
       const end = Date.now() + step.for;

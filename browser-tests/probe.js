@@ -249,6 +249,10 @@
     playing() {
       return w !== null;
     },
+    /** How many stalls have ended in the current window: for a test waiting for a break to pass. */
+    stallsEnded() {
+      return w ? w.stalls.length : 0;
+    },
     /** What was seen since playback started or the previous report; starts a new window. */
     report() {
       sample();

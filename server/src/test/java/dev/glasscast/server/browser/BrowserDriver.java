@@ -118,6 +118,11 @@ public final class BrowserDriver {
 
         /** Runs the visit; fails the test with the browser's console if the script failed. */
         public Result run(Path workDir, Duration timeout) throws Exception {
+            return start(workDir).finish(timeout);
+        }
+
+        /** Starts the visit, for a test that acts while it runs ({@link Running#awaitStep}). */
+        public Running start(Path workDir) throws Exception {
             Path specFile = Files.createTempFile(workDir, "visit", ".json");
             Files.writeString(specFile, JSON.writeValueAsString(spec));
             Path out = Files.createTempFile(workDir, "visit", ".out.json");
@@ -127,6 +132,36 @@ public final class BrowserDriver {
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();
+            return new Running(node, out, err);
+        }
+    }
+
+    /** A visit under way. */
+    public static final class Running {
+        private final Process node;
+        private final Path out;
+        private final Path err;
+
+        private Running(Process node, Path out, Path err) {
+            this.node = node;
+            this.out = out;
+            this.err = err;
+        }
+
+        /** Waits until the visit has evaluated its step recorded as {@code name}. */
+        public void awaitStep(String name, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!Files.readString(err).lines().anyMatch(("reached " + name)::equals)) {
+                if (!node.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("the browser visit did not reach '" + name + "' within " + timeout
+                            + (node.isAlive() ? "" : " (it ended)") + ": " + Files.readString(err));
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        /** Waits for the visit to end; fails the test with the browser's console if the script failed to run. */
+        public Result finish(Duration timeout) throws Exception {
             if (!node.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 node.destroyForcibly();
                 throw new AssertionError("browser visit timed out after " + timeout + ": " + Files.readString(err));
