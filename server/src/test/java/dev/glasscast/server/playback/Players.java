@@ -17,8 +17,6 @@ final class Players {
     static final String PAGE = """
             <html><body><video id="v" autoplay playsinline width="640" height="360"></video></body></html>""";
 
-    static final String VIDEO = "document.getElementById('v')";
-
     static final String HLS_JS = "hls.js/dist/hls.min.js";
     static final String SHAKA = "shaka-player/dist/shaka-player.compiled.js";
     /** The package root resolves (its "require" export) to dist/modern/umd/dash.all.min.js. */
