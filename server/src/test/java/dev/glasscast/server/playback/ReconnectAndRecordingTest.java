@@ -76,12 +76,14 @@ class ReconnectAndRecordingTest {
             System.out.println("[reconnect] hls.js across the break: " + acrossTheBreak.summary()
                     + "\n[reconnect] after it: " + afterTheBreak.summary());
             // The publisher is away for 3 s and its first segment takes 2 s more: one stall of
-            // about 4-5 s in some 10-15 s of playing, which hls.js reports as a stalled buffer.
+            // 3.5-6.7 s after some 10 s of playing (0.58-0.73x in four runs), which hls.js reports
+            // as a stalled buffer; 0.4x leaves room for a slower reconnect on a loaded machine,
+            // and the window after the break is held to the defaults.
             // The part the playlist hinted when the publisher left is never cut: hls.js's request
             // for it (and for its segment) answers 404 once the publication is over, and hls.js
             // may then mark that segment as a gap (fragGap).
             acrossTheBreak.assertWithin(PlaybackBounds.defaults()
-                    .withMinRate(0.5)
+                    .withMinRate(0.4)
                     .withMinPlaying(Duration.ofSeconds(8))
                     .allowingPlayerErrors("bufferStalledError", "bufferSeekOverHole", "fragLoadError", "fragGap")
                     .allowingConsoleError("404 (Not Found)"));
