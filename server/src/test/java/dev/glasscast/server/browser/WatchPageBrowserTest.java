@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,29 +38,19 @@ class WatchPageBrowserTest {
         try (GlassCastServer server = new GlassCastServer(OperatorApiEndToEndTest.twoRungConfig(dir, ""))) {
             server.start();
             String base = "http://127.0.0.1:" + server.httpPort();
-            List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 25, 45));
+            List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 25, 60));
             args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + OperatorApiEndToEndTest.KEY));
-            AtomicReference<FfmpegCli.Running> publisher = new AtomicReference<>();
-            // The publisher arrives while the page is already open and waiting.
-            Thread late = Thread.ofVirtual().start(() -> {
-                try {
-                    Thread.sleep(4000);
-                    publisher.set(FfmpegCli.start(dir, args));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
             Files.createDirectories(DOCS);
+            FfmpegCli.Running publisher = null;
             try {
-                BrowserDriver.Result watch = BrowserDriver.visit()
+                BrowserDriver.Running watching = BrowserDriver.visit()
                         .viewport(390, 844)
                         .goTo(base + "/watch/main")
                         .eval("offlineAtFirst", "!document.getElementById('offline').hidden")
-                        .waitFor("glasscast.video.currentTime > 1", Duration.ofSeconds(45))
-                        .eval("start", "glasscast.video.currentTime")
-                        .waitFor("glasscast.video.currentTime > " + "(window.t0 ??= glasscast.video.currentTime) + 5",
-                                Duration.ofSeconds(20))
-                        .eval("advanced", "glasscast.video.currentTime - window.t0")
+                        .probe("glasscast.video", "glasscast.hls")
+                        .awaitPlayback(Duration.ofSeconds(45))
+                        .watchFor(Duration.ofSeconds(8))
+                        .probeReport("live")
                         .waitFor("!document.getElementById('seekbar').hidden", Duration.ofSeconds(15))
                         .eval("seekBack", """
                                 (() => { const v = glasscast.video, s = document.getElementById('seek'), before = v.currentTime;
@@ -77,14 +66,39 @@ class WatchPageBrowserTest {
                                   const i = glasscast.hls.levels.findIndex(l => l.height === 240);
                                   q.value = String(i); q.dispatchEvent(new Event('change')); return i; })()""")
                         .waitFor("glasscast.video.videoHeight === 240", Duration.ofSeconds(25))
+                        .probeReport("controls")
+                        .watchFor(Duration.ofSeconds(5))
+                        .probeReport("at240p")
                         .eval("height", "glasscast.video.videoHeight")
                         .eval("playing", "!glasscast.video.paused")
-                        .waitMillis(1000)
                         .screenshot(DOCS.resolve("watch-page.png"))
-                        .run(dir, Duration.ofSeconds(120));
+                        .start(dir);
+                // The publisher arrives while the page is already open and waiting.
+                watching.awaitStep("offlineAtFirst", Duration.ofSeconds(30));
+                publisher = FfmpegCli.start(dir, args);
+                BrowserDriver.Result watch = watching.finish(Duration.ofSeconds(150));
                 assertTrue(watch.ok(), watch.diagnostics());
                 assertTrue(watch.value("offlineAtFirst").asBoolean(), "the page should wait calmly before the publisher");
-                assertTrue(watch.value("advanced").asDouble() >= 5, watch.json().toString());
+                PlaybackReport live = watch.playback("live");
+                PlaybackReport controls = watch.playback("controls");
+                PlaybackReport at240p = watch.playback("at240p");
+                System.out.println("[watch page] live: " + live.summary() + "\n[watch page] seek, live, 240p: " + controls.summary()
+                        + "\n[watch page] at 240p: " + at240p.summary());
+                live.assertWithin(PlaybackBounds.defaults().withMinPlaying(Duration.ofSeconds(7))
+                        // While offline the page polls the multivariant playlist, which answers 404
+                        // until the stream has video; then for a moment a rendition still without a
+                        // segment (the transcoded 240p, the audio) answers 404 too, and hls.js
+                        // retries its playlist. All before playback begins.
+                        .allowingConsoleError("/index.m3u8)")
+                        .allowingPlayerErrors("levelLoadError", "audioTrackLoadError"));
+                // The viewer's seek back, jump to live and rung switch: each may wait for data once.
+                // Their window is short and mostly seeking, so no rate or length is asked of it,
+                // but no error and sound all along.
+                // Switching rungs, the picture waits for the new rung's first frame while the sound
+                // goes on (0.6-1.2 s here), hence a longer allowance for a still picture.
+                controls.assertWithin(PlaybackBounds.defaults().withMaxStalls(3).withMinRate(0).withMinPlaying(Duration.ZERO)
+                        .withMaxMediaGap(Duration.ofMillis(2500)));
+                at240p.assertWithin(PlaybackBounds.defaults().withMinPlaying(Duration.ofSeconds(4)));
                 assertTrue(watch.value("seekBack").asDouble() >= 3, "the seek bar moves back in the window: " + watch.value("seekBack"));
                 JsonNode levels = watch.value("levels");
                 assertEquals(2, levels.size(), levels.toString());
@@ -106,9 +120,8 @@ class WatchPageBrowserTest {
                 assertEquals("LIVE", dashboard.value("badge").asText());
                 assertEquals(2, dashboard.value("rungs").asInt());
             } finally {
-                late.join();
-                if (publisher.get() != null) {
-                    publisher.get().close();
+                if (publisher != null) {
+                    publisher.close();
                 }
             }
             for (String png : List.of("watch-page.png", "dashboard.png")) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.glasscast.server.GlassCastServer;
 import dev.glasscast.server.TestDaemon;
 import dev.glasscast.server.browser.BrowserDriver;
+import dev.glasscast.server.browser.PlaybackBounds;
+import dev.glasscast.server.browser.PlaybackReport;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -66,8 +68,7 @@ class NginxEdgeTierTest {
     void viewersThroughNginxPlayAndTheOriginServesEachObjectOnce() throws Exception {
         server = new GlassCastServer(TestDaemon.config(dir, KEY));
         server.start();
-        int edgePort = freePort();
-        startNginx(edgePort, server.httpPort());
+        int edgePort = startNginx(server.httpPort());
 
         publisher = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
                 "-f", "lavfi", "-i", "testsrc2=size=480x270:rate=30", "-f", "lavfi", "-i", "sine=sample_rate=48000",
@@ -89,23 +90,24 @@ class NginxEdgeTierTest {
         }
 
         BrowserDriver.Result player = BrowserDriver.visit()
-                .content("<video id=v muted playsinline></video>", "hls.js/dist/hls.min.js")
-                .eval("started", "(() => { window.errors = []; const h = new Hls({lowLatencyMode: true}); window.h = h;"
-                        + " h.on(Hls.Events.ERROR, (e, d) => { if (d.fatal) window.errors.push(d.details); });"
+                .content("<video id=v playsinline></video>", "hls.js/dist/hls.min.js")
+                .eval("started", "(() => { const h = new Hls({lowLatencyMode: true}); window.h = h;"
+                        + " glasscastProbe.watch(document.getElementById('v'), () => window.h);"
                         + " h.loadSource('" + edge + "index.m3u8'); h.attachMedia(document.getElementById('v'));"
                         + " document.getElementById('v').play(); return true; })()")
-                .waitFor("document.getElementById('v').currentTime > 0", Duration.ofSeconds(20))
-                .eval("start", "document.getElementById('v').currentTime")
-                .waitMillis(8_000)
-                .eval("end", "document.getElementById('v').currentTime")
-                .eval("errors", "window.errors")
-                .run(dir, Duration.ofSeconds(60));
+                .awaitPlayback(Duration.ofSeconds(30))
+                .watchFor(Duration.ofSeconds(8))
+                .probeReport("playback")
+                .run(dir, Duration.ofSeconds(90));
         crowd.shutdown();
         assertTrue(crowd.awaitTermination(30, TimeUnit.SECONDS));
-        assertTrue(player.ok(), player.diagnostics());
-        double advanced = player.value("end").asDouble() - player.value("start").asDouble();
-        assertTrue(advanced >= 6, "hls.js through nginx advanced " + advanced + " s\n" + player.diagnostics());
-        assertEquals(0, player.value("errors").size(), player.diagnostics());
+        PlaybackReport playback = player.playback("playback");
+        System.out.println("[nginx tier] hls.js: " + playback.summary());
+        playback.assertWithin(PlaybackBounds.defaults()
+                .withMinPlaying(Duration.ofSeconds(7))
+                // hls.js reports its jump to the live start (the clock at 0, the first fragment
+                // at the live edge) as this non-fatal error, before playback begins.
+                .allowingPlayerErrors("bufferSeekOverHole"));
         assertTrue(failures.isEmpty(), failures.toString());
         assertTrue(fetched.size() >= 4, "objects fetched by the crowd: " + fetched);
 
@@ -171,7 +173,23 @@ class NginxEdgeTierTest {
         }
     }
 
-    private void startNginx(int listenPort, int upstreamPort) throws Exception {
+    /**
+     * Starts nginx on a loopback port and returns it. nginx cannot listen on port 0 (it refuses
+     * it as invalid) nor report a port it chose, so the port comes from a socket bound to port 0
+     * and closed again; should another process take it before nginx binds it, nginx fails with
+     * "Address already in use" and the next try gets another port.
+     */
+    private int startNginx(int upstreamPort) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            int port = unusedPort();
+            if (startNginx(port, upstreamPort) || attempt == 5) {
+                return port;
+            }
+        }
+    }
+
+    /** Starts nginx on {@code listenPort}; false if the port was taken meanwhile. */
+    private boolean startNginx(int listenPort, int upstreamPort) throws Exception {
         Path cache = Files.createDirectories(dir.resolve("cache"));
         Path temp = Files.createDirectories(dir.resolve("temp"));
         String edgeConfig = Files.readString(EDGE_TEMPLATE)
@@ -200,7 +218,25 @@ class NginxEdgeTierTest {
         nginx = new ProcessBuilder(binary, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
         HttpClient client = HttpClient.newHttpClient();
-        awaitStatus(client, "http://127.0.0.1:" + listenPort + "/healthz", 200, Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (nginx.isAlive() && System.nanoTime() < deadline) {
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listenPort + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // nginx is still starting
+            }
+            Thread.sleep(100);
+        }
+        String log = Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : "";
+        if (!nginx.isAlive() && log.contains("Address already in use")) {
+            Files.delete(dir.resolve("error.log"));
+            return false;
+        }
+        throw new AssertionError("nginx did not answer on port " + listenPort + "\n" + log
+                + Files.readString(dir.resolve("nginx.out")));
     }
 
     private void awaitStatus(HttpClient client, String url, int status, Duration timeout) throws Exception {
@@ -221,7 +257,7 @@ class NginxEdgeTierTest {
         throw new AssertionError(url + " did not answer " + status + " (last " + last + ")\n" + log);
     }
 
-    private static int freePort() throws IOException {
+    private static int unusedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

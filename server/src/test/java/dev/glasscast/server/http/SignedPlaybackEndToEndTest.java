@@ -13,6 +13,8 @@ import dev.glasscast.config.StreamConfig;
 import dev.glasscast.server.GlassCastServer;
 import dev.glasscast.server.TestDaemon;
 import dev.glasscast.server.browser.BrowserDriver;
+import dev.glasscast.server.browser.PlaybackBounds;
+import dev.glasscast.server.browser.PlaybackReport;
 import dev.glasscast.server.e2e.FfmpegCli;
 import dev.glasscast.server.e2e.MediaProbe;
 import dev.glasscast.server.qr.QrDecoding;
@@ -315,8 +317,15 @@ class SignedPlaybackEndToEndTest {
                         Duration.ofSeconds(30))
                 .eval("source", "glasscast.hls.url")
                 .eval("height", "glasscast.video.videoHeight")
-                .run(dir, Duration.ofSeconds(60));
+                .probe("glasscast.video", "glasscast.hls")
+                .awaitPlayback(Duration.ofSeconds(10))
+                .watchFor(Duration.ofSeconds(5))
+                .probeReport("playback")
+                .run(dir, Duration.ofSeconds(90));
         assertTrue(watch.ok(), watch.diagnostics());
+        PlaybackReport playback = watch.playback("playback");
+        System.out.println("[signed] " + playback.summary());
+        playback.assertWithin(PlaybackBounds.defaults().withMinPlaying(Duration.ofSeconds(4)));
         assertTrue(watch.value("source").asText().contains("/live/main/t/"), watch.value("source").asText());
         assertEquals(240, watch.value("height").asInt());
     }

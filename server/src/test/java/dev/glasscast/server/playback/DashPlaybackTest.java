@@ -1,18 +1,24 @@
 package dev.glasscast.server.playback;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.glasscast.server.browser.BrowserDriver;
+import dev.glasscast.server.browser.PlaybackBounds;
+import dev.glasscast.server.browser.PlaybackReport;
 import dev.glasscast.server.e2e.FfmpegCli;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,10 +40,11 @@ class DashPlaybackTest {
     @BeforeAll
     static void publish() throws Exception {
         daemon = new PlaybackDaemon(dir);
-        publisher = daemon.publish(75);
+        // Longer than the class can take on a loaded machine; stopped when the class ends.
+        publisher = daemon.publish(600);
         daemon.await(daemon.base() + "manifest.mpd", "<S t=", Duration.ofSeconds(30));
         // A few segments, so players start with some DVR window behind the live edge.
-        Thread.sleep(4000);
+        daemon.awaitSegments(3, Duration.ofSeconds(30));
     }
 
     @AfterAll
@@ -79,64 +86,101 @@ class DashPlaybackTest {
 
     @Test
     void shakaPlaysDash() throws Exception {
-        assertPlays("Shaka DASH", Players.SHAKA, Players.shaka(daemon.base() + "manifest.mpd"), 30);
+        // Open finding: Shaka stalls on this LL-DASH stream, 2-3 stalls of 0.35-1.5 s in 14 s
+        // (0.81x, 0.86x, 0.82x in three runs on the loaded machine; with lowLatencyMode on too),
+        // playing 1.5-2 s behind live against the MPD's 2 s target. dash.js and Shaka's HLS
+        // play the same segments without a stall, so these bounds are relaxed for Shaka's DASH
+        // alone, by name, until that is understood.
+        assertPlays("Shaka DASH", Players.SHAKA, Players.shaka(daemon.base() + "manifest.mpd"), 30,
+                bounds -> bounds.withMaxStalls(3).withMinRate(0.7).withMaxMediaGap(Duration.ofSeconds(2)));
     }
 
     @Test
     void shakaPlaysHls() throws Exception {
-        assertPlays("Shaka HLS", Players.SHAKA, Players.shaka(daemon.base() + "index.m3u8"), 30);
+        assertPlays("Shaka HLS", Players.SHAKA, Players.shaka(daemon.base() + "index.m3u8"), 30, bounds -> bounds);
     }
 
+    /**
+     * The segment after the one being written (the one a low-latency DASH client asks for early,
+     * at its availabilityTimeOffset) is sent chunked, part by part as they are cut, and is then
+     * byte for byte what the cache serves once it is complete.
+     */
     @Test
     void openSegmentIsSentChunkedAsItsPartsAreCut() throws Exception {
-        String mpd = daemon.get(daemon.base() + "manifest.mpd").body();
-        java.util.regex.Matcher start = java.util.regex.Pattern.compile(
-                "media=\"source/seg\\$Number\\$\\.m4s\"[^>]*>\\s*<SegmentTimeline>").matcher(mpd);
-        assertTrue(start.find(), mpd);
         String playlist = daemon.get(daemon.base() + "source/index.m3u8").body();
-        java.util.regex.Matcher hint = java.util.regex.Pattern.compile("PRELOAD-HINT:TYPE=PART,URI=\"part(\\d+)\\.").matcher(playlist);
+        Matcher hint = Pattern.compile("PRELOAD-HINT:TYPE=PART,URI=\"part(\\d+)\\.").matcher(playlist);
         assertTrue(hint.find(), playlist);
-        long open = Long.parseLong(hint.group(1));
-        long asked = System.nanoTime();
-        java.net.http.HttpResponse<byte[]> segment = daemon.http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(daemon.base() + "source/seg" + open + ".m4s")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-        double seconds = (System.nanoTime() - asked) / 1e9;
+        // Not the segment being written: its hinted part may be its last, cut within a few
+        // milliseconds, and then the segment is complete (served whole from the cache) before
+        // the request arrives. The next one begins within a segment and takes a whole one to
+        // write, so it is always streamed.
+        long next = Long.parseLong(hint.group(1)) + 1;
+        String url = daemon.base() + "source/seg" + next + ".m4s";
+        List<Long> arrivals = new ArrayList<>();
+        HttpResponse<byte[]> segment = daemon.http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                info -> timedBytes(arrivals));
         assertEquals(200, segment.statusCode());
         assertEquals("chunked", segment.headers().firstValue("transfer-encoding").orElse(""));
-        // The whole segment, once complete, is byte for byte what the cache then serves.
-        java.net.http.HttpResponse<byte[]> cached = daemon.http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(daemon.base() + "source/seg" + open + ".m4s")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        // Parts are cut every 1/3 s in real time: bytes arrive in pieces spread over the segment's
+        // duration (about 2 s) and more, not all at once at its end.
+        double spread = (arrivals.getLast() - arrivals.getFirst()) / 1e9;
+        assertTrue(arrivals.size() >= 3 && spread >= 1.0, arrivals.size() + " pieces over " + spread + " s");
+        HttpResponse<byte[]> cached = daemon.http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, cached.statusCode());
         assertTrue(cached.headers().firstValue("content-length").isPresent());
-        org.junit.jupiter.api.Assertions.assertArrayEquals(cached.body(), segment.body());
-        assertTrue(seconds > 0.2 && seconds < 5, "streamed over " + seconds + " s");
+        assertArrayEquals(cached.body(), segment.body());
+    }
+
+    /** A body subscriber that keeps the bytes and the time each piece of them arrived. */
+    private static HttpResponse.BodySubscriber<byte[]> timedBytes(List<Long> arrivals) {
+        HttpResponse.BodySubscriber<byte[]> bytes = HttpResponse.BodySubscribers.ofByteArray();
+        return new HttpResponse.BodySubscriber<>() {
+            @Override
+            public java.util.concurrent.CompletionStage<byte[]> getBody() {
+                return bytes.getBody();
+            }
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                bytes.onSubscribe(subscription);
+            }
+
+            @Override
+            public void onNext(List<java.nio.ByteBuffer> item) {
+                arrivals.add(System.nanoTime());
+                bytes.onNext(item);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                bytes.onError(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                bytes.onComplete();
+            }
+        };
     }
 
     @Test
     void dashJsPlaysWithCatchUp() throws Exception {
-        assertPlays("dash.js", Players.DASH_JS, Players.dashJs(daemon.base() + "manifest.mpd"), 10);
+        assertPlays("dash.js", Players.DASH_JS, Players.dashJs(daemon.base() + "manifest.mpd"), 10, bounds -> bounds);
     }
 
-    /** Plays for 14 s and asserts at least 10 s of progress without a fatal error; prints latencies. */
-    private static void assertPlays(String name, String script, String player, double maxLatency) throws Exception {
+    /**
+     * Plays for 14 s and holds the probe's report to the default bounds, with the live latency's
+     * p90 under {@code maxLatency} (loose: bench/latency has the figures of a quiet machine).
+     */
+    private static void assertPlays(String name, String script, String player, double maxLatency,
+            UnaryOperator<PlaybackBounds> relaxed) throws Exception {
         BrowserDriver.Result result = Players.watch(daemon.origin(), script, player, Duration.ofSeconds(14))
                 .run(dir, Duration.ofSeconds(120));
-        assertTrue(result.ok(), name + ": " + result.diagnostics());
-        List<Double> latencies = new ArrayList<>();
-        for (JsonNode sample : result.value("latency")) {
-            if (sample.isNumber()) {
-                latencies.add(sample.asDouble());
-            }
-        }
-        double advanced = result.value("endTime").asDouble() - result.value("startTime").asDouble();
-        System.out.println("[" + name + "] advanced " + advanced + " s; latency samples (s): " + latencies
-                + " errors " + result.value("errors"));
-        assertFalse(result.value("fatal").asBoolean(), name + " errors: " + result.value("errors") + "\n" + result.diagnostics());
-        assertTrue(advanced >= 10, name + " advanced " + advanced + " s; errors " + result.value("errors"));
-        if (!latencies.isEmpty()) {
-            assertTrue(latencies.getLast() < maxLatency, name + " live latency " + latencies.getLast() + " s");
-        }
+        PlaybackReport playback = result.playback(Players.PLAYBACK);
+        System.out.println("[" + name + "] " + playback.summary());
+        playback.assertWithin(relaxed.apply(PlaybackBounds.defaults()
+                .withMinPlaying(Duration.ofSeconds(12))
+                .withLatencyP90Below(Duration.ofMillis((long) (maxLatency * 1000)))));
     }
 }

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.glasscast.server.browser.BrowserDriver;
+import dev.glasscast.server.browser.PlaybackBounds;
+import dev.glasscast.server.browser.PlaybackReport;
 import dev.glasscast.server.e2e.FfmpegCli;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +37,8 @@ class LowLatencyHlsPlaybackTest {
     @BeforeAll
     static void publish() throws Exception {
         daemon = new PlaybackDaemon(dir);
-        publisher = daemon.publish(60);
+        // Longer than the class can take on a loaded machine; stopped when the class ends.
+        publisher = daemon.publish(600);
         daemon.await(daemon.base() + "source/index.m3u8", "#EXT-X-PART:", Duration.ofSeconds(30));
     }
 
@@ -82,13 +83,18 @@ class LowLatencyHlsPlaybackTest {
         String cut = blockFor(hinted);
         long firstArrival = System.nanoTime();
         long[] next = hint(cut);
+        assertFalse(lists(cut, next), "a hint names a part the playlist does not list yet:\n" + cut);
         String nextCut = blockFor(next);
         double waited = (System.nanoTime() - firstArrival) / 1e9;
-        assertTrue(nextCut.contains("part" + next[0] + "." + next[1] + ".m4s") || nextCut.contains("seg" + next[0] + ".m4s"),
-                nextCut);
-        // Parts are cut every 1/3 s: the request waited for the next one and answered promptly.
-        assertTrue(waited >= 0.15, "the next part's playlist came after " + waited + " s: it did not wait");
-        assertTrue(waited <= 1.2, "the next part's playlist came after " + waited + " s: later than one part");
+        // The answer lists a part that did not exist when the previous playlist was made: the
+        // request waited for it to be cut.
+        assertTrue(lists(nextCut, next), nextCut);
+        // Parts are cut every 1/3 s. The bound here is loose for a loaded machine; how promptly
+        // waiting requests are answered after a cut is BlockingReloadFanOutTest's and
+        // bench/viewers' figure.
+        Matcher target = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)").matcher(cut);
+        assertTrue(target.find(), cut);
+        assertTrue(waited <= 3 * Integer.parseInt(target.group(1)), "the next part's playlist came after " + waited + " s");
 
         HttpResponse<String> partBody = daemon.get(daemon.base() + "source/part" + next[0] + "." + next[1] + ".m4s");
         assertEquals(200, partBody.statusCode());
@@ -108,6 +114,13 @@ class LowLatencyHlsPlaybackTest {
         Matcher hint = PRELOAD_HINT.matcher(playlist);
         assertTrue(hint.find(), playlist);
         return new long[] {Long.parseLong(hint.group(1)), Long.parseLong(hint.group(2))};
+    }
+
+    /** Whether the playlist lists part {@code part[1]} of segment {@code part[0]}, or the whole segment. */
+    private static boolean lists(String playlist, long[] part) {
+        boolean partListed = Pattern.compile("(?m)^#EXT-X-PART:.*URI=\"part" + part[0] + "\\." + part[1] + "\\.m4s\"")
+                .matcher(playlist).find();
+        return partListed || playlist.contains("\nseg" + part[0] + ".m4s\n");
     }
 
     private static String blockFor(long[] part) throws Exception {
@@ -137,19 +150,17 @@ class LowLatencyHlsPlaybackTest {
     void hlsJsPlaysAtLowLatency() throws Exception {
         BrowserDriver.Result result = Players.watch(daemon.origin(), Players.HLS_JS, Players.hlsJs(daemon.base() + "index.m3u8"),
                 Duration.ofSeconds(12)).run(dir, Duration.ofSeconds(120));
-        assertTrue(result.ok(), result.diagnostics());
-        assertFalse(result.value("fatal").asBoolean(), "errors: " + result.value("errors") + "\n" + result.diagnostics());
-        double advanced = result.value("endTime").asDouble() - result.value("startTime").asDouble();
-        assertTrue(advanced >= 10, "playback advanced " + advanced + " s; errors " + result.value("errors"));
-        List<Double> latencies = new ArrayList<>();
-        for (JsonNode sample : result.value("latency")) {
-            if (sample.isNumber()) {
-                latencies.add(sample.asDouble());
-            }
-        }
-        System.out.println("[LL-HLS] hls.js latency samples (s): " + latencies + " errors " + result.value("errors"));
-        assertFalse(latencies.isEmpty(), "hls.js reported no latency");
-        double last = latencies.getLast();
-        assertTrue(last < 6, "hls.js live latency " + last + " s is not low latency");
+        PlaybackReport playback = result.playback(Players.PLAYBACK);
+        System.out.println("[LL-HLS] hls.js: " + playback.summary());
+        // Low latency: bench/latency measures about 1.3 s glass to glass on a quiet machine with
+        // the watch page's catch-up, where hls.js reports about 1 s. Plain hls.js stays as far
+        // behind as its start left it, 4 s and more on a loaded machine (each stall adds 1 s to
+        // its target); 5 s still fails classic HLS, which hls.js plays 6.8 s behind.
+        playback.assertWithin(PlaybackBounds.defaults()
+                .withMinPlaying(Duration.ofSeconds(10))
+                // hls.js reports its jump to the live start (the clock at 0, the first fragment
+                // at the live edge) as this non-fatal error, before playback begins.
+                .allowingPlayerErrors("bufferSeekOverHole")
+                .withLatencyP90Below(Duration.ofSeconds(5)));
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A daemon for playback tests: HTTP and RTMP on ephemeral loopback ports, no test source, one
@@ -63,19 +64,30 @@ final class PlaybackDaemon implements AutoCloseable {
 
     /** Polls {@code url} until it answers 200 with a body containing {@code text}. */
     String await(String url, String text, Duration timeout) throws Exception {
+        return await(url, "'" + text + "'", body -> body.contains(text), timeout);
+    }
+
+    /** Polls {@code url} until it answers 200 with a body that {@code wanted} accepts. */
+    String await(String url, String description, Predicate<String> wanted, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             HttpResponse<String> response = get(url);
             if (response.statusCode() == 200) {
                 last = response.body();
-                if (last.contains(text)) {
+                if (wanted.test(last)) {
                     return last;
                 }
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no '" + text + "' in " + url + " within " + timeout + ":\n" + last);
+        throw new AssertionError("no " + description + " in " + url + " within " + timeout + ":\n" + last);
+    }
+
+    /** Waits until the video playlist lists {@code segments} complete segments. */
+    void awaitSegments(int segments, Duration timeout) throws Exception {
+        await(base() + "source/index.m3u8", segments + " segments",
+                playlist -> playlist.split("#EXTINF:", -1).length - 1 >= segments, timeout);
     }
 
     @Override

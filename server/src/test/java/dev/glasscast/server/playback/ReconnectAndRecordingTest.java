@@ -1,15 +1,14 @@
 package dev.glasscast.server.playback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.glasscast.server.browser.BrowserDriver;
+import dev.glasscast.server.browser.PlaybackBounds;
+import dev.glasscast.server.browser.PlaybackReport;
 import dev.glasscast.server.e2e.FfmpegCli;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +37,12 @@ class ReconnectAndRecordingTest {
                         .goTo(daemon.origin() + "/healthz")
                         .content(Players.PAGE, Players.HLS_JS)
                         .eval("started", Players.hlsJs(daemon.base() + "index.m3u8"))
-                        .waitFor("document.getElementById('v').currentTime > 0.5 || report.fatal", Duration.ofSeconds(45))
-                        .sample("times", "document.getElementById('v').currentTime", Duration.ofSeconds(1), Duration.ofSeconds(32))
-                        .eval("errors", "report.errors")
-                        .eval("fatal", "report.fatal");
+                        .awaitPlayback(Duration.ofSeconds(45))
+                        // Until playback resumes after the break: the probe's first stall is over.
+                        .waitFor("glasscastProbe.stallsEnded() >= 1", Duration.ofSeconds(60))
+                        .probeReport("acrossTheBreak")
+                        .watchFor(Duration.ofSeconds(8))
+                        .probeReport("afterTheBreak");
                 watching = CompletableFuture.supplyAsync(() -> {
                     try {
                         return visit.run(dir, Duration.ofSeconds(120));
@@ -70,16 +71,23 @@ class ReconnectAndRecordingTest {
 
             BrowserDriver.Result result = watching.get(150, TimeUnit.SECONDS);
             assertTrue(result.ok(), result.diagnostics());
-            List<Double> times = new ArrayList<>();
-            for (JsonNode t : result.value("times")) {
-                times.add(t.asDouble());
-            }
-            System.out.println("[reconnect] hls.js currentTime every second: " + times + " errors " + result.value("errors"));
-            assertFalse(result.value("fatal").asBoolean(), "errors: " + result.value("errors"));
-            double total = times.getLast() - times.getFirst();
-            double lastTen = times.getLast() - times.get(times.size() - 11);
-            assertTrue(total >= 16, "played " + total + " s over the reconnect");
-            assertTrue(lastTen >= 5, "played only " + lastTen + " s in the last ten seconds, after the reconnect");
+            PlaybackReport acrossTheBreak = result.playback("acrossTheBreak");
+            PlaybackReport afterTheBreak = result.playback("afterTheBreak");
+            System.out.println("[reconnect] hls.js across the break: " + acrossTheBreak.summary()
+                    + "\n[reconnect] after it: " + afterTheBreak.summary());
+            // The publisher is away for 3 s and its first segment takes 2 s more: one stall of
+            // 3.5-6.7 s after some 10 s of playing (0.58-0.73x in four runs), which hls.js reports
+            // as a stalled buffer; 0.4x leaves room for a slower reconnect on a loaded machine,
+            // and the window after the break is held to the defaults.
+            // The part the playlist hinted when the publisher left is never cut: hls.js's request
+            // for it (and for its segment) answers 404 once the publication is over, and hls.js
+            // may then mark that segment as a gap (fragGap).
+            acrossTheBreak.assertWithin(PlaybackBounds.defaults()
+                    .withMinRate(0.4)
+                    .withMinPlaying(Duration.ofSeconds(8))
+                    .allowingPlayerErrors("bufferStalledError", "bufferSeekOverHole", "fragLoadError", "fragGap")
+                    .allowingConsoleError("404 (Not Found)"));
+            afterTheBreak.assertWithin(PlaybackBounds.defaults().withMaxStalls(0).withMinPlaying(Duration.ofSeconds(7)));
 
             // Once the grace is over the stream is a recording: ENDLIST, a static MPD, readable to the end.
             String ended = daemon.await(daemon.base() + "source/index.m3u8", "#EXT-X-ENDLIST", Duration.ofSeconds(30));
