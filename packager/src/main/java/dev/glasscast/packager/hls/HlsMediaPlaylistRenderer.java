@@ -30,6 +30,13 @@ public final class HlsMediaPlaylistRenderer {
     static final int SEGMENTS_WITH_PARTS = 2;
     /** CAN-SKIP-UNTIL in target durations: the minimum RFC 8216bis allows. */
     static final int SKIP_TARGET_DURATIONS = 6;
+    /**
+     * Segments a live LL-HLS playlist lists at least: twice CAN-SKIP-UNTIL of segments about one
+     * target duration long, so a delta update leaves out about half the playlist. With only
+     * CAN-SKIP-UNTIL listed (6 segments of 2 s and CAN-SKIP-UNTIL=12.0) {@code _HLS_skip=YES}
+     * skipped nothing and returned the whole playlist.
+     */
+    static final int LOW_LATENCY_WINDOW_SEGMENTS = 2 * SKIP_TARGET_DURATIONS;
 
     /** ISO 8601 with milliseconds and an explicit UTC offset, as EXT-X-PROGRAM-DATE-TIME wants. */
     static final DateTimeFormatter PROGRAM_DATE_TIME =
@@ -98,20 +105,27 @@ public final class HlsMediaPlaylistRenderer {
             return Optional.empty();
         }
         boolean live = lowLatency() && !view.endList();
-        List<MediaSegment> window = view.wholeWindow() ? all : all.subList(Math.max(0, all.size() - playlistSegments), all.size());
+        int listed = live ? Math.max(playlistSegments, LOW_LATENCY_WINDOW_SEGMENTS) : playlistSegments;
+        List<MediaSegment> window = view.wholeWindow() ? all : all.subList(Math.max(0, all.size() - listed), all.size());
         MediaSegment first = window.getFirst();
         long targetDuration = targetDuration(rendition);
         int timescale = rendition.timescale();
         long partTargetTicks = live ? partTargetTicks(rendition) : 0;
-        int skipped = live && view.skip() ? skippable(window, rendition, targetDuration) : 0;
+        // Delta updates are advertised only while one would leave something out (not while the
+        // window is still filling after a start, nor just after a discontinuity).
+        int skippable = live ? skippable(window, rendition, targetDuration) : 0;
+        int skipped = view.skip() ? skippable : 0;
 
         StringBuilder m3u8 = new StringBuilder(256 + 160 * window.size());
         m3u8.append("#EXTM3U\n");
         m3u8.append("#EXT-X-VERSION:").append(lowLatency() ? LOW_LATENCY_VERSION : VERSION).append('\n');
         m3u8.append("#EXT-X-TARGETDURATION:").append(targetDuration).append('\n');
         if (live) {
-            m3u8.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=")
-                    .append(SKIP_TARGET_DURATIONS * targetDuration).append(".0,PART-HOLD-BACK=")
+            m3u8.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES");
+            if (skippable > 0) {
+                m3u8.append(",CAN-SKIP-UNTIL=").append(SKIP_TARGET_DURATIONS * targetDuration).append(".0");
+            }
+            m3u8.append(",PART-HOLD-BACK=")
                     .append(secondsUp(3 * partTargetTicks, timescale)).append(",HOLD-BACK=")
                     .append(3 * targetDuration).append(".0\n");
             m3u8.append("#EXT-X-PART-INF:PART-TARGET=").append(secondsUp(partTargetTicks, timescale)).append('\n');
