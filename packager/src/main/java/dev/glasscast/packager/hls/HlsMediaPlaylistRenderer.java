@@ -153,7 +153,7 @@ public final class HlsMediaPlaylistRenderer {
             }
             m3u8.append("#EXT-X-PROGRAM-DATE-TIME:").append(PROGRAM_DATE_TIME.format(segment.programDateTime()))
                     .append('\n');
-            if (live && i >= window.size() - SEGMENTS_WITH_PARTS) {
+            if (live && i >= window.size() - SEGMENTS_WITH_PARTS && !hasOverlongPart(segment.parts(), rendition)) {
                 appendParts(m3u8, segment.sequence(), segment.parts(), timescale);
             }
             m3u8.append("#EXTINF:").append(seconds(segment.duration(), timescale)).append(",\n");
@@ -266,10 +266,34 @@ public final class HlsMediaPlaylistRenderer {
      * PART-TARGET, and with it PART-HOLD-BACK, the latency players aim at, for the whole DVR
      * window rather than for the few seconds it is listed.
      */
+    private long configuredPartTicks(RenditionSnapshot rendition) {
+        return Math.ceilDiv(partTarget.toNanos() * rendition.timescale(), 1_000_000_000L);
+    }
+
+    /**
+     * Whether a part runs well past the part target (a transcoder that stalled while starting).
+     * RFC 8216bis wants every part at most PART-TARGET and all but a segment's last at least 85 %
+     * of it, so one such part listed breaks one rule or the other for every regular part. A
+     * closed segment holding one is listed without its parts (players fetch it whole); only the
+     * segment being written, whose parts are the live edge, raises PART-TARGET while it is open.
+     */
+    private boolean hasOverlongPart(List<SegmentPart> parts, RenditionSnapshot rendition) {
+        long limit = configuredPartTicks(rendition) * 3 / 2;
+        for (SegmentPart part : parts) {
+            if (part.duration() > limit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long partTargetTicks(RenditionSnapshot rendition) {
-        long ticks = Math.ceilDiv(partTarget.toNanos() * rendition.timescale(), 1_000_000_000L);
+        long ticks = configuredPartTicks(rendition);
         List<MediaSegment> segments = rendition.segments();
         for (MediaSegment segment : segments.subList(Math.max(0, segments.size() - SEGMENTS_WITH_PARTS), segments.size())) {
+            if (hasOverlongPart(segment.parts(), rendition)) {
+                continue;
+            }
             for (SegmentPart part : segment.parts()) {
                 ticks = Math.max(ticks, part.duration());
             }

@@ -31,9 +31,9 @@ class HlsLowLatencyPlaylistRendererTest {
     void liveViewListsPartsHintAndReports() {
         RenditionSnapshot audio = Snapshots.rendition("audio", Snapshots.AUDIO, 200,
                 new double[] {2}, new int[] {10}, false);
-        String playlist = renderer.render(live(),
+        // Parts of 1 s against a 1 s target (with 0.5 s, they would count as overlong and not be listed).
+        String playlist = new HlsMediaPlaylistRenderer(2, Duration.ofSeconds(1)).render(live(),
                 new HlsMediaPlaylistRenderer.View(false, false, false, List.of(audio), "index.m3u8")).orElseThrow();
-        // PART-TARGET is the longest part held (1 s here) since no part may exceed it.
         assertEquals("""
                 #EXTM3U
                 #EXT-X-VERSION:9
@@ -73,12 +73,14 @@ class HlsLowLatencyPlaylistRendererTest {
         assertTrue(playlist.contains("PART-HOLD-BACK=1.500,HOLD-BACK=12.0\n#EXT-X-PART-INF:PART-TARGET=0.500\n"), playlist);
         assertTrue(playlist.contains("#EXT-X-PART:DURATION=0.500,URI=\"part3.1.m4s\"\n"), playlist);
 
-        // While the long part is listed, PART-TARGET covers it.
+        // A closed segment with a long part is listed without its parts, so the long part
+        // neither raises PART-TARGET nor makes the regular parts shorter than 85 % of it.
         RenditionSnapshot during = Snapshots.rendition("source", Snapshots.VIDEO_720, 0,
                 new double[] {1, 4, 1}, new int[] {10, 10, 10}, false);
         String listed = renderer.render(during,
                 new HlsMediaPlaylistRenderer.View(true, false, false, List.of(), "dvr.m3u8")).orElseThrow();
-        assertTrue(listed.contains("PART-HOLD-BACK=6.000,HOLD-BACK=12.0\n#EXT-X-PART-INF:PART-TARGET=2.000\n"), listed);
+        assertTrue(listed.contains("PART-HOLD-BACK=1.500,HOLD-BACK=12.0\n#EXT-X-PART-INF:PART-TARGET=0.500\n"), listed);
+        assertTrue(!listed.contains("part1.") && listed.contains("seg1.m4s") && listed.contains("part2.0.m4s"), listed);
     }
 
     @Test
