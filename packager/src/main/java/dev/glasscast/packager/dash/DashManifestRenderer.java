@@ -104,8 +104,7 @@ public final class DashManifestRenderer {
                     .append(duration(view.minimumUpdatePeriod())).append("\" timeShiftBufferDepth=\"")
                     .append(duration(view.timeShiftBuffer())).append('"');
         }
-        mpd.append(" maxSegmentDuration=\"").append(duration(Duration.ofNanos(
-                nanos(reference.maxSegmentDuration(), reference.timescale())))).append('"');
+        mpd.append(" maxSegmentDuration=\"").append(durationUp(longestSegment(video, audio, view))).append('"');
         mpd.append(" minBufferTime=\"PT1S\">\n");
         if (!view.ended() && view.latencyTarget() != null) {
             long target = view.latencyTarget().toMillis();
@@ -133,6 +132,29 @@ public final class DashManifestRenderer {
         }
         mpd.append("</MPD>\n");
         return Optional.of(mpd.toString());
+    }
+
+    /**
+     * The longest segment of any representation, the one being written included: audio segments
+     * are whole AAC frames and run past the video's (2.0053 s for 2 s at 48 kHz).
+     */
+    private static Duration longestSegment(List<RenditionSnapshot> video, List<RenditionSnapshot> audio, View view) {
+        long longest = 0;
+        for (List<RenditionSnapshot> kind : List.of(video, audio)) {
+            for (RenditionSnapshot rendition : kind) {
+                long ticks = rendition.maxSegmentDuration();
+                if (!view.ended() && view.availabilityTimeOffset() != null) {
+                    ticks = Math.max(ticks, predictedOpenDuration(rendition));
+                }
+                longest = Math.max(longest, nanos(ticks, rendition.timescale()));
+            }
+        }
+        return Duration.ofNanos(longest);
+    }
+
+    /** What the segment being written will last, as decided when it opened; 0 if not known. */
+    private static long predictedOpenDuration(RenditionSnapshot rendition) {
+        return rendition.openSegmentDuration();
     }
 
     private static MediaSegment firstOf(RenditionSnapshot rendition, long period) {
@@ -187,12 +209,15 @@ public final class DashManifestRenderer {
             segments.add(new Timed(segment.startTime(), segment.duration()));
         }
         boolean openInThisPeriod = ato != null && lastPeriod && !rendition.ended()
+                && rendition.openSegmentDuration() > 0
                 && last.sequence() == rendition.nextSequence() - 1
                 && rendition.initFor(rendition.nextSequence()) == rendition.initFor(last.sequence());
         if (openInThisPeriod) {
-            // The segment being written, with the last one's duration as its prediction: the
-            // player asks for it availabilityTimeOffset before that end and gets it chunked.
-            segments.add(new Timed(last.startTime() + last.duration(), last.duration()));
+            // The segment being written, with the duration decided when it opened: the player
+            // asks for it availabilityTimeOffset before that end and gets it chunked. A guess
+            // here (the last one's duration) changed the entry on the next update once the real
+            // length was known, which moved the time of every later $Number$ under players.
+            segments.add(new Timed(last.startTime() + last.duration(), predictedOpenDuration(rendition)));
         }
         InitSegment init = rendition.initFor(first.sequence());
         // A Period describes its own media: a new period may have a new picture size, codec
@@ -270,6 +295,12 @@ public final class DashManifestRenderer {
 
     private static String seconds(Duration duration) {
         return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
+    }
+
+    /** {@link #duration} rounded up to the millisecond, for bounds such as maxSegmentDuration. */
+    static String durationUp(Duration duration) {
+        Duration truncated = duration.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return duration(truncated.equals(duration) ? duration : truncated.plusMillis(1));
     }
 
     /** An xs:duration in seconds with millisecond precision, e.g. {@code PT120S}, {@code PT1795.250S}. */

@@ -30,6 +30,13 @@ public final class HlsMediaPlaylistRenderer {
     static final int SEGMENTS_WITH_PARTS = 2;
     /** CAN-SKIP-UNTIL in target durations: the minimum RFC 8216bis allows. */
     static final int SKIP_TARGET_DURATIONS = 6;
+    /**
+     * Segments a live LL-HLS playlist lists at least: twice CAN-SKIP-UNTIL of segments about one
+     * target duration long, so a delta update leaves out about half the playlist. With only
+     * CAN-SKIP-UNTIL listed (6 segments of 2 s and CAN-SKIP-UNTIL=12.0) {@code _HLS_skip=YES}
+     * skipped nothing and returned the whole playlist.
+     */
+    static final int LOW_LATENCY_WINDOW_SEGMENTS = 2 * SKIP_TARGET_DURATIONS;
 
     /** ISO 8601 with milliseconds and an explicit UTC offset, as EXT-X-PROGRAM-DATE-TIME wants. */
     static final DateTimeFormatter PROGRAM_DATE_TIME =
@@ -98,20 +105,27 @@ public final class HlsMediaPlaylistRenderer {
             return Optional.empty();
         }
         boolean live = lowLatency() && !view.endList();
-        List<MediaSegment> window = view.wholeWindow() ? all : all.subList(Math.max(0, all.size() - playlistSegments), all.size());
+        int listed = live ? Math.max(playlistSegments, LOW_LATENCY_WINDOW_SEGMENTS) : playlistSegments;
+        List<MediaSegment> window = view.wholeWindow() ? all : all.subList(Math.max(0, all.size() - listed), all.size());
         MediaSegment first = window.getFirst();
         long targetDuration = targetDuration(rendition);
         int timescale = rendition.timescale();
         long partTargetTicks = live ? partTargetTicks(rendition) : 0;
-        int skipped = live && view.skip() ? skippable(window, rendition, targetDuration) : 0;
+        // Delta updates are advertised only while one would leave something out (not while the
+        // window is still filling after a start, nor just after a discontinuity).
+        int skippable = live ? skippable(window, rendition, targetDuration) : 0;
+        int skipped = view.skip() ? skippable : 0;
 
         StringBuilder m3u8 = new StringBuilder(256 + 160 * window.size());
         m3u8.append("#EXTM3U\n");
         m3u8.append("#EXT-X-VERSION:").append(lowLatency() ? LOW_LATENCY_VERSION : VERSION).append('\n');
         m3u8.append("#EXT-X-TARGETDURATION:").append(targetDuration).append('\n');
         if (live) {
-            m3u8.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=")
-                    .append(SKIP_TARGET_DURATIONS * targetDuration).append(".0,PART-HOLD-BACK=")
+            m3u8.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES");
+            if (skippable > 0) {
+                m3u8.append(",CAN-SKIP-UNTIL=").append(SKIP_TARGET_DURATIONS * targetDuration).append(".0");
+            }
+            m3u8.append(",PART-HOLD-BACK=")
                     .append(secondsUp(3 * partTargetTicks, timescale)).append(",HOLD-BACK=")
                     .append(3 * targetDuration).append(".0\n");
             m3u8.append("#EXT-X-PART-INF:PART-TARGET=").append(secondsUp(partTargetTicks, timescale)).append('\n');
@@ -139,7 +153,7 @@ public final class HlsMediaPlaylistRenderer {
             }
             m3u8.append("#EXT-X-PROGRAM-DATE-TIME:").append(PROGRAM_DATE_TIME.format(segment.programDateTime()))
                     .append('\n');
-            if (live && i >= window.size() - SEGMENTS_WITH_PARTS) {
+            if (live && i >= window.size() - SEGMENTS_WITH_PARTS && !hasOverlongPart(segment.parts(), rendition)) {
                 appendParts(m3u8, segment.sequence(), segment.parts(), timescale);
             }
             m3u8.append("#EXTINF:").append(seconds(segment.duration(), timescale)).append(",\n");
@@ -252,10 +266,34 @@ public final class HlsMediaPlaylistRenderer {
      * PART-TARGET, and with it PART-HOLD-BACK, the latency players aim at, for the whole DVR
      * window rather than for the few seconds it is listed.
      */
+    private long configuredPartTicks(RenditionSnapshot rendition) {
+        return Math.ceilDiv(partTarget.toNanos() * rendition.timescale(), 1_000_000_000L);
+    }
+
+    /**
+     * Whether a part runs well past the part target (a transcoder that stalled while starting).
+     * RFC 8216bis wants every part at most PART-TARGET and all but a segment's last at least 85 %
+     * of it, so one such part listed breaks one rule or the other for every regular part. A
+     * closed segment holding one is listed without its parts (players fetch it whole); only the
+     * segment being written, whose parts are the live edge, raises PART-TARGET while it is open.
+     */
+    private boolean hasOverlongPart(List<SegmentPart> parts, RenditionSnapshot rendition) {
+        long limit = configuredPartTicks(rendition) * 3 / 2;
+        for (SegmentPart part : parts) {
+            if (part.duration() > limit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long partTargetTicks(RenditionSnapshot rendition) {
-        long ticks = Math.ceilDiv(partTarget.toNanos() * rendition.timescale(), 1_000_000_000L);
+        long ticks = configuredPartTicks(rendition);
         List<MediaSegment> segments = rendition.segments();
         for (MediaSegment segment : segments.subList(Math.max(0, segments.size() - SEGMENTS_WITH_PARTS), segments.size())) {
+            if (hasOverlongPart(segment.parts(), rendition)) {
+                continue;
+            }
             for (SegmentPart part : segment.parts()) {
                 ticks = Math.max(ticks, part.duration());
             }

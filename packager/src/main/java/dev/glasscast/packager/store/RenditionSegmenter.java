@@ -88,6 +88,10 @@ final class RenditionSegmenter implements StreamReader {
 
     private long segmentStart;
     private long segmentDeadline;
+    /** What the open segment will last, decided as it opens; see {@link #predictedDuration}. */
+    private long openSegmentDuration;
+    /** The last closed segment's duration within this publication's timeline; 0 after a break. */
+    private long previousDuration;
     private Instant segmentProgramDateTime;
     private final List<SegmentPart> openParts = new ArrayList<>();
 
@@ -381,6 +385,29 @@ final class RenditionSegmenter implements StreamReader {
         segmentStart = start;
         segmentDeadline = deadline;
         segmentProgramDateTime = programDateTime(start);
+        openSegmentDuration = predictedDuration(start, deadline);
+    }
+
+    /**
+     * What the segment opening at {@code start} will last if the source keeps its cadence.
+     * Low-latency DASH publishes this before the segment closes, and DASH-IF IOP forbids
+     * changing a timeline entry once published. Audio is exact: AAC frames are contiguous, and the
+     * segment closes before the first frame at or after {@code deadline}. Video closes at a key
+     * frame, so the previous segment's length (a regular GOP) is the best guess, else the target
+     * rounded up to whole frames.
+     */
+    private long predictedDuration(long start, long deadline) {
+        if (!track.isVideo()) {
+            long frame = track.sampleRate() > 0
+                    ? Math.max(1, (long) AAC_FRAME_SAMPLES * format.timescale() / track.sampleRate())
+                    : AAC_FRAME_SAMPLES;
+            return Math.ceilDiv(deadline - start, frame) * frame;
+        }
+        if (previousDuration > 0) {
+            return previousDuration;
+        }
+        long frame = track.frameRate() > 0 ? Math.round(format.timescale() / track.frameRate()) : 0;
+        return frame > 0 ? Math.ceilDiv(deadline - start, frame) * frame : deadline - start;
     }
 
     private Instant programDateTime(long time) {
@@ -416,8 +443,10 @@ final class RenditionSegmenter implements StreamReader {
                 segmentStart, duration, format.timescale(), segmentProgramDateTime, openParts, clock.instant());
         discontinuityPending = false;
         openParts.clear();
+        openSegmentDuration = 0; // until the next segment opens and decides its own
         segments.add(segment);
         maxSegmentDuration = Math.max(maxSegmentDuration, duration);
+        previousDuration = duration;
         recorder.closed(path, track, inits.getLast(), segment);
         List<MediaSegment> evicted = spill();
         evicted.addAll(evict());
@@ -526,6 +555,7 @@ final class RenditionSegmenter implements StreamReader {
         flush();
         discontinuityPending = true;
         anchorWallClock = null;
+        previousDuration = 0;
         state = State.AWAITING_SYNC_SAMPLE;
         publish();
     }
@@ -595,7 +625,8 @@ final class RenditionSegmenter implements StreamReader {
             return;
         }
         RenditionSnapshot published = new RenditionSnapshot(path, track, format, init, segments, openParts,
-                maxSegmentDuration, state == State.ENDED, clock.instant(), nextSequence, inits, discontinuityPending);
+                maxSegmentDuration, state == State.ENDED, clock.instant(), nextSequence, inits, discontinuityPending,
+                state == State.SEGMENTING ? openSegmentDuration : 0);
         snapshot = published;
         onPublish.accept(published);
     }

@@ -28,11 +28,15 @@ import java.util.List;
  * @param openDiscontinuous  the segment being written begins after a break in the timeline (a
  *                           reconnect, the slate standing in or stepping aside): a playlist must
  *                           say so before its first part, not only once it is closed
+ * @param openSegmentDuration what the segment being written will last, in the output
+ *                           timescale, decided when it opened (0 if unknown): low-latency DASH
+ *                           lists that segment before it closes, and a timeline entry once
+ *                           published must not change
  */
 public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
                                 List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
                                 boolean ended, Instant updatedAt, long nextSequence, List<InitSegment> inits,
-                                boolean openDiscontinuous) {
+                                boolean openDiscontinuous, long openSegmentDuration) {
 
     public RenditionSnapshot {
         segments = List.copyOf(segments);
@@ -41,6 +45,15 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
         if (inits.isEmpty()) {
             throw new IllegalArgumentException("a rendition needs an init segment");
         }
+    }
+
+    /** The length of the segment being written is not known in advance. */
+    public RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
+                             List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
+                             boolean ended, Instant updatedAt, long nextSequence, List<InitSegment> inits,
+                             boolean openDiscontinuous) {
+        this(path, track, format, init, segments, openParts, maxSegmentDuration, ended, updatedAt, nextSequence, inits,
+                openDiscontinuous, 0);
     }
 
     /** No segment being written after a break. */

@@ -27,15 +27,29 @@ class DashManifestRendererTest {
         assertEquals(EXPECTED_LIVE, mpd);
     }
 
+    /** {@code rendition} with a segment being written that will last {@code ticks}, as the segmenter decided. */
+    private static RenditionSnapshot opened(RenditionSnapshot r, long ticks) {
+        return new RenditionSnapshot(r.path(), r.track(), r.format(), r.init(), r.segments(), r.openParts(),
+                r.maxSegmentDuration(), r.ended(), r.updatedAt(), r.nextSequence(), r.inits(), false, ticks);
+    }
+
     @Test
     void lowLatencyListsTheOpenSegmentAndItsAvailabilityOffset() {
-        String mpd = renderer.render(stream(false), new DashManifestRenderer.View(false, Duration.ofMinutes(2),
+        List<RenditionSnapshot> plain = stream(false);
+        List<RenditionSnapshot> open = List.of(opened(plain.get(0), 96_000), opened(plain.get(1), 225_000));
+        String mpd = renderer.render(open, new DashManifestRenderer.View(false, Duration.ofMinutes(2),
                 Duration.ofSeconds(2), "/time", Duration.ofSeconds(2), Duration.ofMillis(1500))).orElseThrow();
         assertTrue(mpd.contains("media=\"source/seg$Number$.m4s\" availabilityTimeOffset=\"1.5\" "
                 + "availabilityTimeComplete=\"false\">"), mpd);
-        // Segment 10, being written, is predicted as long as segment 9.
+        // Segment 10, being written, is listed with the duration decided when it opened.
         assertTrue(mpd.contains("<S t=\"0\" d=\"180000\" r=\"1\"/>\n            <S t=\"360000\" d=\"225000\" r=\"1\"/>\n"), mpd);
         assertTrue(mpd.contains("<S t=\"0\" d=\"96000\" r=\"3\"/>"), mpd);
+
+        String unknown = renderer.render(plain, new DashManifestRenderer.View(false, Duration.ofMinutes(2),
+                Duration.ofSeconds(2), "/time", Duration.ofSeconds(2), Duration.ofMillis(1500))).orElseThrow();
+        assertTrue(unknown.contains("<S t=\"0\" d=\"180000\" r=\"1\"/>\n            <S t=\"360000\" d=\"225000\"/>\n"),
+                "an open segment of unknown length is not guessed at (a wrong guess would change on the next update):\n"
+                        + unknown);
     }
 
     @Test

@@ -31,18 +31,21 @@ class HlsLowLatencyPlaylistRendererTest {
     void liveViewListsPartsHintAndReports() {
         RenditionSnapshot audio = Snapshots.rendition("audio", Snapshots.AUDIO, 200,
                 new double[] {2}, new int[] {10}, false);
-        String playlist = renderer.render(live(),
+        // Parts of 1 s against a 1 s target (with 0.5 s, they would count as overlong and not be listed).
+        String playlist = new HlsMediaPlaylistRenderer(2, Duration.ofSeconds(1)).render(live(),
                 new HlsMediaPlaylistRenderer.View(false, false, false, List.of(audio), "index.m3u8")).orElseThrow();
-        // PART-TARGET is the longest part held (1 s here) since no part may exceed it.
         assertEquals("""
                 #EXTM3U
                 #EXT-X-VERSION:9
                 #EXT-X-TARGETDURATION:2
-                #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=12.0,PART-HOLD-BACK=3.000,HOLD-BACK=6.0
+                #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=3.000,HOLD-BACK=6.0
                 #EXT-X-PART-INF:PART-TARGET=1.000
-                #EXT-X-MEDIA-SEQUENCE:101
+                #EXT-X-MEDIA-SEQUENCE:100
                 #EXT-X-INDEPENDENT-SEGMENTS
                 #EXT-X-MAP:URI="init100.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:00.250Z
+                #EXTINF:2.000,
+                seg100.m4s
                 #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:02.250Z
                 #EXT-X-PART:DURATION=1.000,URI="part101.0.m4s",INDEPENDENT=YES
                 #EXT-X-PART:DURATION=1.000,URI="part101.1.m4s"
@@ -70,12 +73,42 @@ class HlsLowLatencyPlaylistRendererTest {
         assertTrue(playlist.contains("PART-HOLD-BACK=1.500,HOLD-BACK=12.0\n#EXT-X-PART-INF:PART-TARGET=0.500\n"), playlist);
         assertTrue(playlist.contains("#EXT-X-PART:DURATION=0.500,URI=\"part3.1.m4s\"\n"), playlist);
 
-        // While the long part is listed, PART-TARGET covers it.
+        // A closed segment with a long part is listed without its parts, so the long part
+        // neither raises PART-TARGET nor makes the regular parts shorter than 85 % of it.
         RenditionSnapshot during = Snapshots.rendition("source", Snapshots.VIDEO_720, 0,
                 new double[] {1, 4, 1}, new int[] {10, 10, 10}, false);
         String listed = renderer.render(during,
                 new HlsMediaPlaylistRenderer.View(true, false, false, List.of(), "dvr.m3u8")).orElseThrow();
-        assertTrue(listed.contains("PART-HOLD-BACK=6.000,HOLD-BACK=12.0\n#EXT-X-PART-INF:PART-TARGET=2.000\n"), listed);
+        assertTrue(listed.contains("PART-HOLD-BACK=1.500,HOLD-BACK=12.0\n#EXT-X-PART-INF:PART-TARGET=0.500\n"), listed);
+        assertTrue(!listed.contains("part1.") && listed.contains("seg1.m4s") && listed.contains("part2.0.m4s"), listed);
+    }
+
+    @Test
+    void deltaUpdatesAreAdvertisedOnlyOnceTheyLeaveSomethingOut() {
+        // 6 s held: every segment ends within CAN-SKIP-UNTIL (12 s) of the end, so a delta
+        // update would be the whole playlist; live() above advertises none.
+        String young = renderer.render(live(),
+                new HlsMediaPlaylistRenderer.View(false, true, false, List.of(), "index.m3u8")).orElseThrow();
+        assertTrue(!young.contains("CAN-SKIP-UNTIL") && !young.contains("EXT-X-SKIP"), young);
+
+        // 30 s held: the live window is 12 segments (24 s) even though playlistSegments is 2,
+        // and a delta update leaves out the 6 that end at least 12 s before its end.
+        double[] durations = new double[15];
+        int[] sizes = new int[15];
+        java.util.Arrays.fill(durations, 2);
+        java.util.Arrays.fill(sizes, 10);
+        RenditionSnapshot grown = Snapshots.rendition("source", Snapshots.VIDEO_720, 0, durations, sizes, false);
+        String full = renderer.render(grown,
+                new HlsMediaPlaylistRenderer.View(false, false, false, List.of(), "index.m3u8")).orElseThrow();
+        assertTrue(full.contains("CAN-SKIP-UNTIL=12.0,") && full.contains("#EXT-X-MEDIA-SEQUENCE:3\n"), full);
+        String delta = renderer.render(grown,
+                new HlsMediaPlaylistRenderer.View(false, true, false, List.of(), "index.m3u8")).orElseThrow();
+        assertTrue(delta.contains("#EXT-X-MEDIA-SEQUENCE:3\n"), delta);
+        assertTrue(delta.contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=6\n"), delta);
+        String kept = delta.substring(delta.indexOf("#EXT-X-SKIP"));
+        kept = kept.substring(kept.indexOf('\n') + 1);
+        assertTrue(full.endsWith(kept), "after EXT-X-SKIP, a delta update is the tail of the full playlist:\n" + delta);
+        assertTrue(full.contains("seg8.m4s") && !kept.contains("seg8.m4s") && kept.contains("seg9.m4s\n"), kept);
     }
 
     @Test

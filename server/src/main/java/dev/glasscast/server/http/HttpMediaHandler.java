@@ -5,6 +5,7 @@ import dev.glasscast.edge.EdgeResponse;
 import dev.glasscast.edge.HttpCacheSemantics;
 import dev.glasscast.edge.ObjectMetadata;
 import dev.glasscast.edge.RangeDecision;
+import dev.glasscast.packager.CacheKind;
 import dev.glasscast.packager.FileSpan;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
@@ -380,9 +381,14 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
             started = true;
             HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            // The body, once complete, is the finished segment's bytes: it caches like the finished
+            // segment. With no-cache here nginx and CDNs sent every viewer's request for the live
+            // edge to the origin; cacheable, they collapse them (proxy_cache_lock) into one. No
+            // ETag: that is a hash of bytes not all written yet. A segment that ends incomplete
+            // closes the connection, which no cache stores.
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, OriginResponse.M4S)
-                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                    .set(HttpHeaderNames.CACHE_CONTROL, semantics.cacheControl(CacheKind.IMMUTABLE_MEDIA, false))
                     .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
             semantics.corsHeaders().forEach(response.headers()::set);
             HttpUtil.setTransferEncodingChunked(response, true);
