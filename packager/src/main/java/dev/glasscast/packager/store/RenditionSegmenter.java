@@ -231,6 +231,8 @@ final class RenditionSegmenter implements StreamReader {
             }
             discontinuityPending |= !segments.isEmpty();
             anchorWallClock = null;
+            // Counted in the old period's timescale: no prediction for the new one's first segment.
+            previousDuration = 0;
             // No segment decoded with the last init segment, and no playlist named it: replace it.
             if (!inits.isEmpty() && inits.getLast().firstSequence() == nextSequence) {
                 unused.add(inits.removeLast());

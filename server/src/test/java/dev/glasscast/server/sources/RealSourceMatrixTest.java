@@ -125,12 +125,14 @@ class RealSourceMatrixTest {
                 OutputCheck.Expect.av(320, 180, 30, 48_000, 2, 5));
     }
 
-    /** 4 s at 320x180, then 4 s at 480x270 on the same timeline: a new SPS mid-stream. */
-    @Disabled("awaiting the period fix: the copy rung keeps its first init segment, so source/seg* after the change "
-            + "do not decode with it (ffprobe: 'mb_type 122 in I slice too large', 'first_mb_in_slice overflow'); "
-            + "no new EXT-X-MAP, no EXT-X-DISCONTINUITY, one DASH Period")
+    /**
+     * 4 s at 320x180, then 4 s at 480x270 on the same timeline: a new SPS mid-stream. Over SRT
+     * only for now: over RTMP every fMP4 output passes, but the copy rung's TS segments after the
+     * change fail to decode ("first_mb_in_slice overflow"), as if the TS writer still put the old
+     * SPS before their key frames; open finding of issue 14.
+     */
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = "SRT")
     void spsChangesMidStream(Transport transport) throws Exception {
         Path small = prepare("small.ts", pictureOnly(320, 180, List.of()));
         Path large = prepare("large.ts", pictureOnly(480, 270, List.of("-output_ts_offset", "4")));
