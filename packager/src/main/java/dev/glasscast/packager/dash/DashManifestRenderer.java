@@ -66,7 +66,7 @@ public final class DashManifestRenderer {
         }
     }
 
-    /** The MPD, or empty while the stream has no video segment yet. */
+    /** The MPD, or empty while the stream has no video segment yet and is not known to be audio only. */
     public Optional<String> render(List<RenditionSnapshot> renditions, View view) {
         List<RenditionSnapshot> video = new ArrayList<>();
         List<RenditionSnapshot> audio = new ArrayList<>();
@@ -76,10 +76,12 @@ public final class DashManifestRenderer {
             }
             (rendition.isVideo() ? video : audio).add(rendition);
         }
-        if (video.isEmpty()) {
+        Optional<RenditionSnapshot> audioOnly = RenditionSnapshot.audioOnlyStream(renditions);
+        if (video.isEmpty() && audioOnly.isEmpty()) {
             return Optional.empty();
         }
-        RenditionSnapshot reference = video.getFirst();
+        // The periods follow the video; a radio-style stream's, its audio.
+        RenditionSnapshot reference = video.isEmpty() ? audioOnly.get() : video.getFirst();
         TreeSet<Long> periods = new TreeSet<>();
         for (MediaSegment segment : reference.segments()) {
             periods.add(segment.discontinuitySequence());

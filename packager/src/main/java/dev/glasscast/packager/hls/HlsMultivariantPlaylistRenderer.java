@@ -22,8 +22,8 @@ public final class HlsMultivariantPlaylistRenderer {
     static final String AUDIO_GROUP = "audio";
 
     /**
-     * The playlist, or empty while no video rendition can be announced yet (none has its init
-     * segment, or none has a known bitrate).
+     * The playlist, or empty while nothing can be announced yet: no video rendition has a known
+     * bitrate, and the stream is not (yet) known to be audio only.
      *
      * @param renditions every rendition of the stream, in the order to list them
      */
@@ -46,6 +46,10 @@ public final class HlsMultivariantPlaylistRenderer {
             } else {
                 audio.add(rendition);
             }
+        }
+        Optional<RenditionSnapshot> audioOnly = RenditionSnapshot.audioOnlyStream(renditions);
+        if (audioOnly.isPresent()) {
+            return Optional.of(audioOnly(audioOnly.get(), playlistName));
         }
         if (video.isEmpty()) {
             return Optional.empty();
@@ -92,6 +96,17 @@ public final class HlsMultivariantPlaylistRenderer {
             m3u8.append(rendition.path().rendition()).append('/').append(playlistName).append('\n');
         }
         return Optional.of(m3u8.toString());
+    }
+
+    /** A radio-style stream: one variant, the audio rendition itself (RFC 8216bis 4.4.6.2 allows a variant without video). */
+    private static String audioOnly(RenditionSnapshot audio, String playlistName) {
+        return "#EXTM3U\n"
+                + "#EXT-X-VERSION:" + HlsMediaPlaylistRenderer.VERSION + "\n"
+                + "#EXT-X-INDEPENDENT-SEGMENTS\n"
+                + "#EXT-X-STREAM-INF:BANDWIDTH=" + peakBandwidth(audio)
+                + ",AVERAGE-BANDWIDTH=" + averageBandwidth(audio)
+                + ",CODECS=\"" + Rfc6381Codecs.of(audio.track()) + "\"\n"
+                + audio.path().rendition() + '/' + playlistName + '\n';
     }
 
     static long peakBandwidth(RenditionSnapshot rendition) {

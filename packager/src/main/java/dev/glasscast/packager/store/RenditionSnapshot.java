@@ -5,6 +5,7 @@ import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.fmp4.Fmp4Track;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the store holds for one rendition at one instant. Immutable: renderers read it from any
@@ -184,5 +185,27 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
             duration += part.duration();
         }
         return duration == 0 ? 0 : Math.round(bytes * 8.0 * timescale() / duration);
+    }
+
+    /**
+     * Segments the audio must have on its own before a stream without any video rendition is
+     * taken for audio only. At the start of an ordinary stream the audio rendition can be there
+     * a moment before the video's; a player handed an audio-only playlist then would never show
+     * the picture.
+     */
+    public static final int AUDIO_ONLY_AFTER_SEGMENTS = 2;
+
+    /**
+     * The audio rendition of a stream that has no video rendition at all and whose audio has
+     * stood alone for {@link #AUDIO_ONLY_AFTER_SEGMENTS} segments: a radio-style stream, which
+     * the playlists announce as audio only.
+     *
+     * @param renditions every rendition of one stream
+     */
+    public static Optional<RenditionSnapshot> audioOnlyStream(List<RenditionSnapshot> renditions) {
+        if (renditions.stream().anyMatch(RenditionSnapshot::isVideo)) {
+            return Optional.empty();
+        }
+        return renditions.stream().filter(r -> r.segments().size() >= AUDIO_ONLY_AFTER_SEGMENTS).findFirst();
     }
 }

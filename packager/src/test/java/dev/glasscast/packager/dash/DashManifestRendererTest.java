@@ -67,6 +67,20 @@ class DashManifestRendererTest {
                 new DashManifestRenderer.View(false, Duration.ofMinutes(2), Duration.ofSeconds(2), "/time", null)).isEmpty());
     }
 
+    @Test
+    void anAudioOnlyStreamHasOnePeriodOfAudio() {
+        DashManifestRenderer.View live = new DashManifestRenderer.View(false, Duration.ofMinutes(2),
+                Duration.ofSeconds(2), "/time", null);
+        RenditionSnapshot firstSegment = Snapshots.rendition("audio", Snapshots.AUDIO, 30, new double[] {2},
+                new int[] {500}, false);
+        assertTrue(renderer.render(List.of(firstSegment), live).isEmpty(), "the video may follow the first audio segment");
+
+        String mpd = renderer.render(List.of(stream(false).getFirst()), live).orElseThrow();
+        assertTrue(mpd.contains("<Period id=\"p0\""), mpd);
+        assertTrue(mpd.contains("contentType=\"audio\""), mpd);
+        assertTrue(!mpd.contains("contentType=\"video\""), mpd);
+    }
+
     static final String EXPECTED_LIVE = """
             <?xml version="1.0" encoding="UTF-8"?>
             <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" profiles="urn:mpeg:dash:profile:isoff-live:2011" type="dynamic" availabilityStartTime="1970-01-01T00:00:00Z" publishTime="2026-11-25T12:01:00.250Z" minimumUpdatePeriod="PT2S" timeShiftBufferDepth="PT120S" maxSegmentDuration="PT2.500S" minBufferTime="PT1S">

@@ -56,8 +56,22 @@ class HlsMultivariantPlaylistRendererTest {
 
     @Test
     void nothingToAnnounceWithoutVideoOfKnownBitrate() {
-        assertTrue(renderer.render(List.of(audio)).isEmpty());
+        RenditionSnapshot audioSoFar = Snapshots.rendition("audio", Snapshots.AUDIO, 0,
+                new double[] {2}, new int[] {32_000}, false);
+        assertTrue(renderer.render(List.of(audioSoFar)).isEmpty(), "one audio segment may precede the video");
         assertTrue(renderer.render(List.of(audio, Snapshots.empty("hd", Snapshots.VIDEO_720))).isEmpty());
         assertTrue(renderer.render(List.of()).isEmpty());
+    }
+
+    @Test
+    void aStreamWithoutVideoIsAnnouncedAsAudioOnlyOnceItsAudioStandsAlone() {
+        String expected = """
+                #EXTM3U
+                #EXT-X-VERSION:7
+                #EXT-X-INDEPENDENT-SEGMENTS
+                #EXT-X-STREAM-INF:BANDWIDTH=128000,AVERAGE-BANDWIDTH=128000,CODECS="mp4a.40.2"
+                audio/index.m3u8
+                """;
+        assertEquals(expected, renderer.render(List.of(audio)).orElseThrow());
     }
 }

@@ -83,8 +83,6 @@ class RealSourceMatrixTest {
                 OutputCheck.Expect.av(320, 180, 30, sampleRate, channels, 6));
     }
 
-    @Disabled("awaiting an audio-only multivariant playlist: /live/main/index.m3u8 answers 404 while only audio is "
-            + "published (HlsMultivariantPlaylistRenderer renders nothing without a video rendition)")
     @ParameterizedTest
     @EnumSource(Transport.class)
     void audioOnly(Transport transport) throws Exception {
