@@ -180,6 +180,13 @@ public final class StreamHub {
         }
 
         @Override
+        public void notice(String notice) {
+            if (!closed && stream.addNotice(notice)) {
+                log.warn("{}: {}", stream.path(), notice);
+            }
+        }
+
+        @Override
         public void onDisconnect(Consumer<String> disconnectConnection) {
             this.disconnect = disconnectConnection;
         }

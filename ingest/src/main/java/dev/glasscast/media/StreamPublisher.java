@@ -18,6 +18,13 @@ public interface StreamPublisher extends AutoCloseable {
     /** Hands one access unit to every reader; readers that are too far behind drop it. */
     void send(AccessUnit unit);
 
+    /**
+     * Says, in words for the operator, that part of what is published cannot be served (a codec
+     * GlassCast does not take, say). Shown by the API and the dashboard for as long as this
+     * publish lasts, and logged once.
+     */
+    void notice(String notice);
+
     /** Marks a break in the timeline, for example a reconnect of the encoder. */
     void discontinuity();
 

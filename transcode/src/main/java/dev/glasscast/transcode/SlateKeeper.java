@@ -301,6 +301,11 @@ final class SlateKeeper {
                 }
 
                 @Override
+                public void notice(String notice) {
+                    outlet.publication().notice(notice);
+                }
+
+                @Override
                 public void discontinuity() {
                     outlet.discontinuity(id);
                 }

@@ -107,8 +107,11 @@ public final class FlvAccessUnitMapper {
         if (tag.extendedHeader() || tag.codecId() != FlvVideoTag.CODEC_AVC) {
             if (!warnedVideoCodec) {
                 warnedVideoCodec = true;
-                log.warn("{}: ignoring video with unsupported codec {} (only H.264 is accepted)", streamName,
-                        tag.extendedHeader() ? "(Enhanced RTMP FourCC)" : tag.codecId());
+                publisher.notice(tag.extendedHeader()
+                        ? "the video, sent as Enhanced RTMP (HEVC or AV1), is not shown: over RTMP GlassCast takes "
+                                + "H.264; choose an H.264 encoder, or publish HEVC over SRT"
+                        : "the video, in " + videoCodecName(tag.codecId()) + ", is not shown: GlassCast takes H.264; "
+                                + "choose an H.264 encoder (x264 in OBS)");
             }
             droppedFrames++;
             return;
@@ -119,6 +122,32 @@ public final class FlvAccessUnitMapper {
             case FlvVideoTag.AVC_END_OF_SEQUENCE -> log.debug("{}: AVC end of sequence", streamName);
             default -> log.debug("{}: ignoring AVCPacketType {}", streamName, tag.avcPacketType());
         }
+    }
+
+    /** FLV CodecID names (FLV specification 10.1, E.4.3.1). */
+    private static String videoCodecName(int codecId) {
+        return switch (codecId) {
+            case 2 -> "Sorenson H.263";
+            case 3 -> "Screen Video";
+            case 4 -> "VP6";
+            case 5 -> "VP6 with alpha";
+            case 6 -> "Screen Video 2";
+            case 12 -> "HEVC (FLV codec 12, not Enhanced RTMP)";
+            default -> "FLV video codec " + codecId;
+        };
+    }
+
+    /** FLV SoundFormat names (FLV specification 10.1, E.4.2.1). */
+    private static String audioFormatName(int soundFormat) {
+        return switch (soundFormat) {
+            case 0, 3 -> "uncompressed PCM";
+            case 1 -> "ADPCM";
+            case 2, 14 -> "MP3";
+            case 4, 5, 6 -> "Nellymoser";
+            case 7, 8 -> "G.711";
+            case 11 -> "Speex";
+            default -> "FLV sound format " + soundFormat;
+        };
     }
 
     /**
@@ -137,7 +166,8 @@ public final class FlvAccessUnitMapper {
         if (tag.soundFormat() != FlvAudioTag.FORMAT_AAC) {
             if (!warnedAudioCodec) {
                 warnedAudioCodec = true;
-                log.warn("{}: ignoring audio with unsupported SoundFormat {} (only AAC is accepted)", streamName, tag.soundFormat());
+                publisher.notice("the audio, in " + audioFormatName(tag.soundFormat())
+                        + ", is not heard: GlassCast takes AAC; choose AAC in the encoder's audio settings");
             }
             droppedFrames++;
             return;

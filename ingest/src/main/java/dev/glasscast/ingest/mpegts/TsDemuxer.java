@@ -356,6 +356,11 @@ public final class TsDemuxer {
             i += 5 + esInfoLength;
             TsStreamType type = TsStreamType.of(streamType);
             if (type == null || pid == PID_PAT || pid == pmtPid || pid == PID_NULL) {
+                String unsupported = TsStreamType.unsupportedMediaName(streamType);
+                if (unsupported != null) {
+                    listener.onNotice(unsupported + " (PID " + pid + ") is ignored: GlassCast takes H.264 or HEVC "
+                            + "video and AAC audio; choose those in the encoder");
+                }
                 continue;
             }
             TsElementaryStream existing = streams.get(pid);

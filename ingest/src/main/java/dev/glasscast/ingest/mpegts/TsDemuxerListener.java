@@ -19,6 +19,10 @@ public interface TsDemuxerListener {
     /** One access unit; its timestamps are 90 kHz, unwrapped and non-decreasing per track. */
     void onAccessUnit(AccessUnit unit);
 
+    /** Part of the program cannot be served (a codec GlassCast does not take), in words for the operator. */
+    default void onNotice(String notice) {
+    }
+
     /** The timeline jumped (encoder restart, a splice): timestamps were rebased to continue. */
     default void onDiscontinuity() {
     }

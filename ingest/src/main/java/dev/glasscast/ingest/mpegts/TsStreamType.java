@@ -25,4 +25,24 @@ enum TsStreamType {
         }
         return null;
     }
+
+    /**
+     * The name of an audio or video stream_type (ISO/IEC 13818-1 table 2-34, ATSC A/52) that
+     * GlassCast does not take; null for types that are not media or are taken.
+     */
+    static String unsupportedMediaName(int code) {
+        return switch (code) {
+            case 0x01 -> "MPEG-1 video";
+            case 0x02 -> "MPEG-2 video";
+            case 0x03 -> "MPEG-1 audio (MP2/MP3)";
+            case 0x04 -> "MPEG-2 audio (MP2/MP3)";
+            case 0x10 -> "MPEG-4 Part 2 video";
+            case 0x11 -> "AAC in LATM";
+            case 0x42 -> "AVS video";
+            case 0x81 -> "AC-3 audio";
+            case 0x87 -> "E-AC-3 audio";
+            case 0xEA -> "VC-1 video";
+            default -> null;
+        };
+    }
 }

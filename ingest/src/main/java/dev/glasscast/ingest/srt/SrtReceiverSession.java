@@ -132,6 +132,11 @@ final class SrtReceiverSession {
         }
 
         @Override
+        public void onNotice(String notice) {
+            publisher.notice(notice);
+        }
+
+        @Override
         public void onDiscontinuity() {
             publisher.discontinuity();
         }

@@ -36,6 +36,7 @@ class FlvAccessUnitMapperTest {
         final StreamPublisher named;
         final List<List<TrackInfo>> announcements = new ArrayList<>();
         final List<AccessUnit> units = new ArrayList<>();
+        final List<String> notices = new ArrayList<>();
         int discontinuities;
 
         RecordingPublisher(StreamPublisher named) {
@@ -55,6 +56,11 @@ class FlvAccessUnitMapperTest {
         @Override
         public void send(AccessUnit unit) {
             units.add(unit);
+        }
+
+        @Override
+        public void notice(String notice) {
+            notices.add(notice);
         }
 
         @Override
@@ -234,6 +240,39 @@ class FlvAccessUnitMapperTest {
         assertEquals(1, audio.soundType());
         assertEquals(FlvAudioTag.AAC_RAW, audio.aacPacketType());
         assertArrayEquals(new byte[] {5}, audio.data());
+    }
+
+    @Test
+    void codecsNotTakenAreNamedOnceInWordsAndTheRestStillFlows() {
+        mapper.onAudio(0, Unpooled.buffer().writeByte(0x2F).writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFB, 0x50}));
+        mapper.onAudio(26, Unpooled.buffer().writeByte(0x2F).writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFB, 0x50}));
+        // Enhanced RTMP: IsExHeader set, PacketTypeSequenceStart, FourCC hvc1.
+        mapper.onVideo(0, Unpooled.buffer().writeByte(0x90).writeBytes("hvc1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals(List.of(
+                "the audio, in MP3, is not heard: GlassCast takes AAC; choose AAC in the encoder's audio settings",
+                "the video, sent as Enhanced RTMP (HEVC or AV1), is not shown: over RTMP GlassCast takes H.264; "
+                        + "choose an H.264 encoder, or publish HEVC over SRT"), publisher.notices);
+
+        mapper.onVideo(40, video(1, 0, 0, AVCC));
+        mapper.onVideo(40, video(1, 1, 0, new byte[] {0, 0, 0, 2, 0x65, 1}));
+        assertEquals(1, publisher.units.size(), "H.264 video still flows");
+    }
+
+    @Test
+    void theHubKeepsEachNoticeOnceForThisPublish() {
+        StreamHub hub = new StreamHub();
+        try (StreamPublisher published = hub.publish(StreamPath.source("noticed"))) {
+            published.notice("the audio, in MP3, is not heard");
+            published.notice("the audio, in MP3, is not heard");
+            assertEquals(List.of("the audio, in MP3, is not heard"), published.stream().notices());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        try (StreamPublisher again = hub.publish(StreamPath.source("noticed"))) {
+            assertTrue(again.stream().notices().isEmpty(), "a new publish starts without notices");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static ByteBuf video(int frameType, int packetType, int compositionTime, byte[] data) {

@@ -108,6 +108,10 @@ class FlvTagFuzzTest {
         }
 
         @Override
+        public void notice(String notice) {
+        }
+
+        @Override
         public void discontinuity() {
             lastDts.clear();
         }

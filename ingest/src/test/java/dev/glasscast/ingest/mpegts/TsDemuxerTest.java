@@ -34,7 +34,13 @@ class TsDemuxerTest {
     static final class Collector implements TsDemuxerListener {
         final List<List<TrackInfo>> announcements = new ArrayList<>();
         final List<AccessUnit> units = new ArrayList<>();
+        final List<String> notices = new ArrayList<>();
         int discontinuities;
+
+        @Override
+        public void onNotice(String notice) {
+            notices.add(notice);
+        }
 
         @Override
         public void onTracks(List<TrackInfo> tracks) {
@@ -270,6 +276,20 @@ class TsDemuxerTest {
         assertTrue(out.announcements.size() > before, "re-announced");
         assertMonotonic(out.units(out.track(Codec.H264)));
         assertTrue(out.discontinuities >= 1);
+    }
+
+    @Test
+    void audioInACodecNotTakenIsNamedInANoticeAndTheVideoStillComes(@TempDir Path dir) throws Exception {
+        byte[] mp2 = Files.readAllBytes(TsSamples.encode(dir.resolve("mp2.ts"), 320, 180, 25, 2, "libx264", "mp2"));
+        Collector out = new Collector();
+        TsDemuxer demuxer = new TsDemuxer(out);
+        demuxer.feed(mp2, 0, mp2.length);
+        demuxer.flush();
+        assertEquals(1, out.notices.size(), "one notice per PMT: " + out.notices);
+        assertTrue(out.notices.getFirst().startsWith("MPEG-1 audio (MP2/MP3) (PID "), out.notices.getFirst());
+        assertTrue(out.notices.getFirst().contains("AAC audio"), out.notices.getFirst());
+        assertEquals(List.of(Codec.H264), out.announcements.getLast().stream().map(TrackInfo::codec).toList());
+        assertTrue(out.units(out.track(Codec.H264)).size() >= 50, "the video still comes");
     }
 
     static void assertMonotonic(List<AccessUnit> units) {

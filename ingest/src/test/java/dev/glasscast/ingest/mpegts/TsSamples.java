@@ -20,6 +20,12 @@ public final class TsSamples {
     /** As {@link #encode(Path, int, int, int, int)} with {@code videoEncoder} (libx264 or libx265). */
     public static Path encode(Path file, int width, int height, int fps, int seconds, String videoEncoder)
             throws IOException, InterruptedException {
+        return encode(file, width, height, fps, seconds, videoEncoder, "aac");
+    }
+
+    /** As {@link #encode(Path, int, int, int, int, String)} with {@code audioEncoder} (aac, mp2, ac3). */
+    public static Path encode(Path file, int width, int height, int fps, int seconds, String videoEncoder,
+                              String audioEncoder) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(RequiredTool.path("ffmpeg"), "-hide_banner", "-loglevel", "error", "-y",
                 "-f", "lavfi", "-i", "testsrc=size=" + width + "x" + height + ":rate=" + fps,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
@@ -29,7 +35,7 @@ public final class TsSamples {
         if (videoEncoder.equals("libx265")) {
             command.addAll(List.of("-x265-params", "log-level=error:keyint=" + 2 * fps + ":scenecut=0:pools=1:frame-threads=1"));
         }
-        command.addAll(List.of("-c:a", "aac", "-b:a", "96k", "-f", "mpegts", file.toString()));
+        command.addAll(List.of("-c:a", audioEncoder, "-b:a", "96k", "-f", "mpegts", file.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] log = process.getInputStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {

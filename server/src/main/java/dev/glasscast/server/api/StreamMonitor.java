@@ -133,7 +133,8 @@ public final class StreamMonitor {
                 addresses.get().srtUrl(stream.key(), config.ingest().srt().passphrase(), latencyMicros));
         if (live.isEmpty()) {
             return new StreamReport(name, false, null, addresses.get().watchUrl(name), addresses.get().hlsUrl(name), null, List.of(),
-                    null, new StreamReport.Audience(0, 0, sources.cacheHitRatio().getAsDouble()), obs, List.of(), stream.playback());
+                    null, new StreamReport.Audience(0, 0, sources.cacheHitRatio().getAsDouble()), obs, List.of(), stream.playback(),
+                    List.of());
         }
         LiveStream source = live.get();
         Rates measured = rates.getOrDefault(name, new Rates(null, Map.of()));
@@ -166,7 +167,13 @@ public final class StreamMonitor {
             }
         }
         return new StreamReport(name, true, source.publishedAt(), addresses.get().watchUrl(name), addresses.get().hlsUrl(name),
-                sourceReport, rungs, srt, audience, obs, points, stream.playback());
+                sourceReport, rungs, srt, audience, obs, points, stream.playback(), notices(name));
+    }
+
+    /** The notices of the stream's source and of its renditions, each once. */
+    private List<String> notices(String name) {
+        return sources.hub().liveStreams().stream().filter(s -> s.path().stream().equals(name))
+                .flatMap(s -> s.notices().stream()).distinct().toList();
     }
 
     /** Estimated viewers: media requests per second over what one viewer asks per second. */

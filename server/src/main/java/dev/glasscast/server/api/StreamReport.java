@@ -8,7 +8,8 @@ import java.util.List;
  * configured stream. Rates are measured by {@link StreamMonitor} between its samples; a value
  * that is not known yet is null. {@code playback} is {@code public} or {@code signed}; a signed
  * stream's {@code watchUrl} and {@code hlsUrl} answer 403 until a signed link is minted
- * ({@code POST /api/v1/streams/{name}/watch-link}).
+ * ({@code POST /api/v1/streams/{name}/watch-link}). {@code notices} say in words what of the
+ * published media cannot be served (a codec GlassCast does not take, say); empty when all is.
  */
 public record StreamReport(
         String name,
@@ -22,7 +23,8 @@ public record StreamReport(
         Audience audience,
         Obs obs,
         List<Point> history,
-        String playback) {
+        String playback,
+        List<String> notices) {
 
     /**
      * @param videoCodec  e.g. H264; null before the tracks are known

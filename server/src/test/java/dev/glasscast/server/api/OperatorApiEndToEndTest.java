@@ -165,6 +165,42 @@ public class OperatorApiEndToEndTest {
     }
 
     @Test
+    void audioInACodecNotTakenIsNamedInTheReportOverSrtAndTheVideoStillPlays() throws Exception {
+        assertTheMp3AudioIsNamed(List.of("-c:a", "mp2", "-f", "mpegts"), server ->
+                "srt://127.0.0.1:" + server.srtPort() + "?streamid=" + KEY + "&latency=200000",
+                "MPEG-1 audio (MP2/MP3)");
+    }
+
+    @Test
+    void audioInACodecNotTakenIsNamedInTheReportOverRtmpAndTheVideoStillPlays() throws Exception {
+        assertTheMp3AudioIsNamed(List.of("-c:a", "libmp3lame", "-ar", "44100", "-f", "flv"), server ->
+                "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY, "the audio, in MP3, is not heard");
+    }
+
+    /** A publisher sends H.264 with MPEG audio: the report says so in words, and the video is served alone. */
+    private void assertTheMp3AudioIsNamed(List<String> audioAndFormat, java.util.function.Function<GlassCastServer, String> url,
+                                          String expectedWords) throws Exception {
+        try (GlassCastServer server = new GlassCastServer(twoRungConfig(dir, ""))) {
+            server.start();
+            String base = "http://127.0.0.1:" + server.httpPort();
+            List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(320, 180, 25, 40));
+            args.addAll(audioAndFormat);
+            args.add(url.apply(server));
+            try (FfmpegCli.Running publisher = FfmpegCli.start(dir, args)) {
+                JsonNode live = await(() -> json.readTree(get(base + "/api/v1/streams/main", TOKEN).body()),
+                        s -> s.path("notices").size() > 0, "a notice in the stream report");
+                assertEquals(1, live.path("notices").size(), live.path("notices").toString());
+                String notice = live.path("notices").get(0).asText();
+                assertTrue(notice.contains(expectedWords) && notice.contains("AAC"), notice);
+                String multivariant = await(() -> get(base + "/live/main/index.m3u8", null),
+                        r -> r.statusCode() == 200, "the multivariant playlist").body();
+                assertTrue(multivariant.contains("CODECS=\"avc1.") && !multivariant.contains("TYPE=AUDIO"),
+                        "the video is served, and no audio is advertised:\n" + multivariant);
+            }
+        }
+    }
+
+    @Test
     void bannerQrCodeDecodesToThePublicWatchUrl() throws Exception {
         GlassCastConfig config = twoRungConfig(dir, ", public_url: 'https://live.example.org/'");
         try (GlassCastServer server = new GlassCastServer(config)) {
