@@ -156,6 +156,9 @@ final class RenditionSegmenter implements StreamReader {
         this.inits.addAll(carried.inits());
         this.maxSegmentDuration = carried.maxSegmentDuration();
         this.discontinuityPending = !carried.segments().isEmpty();
+        // Until the new publication's first frame arrives, players keep reading what was handed over:
+        // a rendition that vanished for that moment would 404 a player reloading its playlist.
+        this.snapshot = carried.bridge();
     }
 
     /**
@@ -166,7 +169,12 @@ final class RenditionSegmenter implements StreamReader {
      * @param nextSequence where numbering continues
      */
     record Carryover(List<MediaSegment> segments, List<InitSegment> inits, long maxSegmentDuration,
-                     long nextSequence, long discontinuitySequence) {
+                     long nextSequence, long discontinuitySequence, RenditionSnapshot bridge) {
+
+        Carryover(List<MediaSegment> segments, List<InitSegment> inits, long maxSegmentDuration,
+                  long nextSequence, long discontinuitySequence) {
+            this(segments, inits, maxSegmentDuration, nextSequence, discontinuitySequence, null);
+        }
     }
 
     /** The latest published state, or null until the init segment exists. */
@@ -488,8 +496,10 @@ final class RenditionSegmenter implements StreamReader {
         if (state == State.SEGMENTING) {
             flush();
         }
+        RenditionSnapshot bridge = init == null || inits.isEmpty() ? null : new RenditionSnapshot(path, track, format, init, segments,
+                List.of(), maxSegmentDuration, false, clock.instant(), nextSequence, inits, !segments.isEmpty());
         Carryover carried = new Carryover(List.copyOf(segments), List.copyOf(inits), maxSegmentDuration,
-                nextSequence, discontinuitySequence);
+                nextSequence, discontinuitySequence, bridge);
         state = State.RELEASED;
         snapshot = null;
         segments.clear();

@@ -105,6 +105,21 @@ class SegmentStoreTest {
     }
 
     @Test
+    void aNewPublicationKeepsServingTheHandedOverSegmentsUntilItsTracksAreKnown() throws Exception {
+        publishVideo(SOURCE, 0, 4);
+        await(() -> ended(SOURCE, 2), "first publication");
+
+        try (StreamPublisher publisher = hub.publish(SOURCE)) {
+            // Reconnected, its tracks not announced yet: a player reloading the playlist must not get a 404.
+            RenditionSnapshot between = store.find(SOURCE).orElseThrow();
+            assertFalse(between.ended());
+            assertEquals(2, between.segments().size());
+            assertEquals(2, between.nextSequence());
+            assertEquals(List.of(SOURCE), store.renditions("cam").stream().map(RenditionSnapshot::path).toList());
+        }
+    }
+
+    @Test
     void endedRenditionsExpireAfterTheRetention() throws Exception {
         try (NettyLeakWatch leaks = new NettyLeakWatch()) {
             publishVideo(SOURCE, 0, 2);
