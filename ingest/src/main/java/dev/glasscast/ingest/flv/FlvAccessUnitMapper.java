@@ -7,9 +7,11 @@ import dev.glasscast.media.TrackInfo;
 import dev.glasscast.media.codec.AacConfig;
 import dev.glasscast.media.codec.AvcDecoderConfig;
 import dev.glasscast.media.codec.H264Sps;
+import dev.glasscast.media.codec.NalUnits;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -229,9 +231,60 @@ public final class FlvAccessUnitMapper {
             droppedFrames++;
             return;
         }
+        if (tag.isKeyFrame()) {
+            followInBandParameterSets(data);
+        }
         dts = Math.max(dts, lastVideoDts);
         lastVideoDts = dts;
         publisher.send(new AccessUnit(VIDEO_TRACK_ID, dts, dts + tag.compositionTime(), 0, tag.isKeyFrame(), data));
+    }
+
+    /**
+     * An encoder that changes its SPS mid-stream (a new size, profile or level) may send the new
+     * parameter sets only in-band, ahead of the next IDR, and never a new sequence header (FFmpeg's
+     * FLV muxer copying such a stream does this). They are the truth for what follows, so they
+     * become the track's configuration: a changed one starts a new period like a new header does.
+     */
+    private void followInBandParameterSets(byte[] fourByteLengthData) {
+        List<byte[]> sps = new ArrayList<>(1);
+        List<byte[]> pps = new ArrayList<>(1);
+        for (byte[] nal : NalUnits.splitLengthPrefixed(fourByteLengthData)) {
+            int type = nal.length == 0 ? -1 : NalUnits.h264Type(nal[0]);
+            if (type == NalUnits.H264_NAL_SPS) {
+                sps.add(nal);
+            } else if (type == NalUnits.H264_NAL_PPS) {
+                pps.add(nal);
+            }
+        }
+        if (sps.isEmpty() && pps.isEmpty()) {
+            return;
+        }
+        List<byte[]> newSps = sps.isEmpty() ? avcDecoderConfig.sps() : sps;
+        List<byte[]> newPps = pps.isEmpty() ? avcDecoderConfig.pps() : pps;
+        if (sameUnits(newSps, avcDecoderConfig.sps()) && sameUnits(newPps, avcDecoderConfig.pps())) {
+            return;
+        }
+        byte[] record;
+        try {
+            record = AvcDecoderConfig.of(newSps, newPps).toBytes();
+        } catch (IllegalArgumentException e) {
+            log.warn("{}: ignoring unusable in-band parameter sets: {}", streamName, e.getMessage());
+            return;
+        }
+        log.info("{}: the encoder sent new parameter sets in-band; following them", streamName);
+        onAvcSequenceHeader(record);
+    }
+
+    private static boolean sameUnits(List<byte[]> a, List<byte[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void onAacFrame(long timestamp, byte[] frame) {

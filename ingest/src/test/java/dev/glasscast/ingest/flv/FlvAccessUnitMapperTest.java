@@ -168,6 +168,35 @@ class FlvAccessUnitMapperTest {
     }
 
     @Test
+    void parameterSetsChangedInBandAheadOfAnIdrBecomeTheTracksConfiguration() {
+        mapper.onVideo(0, video(1, 0, 0, AVCC));
+        mapper.onVideo(0, video(1, 1, 0, new byte[] {0, 0, 0, 1, 0x65}));
+        // The same parameter sets repeated in-band change nothing.
+        mapper.onVideo(33, video(1, 1, 0, lengthPrefixed(SPS, PPS, new byte[] {0x65})));
+        assertEquals(1, publisher.announcements.size());
+
+        // x264 at 320x180, sent in-band only, as FFmpeg's FLV muxer copies an SPS change.
+        byte[] smallSps = HexFormat.of().parseHex("6764000dacd941419f9f0110000003001000000303c0f1429960");
+        byte[] idr = lengthPrefixed(smallSps, PPS, new byte[] {0x65, 1});
+        mapper.onVideo(66, video(1, 1, 0, idr));
+        assertEquals(2, publisher.announcements.size(), "a new period starts before the IDR");
+        TrackInfo changed = publisher.announcements.getLast().getFirst();
+        assertEquals(320, changed.width());
+        assertEquals(180, changed.height());
+        assertArrayEquals(smallSps, AvcDecoderConfig.parse(changed.codecConfig()).sps().getFirst());
+        assertArrayEquals(idr, publisher.units.getLast().data(), "the frame itself is passed on as sent");
+    }
+
+    private static byte[] lengthPrefixed(byte[]... units) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] unit : units) {
+            out.writeBytes(new byte[] {0, 0, (byte) (unit.length >>> 8), (byte) unit.length});
+            out.writeBytes(unit);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void reframesShortNalLengthsToFourBytes() {
         AvcDecoderConfig parsed = AvcDecoderConfig.parse(AVCC);
         byte[] twoByteAvcc = new AvcDecoderConfig(parsed.profile(), parsed.compatibility(), parsed.level(), 2, parsed.sps(), parsed.pps()).toBytes();
