@@ -79,16 +79,17 @@ public final class TsSegmentWriter {
         }
         units.sort(Comparator.comparingLong(Unit::dts).thenComparing(u -> !u.video()));
         for (Unit unit : units) {
-            byte[] pes = pes(unit.video() ? 0xE0 : 0xC0, unit.pts(), unit.video() ? unit.dts() : -1, unit.payload(),
-                    !unit.video());
-            long pcr = unit.video() ? Math.max(0, unit.dts() - PCR_LEAD) : -1;
+            // Ordered on the unwrapped timeline; only the wire carries 33 bits.
+            byte[] pes = pes(unit.video() ? 0xE0 : 0xC0, unit.pts() & TS_MASK, unit.video() ? unit.dts() & TS_MASK : -1,
+                    unit.payload(), !unit.video());
+            long pcr = unit.video() ? Math.max(0, unit.dts() - PCR_LEAD) & TS_MASK : -1;
             writer.packetize(unit.video() ? VIDEO_PID : AUDIO_PID, pes, pcr, unit.video() && unit.sync());
         }
         return writer.out.toByteArray();
     }
 
     private static long to90k(long ticks, int timescale) {
-        return Math.floorDiv(ticks * 90_000L, timescale) & TS_MASK;
+        return Math.floorDiv(ticks * 90_000L, timescale);
     }
 
     /** AUD, SPS and PPS before an IDR, then the sample's NAL units, each behind a start code. */

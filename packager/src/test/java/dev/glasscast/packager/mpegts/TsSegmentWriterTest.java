@@ -64,6 +64,31 @@ class TsSegmentWriterTest {
     }
 
     @Test
+    void aSegmentHoldingThe33BitWrapKeepsDecodeOrderAndWrapsOnlyOnTheWire() {
+        long wrap = 1L << 33;
+        List<TimedSample> video = new ArrayList<>();
+        for (int frame = 0; frame < 6; frame++) {
+            long dts = wrap - 9000 + frame * 3000L;
+            video.add(new TimedSample(dts, 3000, 0, frame == 0, nal(frame == 0 ? 0x65 : 0x41, 20)));
+        }
+        byte[] ts = TsSegmentWriter.write(AVCC, video, 90_000, null, List.of(), 48_000);
+        List<Long> ptsOnTheWire = new ArrayList<>();
+        for (int at = 0; at < ts.length; at += TsSegmentWriter.PACKET_SIZE) {
+            boolean unitStart = (ts[at + 1] & 0x40) != 0;
+            int pid = (ts[at + 1] & 0x1F) << 8 | ts[at + 2] & 0xFF;
+            if (pid != TsSegmentWriter.VIDEO_PID || !unitStart) {
+                continue;
+            }
+            int pes = at + 4 + ((ts[at + 3] & 0x20) != 0 ? 1 + (ts[at + 4] & 0xFF) : 0);
+            int p = pes + 9;
+            ptsOnTheWire.add((ts[p] & 0x0EL) << 29 | (ts[p + 1] & 0xFFL) << 22 | (ts[p + 2] & 0xFEL) << 14
+                    | (ts[p + 3] & 0xFFL) << 7 | (ts[p + 4] & 0xFEL) >>> 1);
+        }
+        // The key frame first, then the pictures after the wrap, stamped from 0 again.
+        assertEquals(List.of(wrap - 9000, wrap - 6000, wrap - 3000, 0L, 3000L, 6000L), ptsOnTheWire);
+    }
+
+    @Test
     void fragmentsReadBackAsWritten() {
         Fmp4FragmentWriter writer = new Fmp4FragmentWriter(PooledByteBufAllocator.DEFAULT);
         ByteBuf fragment = writer.write(3, 5_000_000_000L, List.of(

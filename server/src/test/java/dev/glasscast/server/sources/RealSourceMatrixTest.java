@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -140,10 +139,6 @@ class RealSourceMatrixTest {
     }
 
     /** 2^33 / 90 kHz = 95443.717 s: the source's PTS wrap to 0 ten seconds in. */
-    @Disabled("awaiting the TS output at the PTS wrap: the transcoded rung's TS segment that holds the wrap "
-            + "(144p/ts.m3u8) begins with 11 pictures stamped just after the wrap, before its key frame stamped "
-            + "just before it, so it does not start with a key frame and does not decode alone (non-existing "
-            + "PPS); the copy rung's TS and every fMP4 and DASH output pass")
     @Test
     void mpegTsStartingTenSecondsBeforeThePtsWrap() throws Exception {
         run(Transport.SRT, Encoder.live().seconds(14).output("-output_ts_offset", "95433.717")
