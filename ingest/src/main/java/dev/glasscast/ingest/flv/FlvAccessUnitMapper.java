@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps the FLV tags of one publisher (H.264 or HEVC video, legacy or Enhanced RTMP headers; AAC
+ * Maps the FLV tags of one publisher (H.264, HEVC or AV1 video, legacy or Enhanced RTMP headers; AAC
  * audio) onto a {@link StreamPublisher}: track
  * announcements from the sequence headers and {@code onMetaData}, and access units with unwrapped
  * timestamps. Kept apart from sockets and sessions so it can serve any FLV-carrying protocol.
@@ -109,9 +109,9 @@ public final class FlvAccessUnitMapper {
                 warnedVideoCodec = true;
                 publisher.notice(tag.extendedHeader()
                         ? "the video, sent as Enhanced RTMP " + describeFourCc(tag.fourCc()) + ", is not shown: "
-                                + "GlassCast takes H.264 or HEVC; choose one of those in the encoder"
+                                + "GlassCast takes H.264, HEVC or AV1; choose one of those in the encoder"
                         : "the video, in " + videoCodecName(tag.codecId()) + ", is not shown: GlassCast takes "
-                                + "H.264 or HEVC; choose one of those in the encoder (x264 in OBS)");
+                                + "H.264, HEVC or AV1; choose one of those in the encoder (x264 in OBS)");
             }
             droppedFrames++;
             return;
@@ -130,6 +130,7 @@ public final class FlvAccessUnitMapper {
             return switch (tag.fourCc()) {
                 case FlvVideoTag.FOURCC_AVC -> Codec.H264;
                 case FlvVideoTag.FOURCC_HEVC -> Codec.H265;
+                case FlvVideoTag.FOURCC_AV1 -> Codec.AV1;
                 default -> null;
             };
         }
@@ -142,8 +143,8 @@ public final class FlvAccessUnitMapper {
 
     private static String describeFourCc(String fourCc) {
         return switch (fourCc) {
-            case FlvVideoTag.FOURCC_AV1 -> "AV1 (av01)";
             case "vp09" -> "VP9 (vp09)";
+            case "vp08" -> "VP8 (vp08)";
             case "" -> "multitrack";
             default -> "'" + fourCc.replaceAll("[^ -~]", "?") + "'";
         };
@@ -205,7 +206,11 @@ public final class FlvAccessUnitMapper {
 
     private void onVideoSequenceHeader(Codec codec, byte[] record) {
         try {
-            useVideoConfig(codec == Codec.H264 ? FlvVideoConfig.avc(record) : FlvVideoConfig.hevc(record));
+            useVideoConfig(switch (codec) {
+                case H264 -> FlvVideoConfig.avc(record);
+                case H265 -> FlvVideoConfig.hevc(record);
+                default -> FlvVideoConfig.av1(record);
+            });
         } catch (IllegalArgumentException e) {
             log.warn("{}: ignoring an unusable {} sequence header: {}", streamName, codec, e.getMessage());
         }
@@ -243,7 +248,7 @@ public final class FlvAccessUnitMapper {
         }
         byte[] data;
         try {
-            data = toFourByteLengths(tag.data(), videoConfig.nalLengthSize());
+            data = codec == Codec.AV1 ? tag.data() : toFourByteLengths(tag.data(), videoConfig.nalLengthSize());
         } catch (IllegalArgumentException e) {
             log.warn("{}: dropping a video frame: {}", streamName, e.getMessage());
             droppedFrames++;
@@ -339,7 +344,9 @@ public final class FlvAccessUnitMapper {
     }
 
     private boolean expectsVideo() {
-        return metadata.videoCodecId() == FlvVideoTag.CODEC_AVC || metadata.videoCodecId() == FlvVideoTag.CODEC_HEVC;
+        // 99: a FourCC other than avc1/hvc1, such as av01 (taken) or vp09 (named in a notice).
+        int id = metadata.videoCodecId();
+        return id == FlvVideoTag.CODEC_AVC || id == FlvVideoTag.CODEC_HEVC || id == 99;
     }
 
     private boolean expectsAudio() {

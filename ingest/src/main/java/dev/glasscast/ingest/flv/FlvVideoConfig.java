@@ -1,6 +1,7 @@
 package dev.glasscast.ingest.flv;
 
 import dev.glasscast.media.Codec;
+import dev.glasscast.media.codec.Av1SequenceHeader;
 import dev.glasscast.media.codec.AvcDecoderConfig;
 import dev.glasscast.media.codec.H264Sps;
 import dev.glasscast.media.codec.HevcDecoderConfig;
@@ -39,6 +40,17 @@ record FlvVideoConfig(Codec codec, byte[] record, int nalLengthSize, int width, 
         return hevc(sets.nalLengthSize(), sets.vps().getFirst(), sets.sps().getFirst(), sets.pps().getFirst());
     }
 
+    /**
+     * AV1 frames are OBUs, not length-prefixed NAL units: {@link #nalLengthSize()} is 0 and
+     * nothing is re-framed or followed in-band.
+     *
+     * @throws IllegalArgumentException when the record holds no readable sequence header
+     */
+    static FlvVideoConfig av1(byte[] record) {
+        Av1SequenceHeader header = Av1SequenceHeader.fromConfigRecord(record);
+        return new FlvVideoConfig(Codec.AV1, record, 0, header.width(), header.height(), 0, List.of());
+    }
+
     private static FlvVideoConfig hevc(int nalLengthSize, byte[] vps, byte[] sps, byte[] pps) {
         HevcSps parsed;
         byte[] fourByte;
@@ -59,6 +71,9 @@ record FlvVideoConfig(Codec codec, byte[] record, int nalLengthSize, int width, 
      * @throws IllegalArgumentException when the new parameter sets cannot be read
      */
     FlvVideoConfig followInBand(byte[] fourByteLengthFrame) {
+        if (codec == Codec.AV1) {
+            return null;
+        }
         byte[][] found = new byte[3][];
         boolean any = false;
         for (byte[] nal : NalUnits.splitLengthPrefixed(fourByteLengthFrame)) {

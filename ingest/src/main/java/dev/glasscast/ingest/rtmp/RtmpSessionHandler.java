@@ -196,7 +196,7 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
     /** The FourCCs of an Enhanced RTMP {@code fourCcList} that GlassCast takes ("*" offers all). */
     private static List<String> takenFourCcs(List<?> offered) {
         List<String> taken = new java.util.ArrayList<>();
-        for (String fourCc : List.of(FlvVideoTag.FOURCC_HEVC, FlvVideoTag.FOURCC_AVC)) {
+        for (String fourCc : List.of(FlvVideoTag.FOURCC_AV1, FlvVideoTag.FOURCC_HEVC, FlvVideoTag.FOURCC_AVC)) {
             if (offered.contains(fourCc) || offered.contains("*")) {
                 taken.add(fourCc);
             }

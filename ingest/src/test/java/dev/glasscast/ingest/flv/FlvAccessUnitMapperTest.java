@@ -250,6 +250,24 @@ class FlvAccessUnitMapperTest {
     }
 
     @Test
+    void takesAv1SentAsEnhancedRtmpAsItIs() {
+        byte[] av1C = HexFormat.of().parseHex("81000c000a0b0200000521e7f66017c002");
+        mapper.onVideo(0, Unpooled.buffer().writeByte(0x90).writeBytes(FlvVideoTag.FOURCC_AV1.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .writeBytes(av1C));
+        // A temporal delimiter OBU, then the frame's OBUs: no composition time, no re-framing.
+        byte[] temporalUnit = {0x12, 0x00, 0x32, 0x02, 1, 2};
+        mapper.onVideo(0, Unpooled.buffer().writeByte(0x91).writeBytes(FlvVideoTag.FOURCC_AV1.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .writeBytes(temporalUnit));
+        TrackInfo video = publisher.announcements.getFirst().getFirst();
+        assertEquals(Codec.AV1, video.codec());
+        assertEquals(320, video.width());
+        assertEquals(180, video.height());
+        assertArrayEquals(av1C, video.codecConfig());
+        assertArrayEquals(temporalUnit, publisher.units.getFirst().data());
+        assertTrue(publisher.units.getFirst().keyFrame());
+    }
+
+    @Test
     void reframesShortNalLengthsToFourBytes() {
         AvcDecoderConfig parsed = AvcDecoderConfig.parse(AVCC);
         byte[] twoByteAvcc = new AvcDecoderConfig(parsed.profile(), parsed.compatibility(), parsed.level(), 2, parsed.sps(), parsed.pps()).toBytes();
@@ -285,7 +303,7 @@ class FlvAccessUnitMapperTest {
     @Test
     void skipsUnsupportedCodecsAndMalformedTags() {
         mapper.onVideo(0, Unpooled.wrappedBuffer(new byte[] {0x12, 1, 2, 3}));                  // Sorenson H.263
-        mapper.onVideo(0, Unpooled.wrappedBuffer(new byte[] {(byte) 0x90, 'a', 'v', '0', '1'})); // Enhanced RTMP AV1
+        mapper.onVideo(0, Unpooled.wrappedBuffer(new byte[] {(byte) 0x90, 'v', 'p', '0', '9'})); // Enhanced RTMP VP9
         mapper.onVideo(0, Unpooled.wrappedBuffer(new byte[] {0x17, 0}));                         // truncated AVC header
         mapper.onVideo(0, video(1, 0, 0, new byte[] {1, 2, 3}));                                // broken avcC
         mapper.onAudio(0, Unpooled.wrappedBuffer(new byte[] {0x2F, 1, 2}));                     // MP3
@@ -329,11 +347,11 @@ class FlvAccessUnitMapperTest {
     void codecsNotTakenAreNamedOnceInWordsAndTheRestStillFlows() {
         mapper.onAudio(0, Unpooled.buffer().writeByte(0x2F).writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFB, 0x50}));
         mapper.onAudio(26, Unpooled.buffer().writeByte(0x2F).writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFB, 0x50}));
-        // Enhanced RTMP: IsExHeader set, PacketTypeSequenceStart, FourCC av01.
-        mapper.onVideo(0, Unpooled.buffer().writeByte(0x90).writeBytes("av01".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        // Enhanced RTMP: IsExHeader set, PacketTypeSequenceStart, FourCC vp09.
+        mapper.onVideo(0, Unpooled.buffer().writeByte(0x90).writeBytes("vp09".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         assertEquals(List.of(
                 "the audio, in MP3, is not heard: GlassCast takes AAC; choose AAC in the encoder's audio settings",
-                "the video, sent as Enhanced RTMP AV1 (av01), is not shown: GlassCast takes H.264 or HEVC; "
+                "the video, sent as Enhanced RTMP VP9 (vp09), is not shown: GlassCast takes H.264, HEVC or AV1; "
                         + "choose one of those in the encoder"), publisher.notices);
 
         mapper.onVideo(40, video(1, 0, 0, AVCC));

@@ -84,7 +84,7 @@ class RtmpSessionHandlerTest {
             readType(channel);
         }
         List<Object> result = readCommand(channel);
-        assertEquals(List.of("hvc1"), ((Map<?, ?>) result.get(2)).get("fourCcList"));
+        assertEquals(List.of("av01", "hvc1"), ((Map<?, ?>) result.get(2)).get("fourCcList"));
         channel.finishAndReleaseAll();
     }
 

@@ -92,8 +92,9 @@ public final class FfmpegCli {
         command.add(tool);
         command.add("-hide_banner");
         command.addAll(args);
-        Path stdout = Files.createTempFile(workDir, tool, ".out");
-        Path stderr = Files.createTempFile(workDir, tool, ".err");
+        String name = Path.of(tool).getFileName().toString();
+        Path stdout = Files.createTempFile(workDir, name, ".out");
+        Path stderr = Files.createTempFile(workDir, name, ".err");
         Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(stdout.toFile())
