@@ -1,7 +1,7 @@
 package dev.glasscast.packager.dash;
 
 import dev.glasscast.media.TrackInfo;
-import dev.glasscast.packager.hls.Rfc6381Codecs;
+import dev.glasscast.packager.fmp4.Rfc6381Codecs;
 import dev.glasscast.packager.store.InitSegment;
 import dev.glasscast.packager.store.MediaSegment;
 import dev.glasscast.packager.store.RenditionSnapshot;

@@ -1,4 +1,4 @@
-package dev.glasscast.packager.hls;
+package dev.glasscast.packager.fmp4;
 
 import dev.glasscast.media.TrackInfo;
 import java.util.HexFormat;

@@ -1,7 +1,8 @@
-package dev.glasscast.packager.hls;
+package dev.glasscast.packager.fmp4;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.glasscast.packager.hls.Snapshots;
 import org.junit.jupiter.api.Test;
 
 class Rfc6381CodecsTest {
