@@ -13,6 +13,8 @@ public final class Rfc6381Codecs {
     /** Profile 66, level 3.0 (Baseline), for a track whose avcC record is too short to read. */
     private static final String AVC_FALLBACK = "avc1.42001e";
     private static final String AAC_LC = "mp4a.40.2";
+    /** Main profile, level 3.1: what a record too short to read most likely holds. */
+    private static final String HEVC_FALLBACK = "hvc1.1.6.L93.B0";
     private static final int AUDIO_OBJECT_TYPE_ESCAPE = 31;
 
     private Rfc6381Codecs() {
@@ -22,8 +24,8 @@ public final class Rfc6381Codecs {
         return switch (track.codec()) {
             case H264 -> avc(track.codecConfig());
             case AAC -> aac(track.codecConfig());
-            case H265, AV1 -> throw new IllegalArgumentException("no codec string for " + track.codec()
-                    + ": the transcoder gives players H.264");
+            case H265 -> hevc(track.codecConfig());
+            case AV1 -> throw new IllegalArgumentException("no codec string for AV1: the transcoder gives players H.264");
         };
     }
 
@@ -39,6 +41,41 @@ public final class Rfc6381Codecs {
             return AVC_FALLBACK;
         }
         return "avc1." + HexFormat.of().formatHex(avcC, 1, 4);
+    }
+
+    /**
+     * ISO/IEC 14496-15 Annex E.3, from the HEVCDecoderConfigurationRecord's profile, tier and level:
+     * {@code hvc1.[A|B|C]<profile_idc>.<compatibility flags, bit-reversed, hex>.<L|H><level_idc>}
+     * then the six constraint bytes in hex, trailing zero bytes left out (e.g. {@code hvc1.1.6.L93.B0}).
+     * <pre>
+     * unsigned int(8) configurationVersion; unsigned int(2) general_profile_space;
+     * unsigned int(1) general_tier_flag; unsigned int(5) general_profile_idc;
+     * unsigned int(32) general_profile_compatibility_flags; unsigned int(48) general_constraint_indicator_flags;
+     * unsigned int(8) general_level_idc; ...
+     * </pre>
+     */
+    static String hevc(byte[] hvcC) {
+        if (hvcC.length < 13) {
+            return HEVC_FALLBACK;
+        }
+        int profileSpace = (hvcC[1] & 0xFF) >>> 6;
+        boolean highTier = (hvcC[1] & 0x20) != 0;
+        int profile = hvcC[1] & 0x1F;
+        int compatibility = (hvcC[2] & 0xFF) << 24 | (hvcC[3] & 0xFF) << 16 | (hvcC[4] & 0xFF) << 8 | (hvcC[5] & 0xFF);
+        StringBuilder codec = new StringBuilder("hvc1.");
+        if (profileSpace > 0) {
+            codec.append((char) ('A' + profileSpace - 1));
+        }
+        codec.append(profile).append('.').append(Integer.toHexString(Integer.reverse(compatibility)).toUpperCase(java.util.Locale.ROOT))
+                .append('.').append(highTier ? 'H' : 'L').append(hvcC[12] & 0xFF);
+        int lastConstraint = 11;
+        while (lastConstraint >= 6 && hvcC[lastConstraint] == 0) {
+            lastConstraint--;
+        }
+        for (int i = 6; i <= lastConstraint; i++) {
+            codec.append('.').append(HexFormat.of().withUpperCase().toHexDigits(hvcC[i]));
+        }
+        return codec.toString();
     }
 
     /**
