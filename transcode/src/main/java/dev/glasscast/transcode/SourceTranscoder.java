@@ -28,17 +28,14 @@ import org.slf4j.LoggerFactory;
  *   <li>one thread per transcoded rung ({@link RungEncoder}, {@code transcode-<stream>-<rung>})
  *       and one for the audio ({@link AudioRenditionEncoder}, {@code transcode-<stream>-audio}).</li>
  * </ul>
- * All queues between them are bounded ({@link TranscodeLimits}), so a machine that cannot keep
- * up drops pictures (largest rungs first) instead of falling ever further behind.
+ * All queues between them are bounded {@link HandoffQueue}s ({@link TranscodeLimits}), so a
+ * machine that cannot keep up drops pictures (largest rungs first) instead of falling ever
+ * further behind.
  *
  * <p>Native resources are owned by the thread that uses them and freed when the stream is
  * unpublished: the decoder by the decode thread, each encoder by its rung's thread, the AAC
  * codecs by the audio thread. Every thread ends after the source is unpublished and its
  * queue drained.
- *
- * <p>Rung sizes are fixed by the first decoded picture; if the source's resolution changes
- * mid-stream (new codec configuration), the decoder is reopened and later pictures are scaled
- * into the same rung sizes.
  */
 final class SourceTranscoder implements StreamReader {
 
@@ -99,7 +96,7 @@ final class SourceTranscoder implements StreamReader {
     }
 
     /**
-     * @param opener claims renditions: straight from the hub, or through the {@link SlateKeeper}
+     * @param opener claims renditions: straight from the hub, or through the {@link RenditionKeeper}
      *               that keeps them across publisher sessions
      */
     SourceTranscoder(RenditionOpener opener, String stream, TranscodeSettings settings, TranscodeLimits limits) {

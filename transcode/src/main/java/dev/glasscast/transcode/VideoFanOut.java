@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * rungs' threads: it makes the rungs at the first decoded picture (their sizes follow from it),
  * starts one thread per rung, and at the end signals each rung to finish and joins it. All its
  * state but {@link #rungs()} is touched by its own thread only.
+ *
+ * <p>Rung sizes are fixed by the first decoded picture; if the source's resolution changes
+ * mid-stream (new codec configuration), the decoder is reopened and later pictures are scaled
+ * into the same rung sizes.
  */
 final class VideoFanOut implements Runnable {
 
