@@ -9,8 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,10 +266,8 @@ public final class StreamHub {
 
         private final LiveStream stream;
         private final StreamReader reader;
-        private final int capacity;
-        // Unbounded only in lifecycle events; media units are bounded by queuedUnits.
-        private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
-        private final AtomicInteger queuedUnits = new AtomicInteger();
+        // A slow reader must not stall the publisher, which may be a Netty event loop: drop.
+        private final HandoffQueue<Event> queue;
         // Video tracks that must skip to the next key frame; touched only by the publisher thread.
         private final Set<Integer> awaitingKeyFrame = new HashSet<>();
         private final Set<Integer> videoTracks = ConcurrentHashMap.newKeySet();
@@ -279,7 +275,7 @@ public final class StreamHub {
         ReaderPump(LiveStream stream, StreamReader reader, int capacity) {
             this.stream = stream;
             this.reader = reader;
-            this.capacity = capacity;
+            this.queue = new HandoffQueue<>(capacity, HandoffQueue.WhenFull.DROP);
             for (TrackInfo track : stream.tracks()) {
                 if (track.isVideo()) {
                     awaitingKeyFrame.add(track.trackId());
@@ -298,7 +294,7 @@ public final class StreamHub {
                     videoTracks.add(track.trackId());
                 }
             }
-            queue.add(new Tracks(tracks));
+            queue.signal(new Tracks(tracks));
         }
 
         void offer(AccessUnit unit) {
@@ -309,23 +305,28 @@ public final class StreamHub {
                 }
                 awaitingKeyFrame.remove(unit.trackId());
             }
-            if (queuedUnits.incrementAndGet() > capacity) {
-                queuedUnits.decrementAndGet();
+            HandoffQueue.Offer offer;
+            try {
+                offer = queue.offer(new Unit(unit));
+            } catch (InterruptedException e) {
+                // Only a WAIT queue waits; this one drops, so this does not happen.
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (offer == HandoffQueue.Offer.REJECTED) {
                 stream.countDropped();
                 if (video) {
                     awaitingKeyFrame.add(unit.trackId());
                 }
-                return;
             }
-            queue.add(new Unit(unit));
         }
 
         void discontinuity() {
-            queue.add(new Discontinuity());
+            queue.signal(new Discontinuity());
         }
 
         void unpublished() {
-            queue.add(new End());
+            queue.signal(new End());
         }
 
         @Override
@@ -336,10 +337,7 @@ public final class StreamHub {
                     try {
                         switch (event) {
                             case Tracks t -> reader.onTracks(t.tracks());
-                            case Unit u -> {
-                                queuedUnits.decrementAndGet();
-                                reader.onAccessUnit(u.unit());
-                            }
+                            case Unit u -> reader.onAccessUnit(u.unit());
                             case Discontinuity d -> reader.onDiscontinuity();
                             case End e -> {
                                 reader.onUnpublished();

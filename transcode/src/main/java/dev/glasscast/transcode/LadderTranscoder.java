@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * threads and {@link TranscodeLimits} for what happens when the machine cannot keep up.
  *
  * <p>Publisher away: with the slate enabled (the default), the renditions outlive their source's
- * publish. When the publisher stalls or disconnects they carry the slate ({@link SlateKeeper});
+ * publish. When the publisher stalls or disconnects they carry the slate ({@link RenditionKeeper});
  * a new publish of the same stream takes them over; after the slate's timeout they end.
  *
  * <p>Hot reload: the settings are read once per stream, when it is published. A changed ladder
@@ -44,7 +44,7 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LadderTranscoder.class);
 
     private final Map<String, SourceTranscoder> active = new ConcurrentHashMap<>();
-    private final SlateKeeper slateKeeper;
+    private final RenditionKeeper renditionKeeper;
 
     /**
      * @param hub      where sources are read and renditions published
@@ -56,7 +56,7 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
         this.hub = hub;
         this.settings = settings;
         this.limits = limits;
-        this.slateKeeper = new SlateKeeper(hub);
+        this.renditionKeeper = new RenditionKeeper(hub);
     }
 
     @Override
@@ -68,7 +68,7 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
         TranscodeSettings current = settings.get();
         SourceTranscoder transcoder;
         if (current.slate().enabled()) {
-            SlateKeeper.Session session = slateKeeper.beginSession(name, current.slate(), current.keyFrameInterval());
+            RenditionKeeper.Session session = renditionKeeper.beginSession(name, current.slate(), current.keyFrameInterval());
             transcoder = new SourceTranscoder(session, name, current, limits);
         } else {
             transcoder = new SourceTranscoder(hub, name, current, limits);
@@ -120,7 +120,7 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
                 break;
             }
         }
-        slateKeeper.endAll();
+        renditionKeeper.endAll();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.glasscast.transcode;
 
 import dev.glasscast.config.RungConfig;
 import dev.glasscast.media.AccessUnit;
+import dev.glasscast.media.HandoffQueue;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
 import java.util.HashMap;
@@ -12,12 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One transcoded rung of one stream: takes decoded pictures from its {@link RungQueue} on a
+ * One transcoded rung of one stream: takes decoded pictures from its {@link RungInput} queue on a
  * thread of its own, caps the frame rate, encodes with an {@link H264Encoder} and publishes the
  * rendition.
  *
  * <p>Owns (on its thread) the encoder and the rendition's {@link StreamPublisher}, which it
- * closes on {@link RungQueue.End}; pictures taken from the queue are released after encoding.
+ * closes on {@link RungInput.End}; pictures taken from the queue are released after encoding.
  */
 final class RungEncoder implements Runnable {
 
@@ -40,7 +41,7 @@ final class RungEncoder implements Runnable {
     private final int height;
     private final TrackInfo source;
     private final StreamPublisher out;
-    private final RungQueue queue;
+    private final HandoffQueue<RungInput> queue;
     private final int threads;
     private final double frameSpacing;
     private final AtomicLong encoded = new AtomicLong();
@@ -64,7 +65,7 @@ final class RungEncoder implements Runnable {
      * @param threads x264 threads, 0 for x264's choice
      */
     RungEncoder(String stream, RungConfig rung, int width, int height, TrackInfo source, StreamPublisher out,
-                RungQueue queue, int threads) {
+                HandoffQueue<RungInput> queue, int threads) {
         this.stream = stream;
         this.rung = rung;
         this.width = width;
@@ -80,7 +81,7 @@ final class RungEncoder implements Runnable {
         return rung;
     }
 
-    RungQueue queue() {
+    HandoffQueue<RungInput> queue() {
         return queue;
     }
 
@@ -117,21 +118,21 @@ final class RungEncoder implements Runnable {
     public void run() {
         try {
             while (true) {
-                RungQueue.Item item = queue.take();
+                RungInput item = queue.take();
                 switch (item) {
-                    case RungQueue.Picture picture -> {
+                    case RungInput.Picture picture -> {
                         try {
                             encode(picture);
                         } finally {
                             picture.release();
                         }
                     }
-                    case RungQueue.Discontinuity d -> {
+                    case RungInput.Discontinuity d -> {
                         finishEncoder();
                         out.discontinuity();
                         nextDue = Double.NEGATIVE_INFINITY;
                     }
-                    case RungQueue.End e -> {
+                    case RungInput.End e -> {
                         finishEncoder();
                         return;
                     }
@@ -149,7 +150,7 @@ final class RungEncoder implements Runnable {
         }
     }
 
-    private void encode(RungQueue.Picture picture) {
+    private void encode(RungInput.Picture picture) {
         if (overFrameRateCap(picture)) {
             capped.incrementAndGet();
             return;
@@ -183,7 +184,7 @@ final class RungEncoder implements Runnable {
         }
     }
 
-    private boolean overFrameRateCap(RungQueue.Picture picture) {
+    private boolean overFrameRateCap(RungInput.Picture picture) {
         if (frameSpacing <= 0) {
             return false;
         }

@@ -1,10 +1,9 @@
 package dev.glasscast.transcode;
 
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
-
 import dev.glasscast.config.RungConfig;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
+import dev.glasscast.media.HandoffQueue;
 import dev.glasscast.media.StreamConflictException;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
@@ -12,38 +11,31 @@ import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.StreamReader;
 import dev.glasscast.media.TrackInfo;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the renditions of one source stream. Runs on three kinds of thread:
+ * Makes the renditions of one source stream; this class is its coordinator, on the hub's reader
+ * thread. A frame's route splits here, one class a thread:
  * <ul>
- *   <li>the hub's reader thread ({@link StreamReader} callbacks): passes {@code copy} rungs and
- *       copied audio straight through, and queues everything else; it never decodes;</li>
- *   <li>one decode thread ({@code transcode-<stream>-decode}): decodes the source video once
- *       and hands a reference to each picture to every transcoded rung, deciding once for all
- *       rungs which pictures become key frames;</li>
- *   <li>one thread per transcoded rung ({@code transcode-<stream>-<rung>}, see
- *       {@link RungEncoder}) and one for the audio ({@code transcode-<stream>-audio}).</li>
+ *   <li>the hub's reader thread (this class, {@link StreamReader} callbacks): passes {@code copy}
+ *       rungs and copied audio straight through, and queues everything else; it never decodes;</li>
+ *   <li>one decode thread ({@link VideoFanOut}, {@code transcode-<stream>-decode}): decodes the
+ *       source video once and hands a reference to each picture to every transcoded rung;</li>
+ *   <li>one thread per transcoded rung ({@link RungEncoder}, {@code transcode-<stream>-<rung>})
+ *       and one for the audio ({@link AudioRenditionEncoder}, {@code transcode-<stream>-audio}).</li>
  * </ul>
- * All queues between them are bounded ({@link TranscodeLimits}), so a machine that cannot keep
- * up drops pictures (largest rungs first) instead of falling ever further behind.
+ * All queues between them are bounded {@link HandoffQueue}s ({@link TranscodeLimits}), so a
+ * machine that cannot keep up drops pictures (largest rungs first) instead of falling ever
+ * further behind.
  *
  * <p>Native resources are owned by the thread that uses them and freed when the stream is
  * unpublished: the decoder by the decode thread, each encoder by its rung's thread, the AAC
  * codecs by the audio thread. Every thread ends after the source is unpublished and its
  * queue drained.
- *
- * <p>Rung sizes are fixed by the first decoded picture; if the source's resolution changes
- * mid-stream (new codec configuration), the decoder is reopened and later pictures are scaled
- * into the same rung sizes.
  */
 final class SourceTranscoder implements StreamReader {
 
@@ -55,9 +47,6 @@ final class SourceTranscoder implements StreamReader {
     }
 
     private static final Logger log = LoggerFactory.getLogger(SourceTranscoder.class);
-
-    /** How long a rendition path held by a previous session of the same stream is waited for. */
-    static final long RENDITION_CLAIM_PATIENCE_MILLIS = 3_000;
 
     /** How a session's transcoder claims one of its stream's renditions. */
     @FunctionalInterface
@@ -77,7 +66,7 @@ final class SourceTranscoder implements StreamReader {
         }
     }
 
-    private final RenditionOpener opener;
+    private final RenditionClaimer renditions;
     private final String stream;
     private final TranscodeSettings settings;
     private final TranscodeLimits limits;
@@ -91,27 +80,27 @@ final class SourceTranscoder implements StreamReader {
     private TrackInfo video;
     private TrackInfo audio;
     private StreamPublisher audioCopyOut;
-    private UnitQueue decodeQueue;
+    private HandoffQueue<SourceEvent> decodeQueue;
+    private volatile VideoFanOut fanOut;
     private volatile Thread decodeThread;
-    private UnitQueue audioQueue;
+    private HandoffQueue<SourceEvent> audioQueue;
     private volatile Thread audioThread;
     private boolean skipVideoToKeyFrame;
     /** Whether copy rungs pass the source through: decided at the session's first video track. */
     private Boolean passthrough;
 
     private final AtomicLong sourceUnitsDropped = new AtomicLong();
-    private final List<RungEncoder> rungs = new CopyOnWriteArrayList<>();
 
     SourceTranscoder(StreamHub hub, String stream, TranscodeSettings settings, TranscodeLimits limits) {
         this((rendition, rung) -> hub.publish(StreamPath.rendition(stream, rendition)), stream, settings, limits);
     }
 
     /**
-     * @param opener claims renditions: straight from the hub, or through the {@link SlateKeeper}
+     * @param opener claims renditions: straight from the hub, or through the {@link RenditionKeeper}
      *               that keeps them across publisher sessions
      */
     SourceTranscoder(RenditionOpener opener, String stream, TranscodeSettings settings, TranscodeLimits limits) {
-        this.opener = opener;
+        this.renditions = new RenditionClaimer(opener, stream);
         this.stream = stream;
         this.settings = settings;
         this.limits = limits;
@@ -128,7 +117,8 @@ final class SourceTranscoder implements StreamReader {
 
     /** The transcoded rungs made so far, smallest first. */
     List<RungEncoder> rungs() {
-        return List.copyOf(rungs);
+        VideoFanOut video = fanOut;
+        return video == null ? List.of() : video.rungs();
     }
 
     /**
@@ -177,7 +167,7 @@ final class SourceTranscoder implements StreamReader {
         if (copyOut.isEmpty() && !videoTracks.isEmpty() && passthrough) {
             for (RungConfig rung : settings.ladder()) {
                 if (rung.isCopy()) {
-                    StreamPublisher out = open(rung.name(), rung);
+                    StreamPublisher out = renditions.claim(rung.name(), rung);
                     if (out != null) {
                         copyOut.add(out);
                     }
@@ -191,10 +181,11 @@ final class SourceTranscoder implements StreamReader {
         boolean decodes = transcodesVideo || Boolean.FALSE.equals(passthrough);
         if (decodes && newVideo != null && !newVideo.equals(video)) {
             if (decodeQueue == null) {
-                decodeQueue = new UnitQueue(limits.decodeQueueUnits(), limits.overload());
-                decodeThread = Thread.ofPlatform().name("transcode-" + stream + "-decode").start(this::decodeLoop);
+                decodeQueue = SourceEvent.queue(limits.decodeQueueUnits(), limits.overload());
+                fanOut = new VideoFanOut(stream, settings, limits, renditions, decodeQueue);
+                decodeThread = Thread.ofPlatform().name("transcode-" + stream + "-decode").start(fanOut);
             }
-            decodeQueue.control(new UnitQueue.Track(newVideo));
+            decodeQueue.signal(new SourceEvent.Track(newVideo));
             skipVideoToKeyFrame = true;
         }
         video = newVideo;
@@ -202,7 +193,7 @@ final class SourceTranscoder implements StreamReader {
         if (newAudio != null) {
             if (settings.audio().isCopy()) {
                 if (audioCopyOut == null) {
-                    audioCopyOut = open(LadderTranscoder.AUDIO_RENDITION, null);
+                    audioCopyOut = renditions.claim(LadderTranscoder.AUDIO_RENDITION, null);
                 }
                 if (audioCopyOut != null) {
                     audioCopyOut.tracks(audioTracks);
@@ -212,15 +203,15 @@ final class SourceTranscoder implements StreamReader {
                 newAudio = null;
             } else if (!newAudio.equals(audio)) {
                 if (audioQueue == null) {
-                    StreamPublisher out = open(LadderTranscoder.AUDIO_RENDITION, null);
+                    StreamPublisher out = renditions.claim(LadderTranscoder.AUDIO_RENDITION, null);
                     if (out != null) {
-                        audioQueue = new UnitQueue(limits.audioQueueUnits(), limits.overload());
+                        audioQueue = SourceEvent.queue(limits.audioQueueUnits(), limits.overload());
                         audioThread = Thread.ofPlatform().name("transcode-" + stream + "-audio")
-                                .start(() -> audioLoop(out));
+                                .start(new AudioRenditionEncoder(stream, settings.audio().bitrate(), audioQueue, out));
                     }
                 }
                 if (audioQueue != null) {
-                    audioQueue.control(new UnitQueue.Track(newAudio));
+                    audioQueue.signal(new SourceEvent.Track(newAudio));
                 }
             }
         }
@@ -257,7 +248,7 @@ final class SourceTranscoder implements StreamReader {
                 if (audioCopyOut != null) {
                     audioCopyOut.send(unit);
                 } else if (audioQueue != null && audio != null && unit.trackId() == audio.trackId()
-                        && !audioQueue.offer(unit)) {
+                        && audioQueue.offer(new SourceEvent.Unit(unit)) == HandoffQueue.Offer.REJECTED) {
                     countSourceDrop();
                 }
             }
@@ -273,7 +264,7 @@ final class SourceTranscoder implements StreamReader {
             return;
         }
         skipVideoToKeyFrame = false;
-        if (!decodeQueue.offer(unit)) {
+        if (decodeQueue.offer(new SourceEvent.Unit(unit)) == HandoffQueue.Offer.REJECTED) {
             skipVideoToKeyFrame = true;
             countSourceDrop();
         }
@@ -295,11 +286,11 @@ final class SourceTranscoder implements StreamReader {
             audioCopyOut.discontinuity();
         }
         if (decodeQueue != null) {
-            decodeQueue.control(new UnitQueue.Discontinuity());
+            decodeQueue.signal(new SourceEvent.Discontinuity());
             skipVideoToKeyFrame = true;
         }
         if (audioQueue != null) {
-            audioQueue.control(new UnitQueue.Discontinuity());
+            audioQueue.signal(new SourceEvent.Discontinuity());
         }
     }
 
@@ -312,37 +303,12 @@ final class SourceTranscoder implements StreamReader {
             audioCopyOut.close();
         }
         if (decodeQueue != null) {
-            decodeQueue.control(new UnitQueue.End());
+            decodeQueue.signal(new SourceEvent.End());
         }
         if (audioQueue != null) {
-            audioQueue.control(new UnitQueue.End());
+            audioQueue.signal(new SourceEvent.End());
         }
         state = State.ENDED;
-    }
-
-    /**
-     * Publishes a rendition. When a publisher reconnects at once, the renditions of its previous
-     * session may still be draining on their threads and hold the path for a moment, so a
-     * conflict is retried for up to {@link #RENDITION_CLAIM_PATIENCE_MILLIS}.
-     */
-    private StreamPublisher open(String rendition, RungConfig rung) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RENDITION_CLAIM_PATIENCE_MILLIS);
-        while (true) {
-            try {
-                return opener.open(rendition, rung);
-            } catch (StreamConflictException e) {
-                if (System.nanoTime() > deadline) {
-                    log.error("{}: cannot publish rendition {}: {}", stream, rendition, e.getMessage());
-                    return null;
-                }
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
     }
 
     private static boolean isTrack(List<TrackInfo> tracks, int trackId) {
@@ -352,247 +318,5 @@ final class SourceTranscoder implements StreamReader {
             }
         }
         return false;
-    }
-
-    // ---- decode thread ----------------------------------------------------------------
-
-    /** Decode-thread state: what the source said about each queued unit, by PTS. */
-    private record SourceFrame(boolean keyFrame, long duration) {
-    }
-
-    private final TreeMap<Long, SourceFrame> pending = new TreeMap<>();
-    private TrackInfo decoding;
-    private boolean rungsMade;
-    private long lastKeyPts = Long.MIN_VALUE;
-    private long keyFrameIntervalTicks;
-    private final List<Thread> rungThreads = new ArrayList<>();
-
-    private void decodeLoop() {
-        VideoDecoder decoder = null;
-        try {
-            while (true) {
-                UnitQueue.Event event = decodeQueue.take();
-                try {
-                    switch (event) {
-                        case UnitQueue.Track t -> {
-                            if (decoder != null) {
-                                decoder.drain(this::fanOut);
-                                decoder.close();
-                                decoder = null;
-                            }
-                            pending.clear();
-                            decoding = t.track();
-                            keyFrameIntervalTicks = Math.max(1,
-                                    settings.keyFrameInterval().toNanos() * decoding.timescale() / 1_000_000_000L);
-                            decoder = new VideoDecoder(decoding, limits.decoderThreads());
-                        }
-                        case UnitQueue.Unit u -> {
-                            if (decoder != null) {
-                                AccessUnit unit = u.unit();
-                                pending.put(unit.pts(), new SourceFrame(unit.keyFrame(), unit.duration()));
-                                decoder.decode(unit, this::fanOut);
-                            }
-                        }
-                        case UnitQueue.Discontinuity d -> {
-                            if (decoder != null) {
-                                decoder.drain(this::fanOut);
-                            }
-                            pending.clear();
-                            lastKeyPts = Long.MIN_VALUE;
-                            for (RungEncoder rung : rungs) {
-                                rung.queue().control(new RungQueue.Discontinuity());
-                            }
-                        }
-                        case UnitQueue.End e -> {
-                            if (decoder != null) {
-                                decoder.drain(this::fanOut);
-                            }
-                            return;
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    log.error("{}: video decoding: {}", stream, e.getMessage(), e);
-                    if (event instanceof UnitQueue.Track && decoder != null) {
-                        decoder.close();
-                        decoder = null;
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (decoder != null) {
-                decoder.close();
-            }
-            for (RungEncoder rung : rungs) {
-                rung.queue().control(new RungQueue.End());
-            }
-            for (Thread thread : rungThreads) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-    }
-
-    /** One decoded picture: decide whether it is a key frame, then hand it to every rung. */
-    private void fanOut(AVFrame frame) {
-        long pts = frame.pts();
-        SourceFrame source = pending.remove(pts);
-        // Units before this one that never came out were dropped by the decoder.
-        pending.headMap(pts).clear();
-        if (!rungsMade) {
-            makeRungs(frame.width(), frame.height());
-            rungsMade = true;
-        }
-        if (rungs.isEmpty()) {
-            return;
-        }
-        boolean sourceKey = source != null && source.keyFrame();
-        boolean key = sourceKey || lastKeyPts == Long.MIN_VALUE || pts - lastKeyPts >= keyFrameIntervalTicks;
-        if (key) {
-            lastKeyPts = pts;
-        }
-        long duration = source == null ? 0 : source.duration();
-        try {
-            offerToRungs(rungs, frame, pts, duration, key);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Hands one picture to every rung, smallest first. When a rung's queue is full the picture
-     * is dropped for that rung and for every larger one: the machine is not keeping up, and the
-     * largest rungs cost the most CPU while mattering least (viewers who can take them can also
-     * take the next one down). Key frames are never dropped (see {@link RungQueue#offer}), so
-     * IDRs stay aligned across rungs.
-     *
-     * @param rungs smallest first
-     * @param frame the decoded picture; borrowed, each queued picture holds its own reference
-     */
-    static void offerToRungs(List<RungEncoder> rungs, AVFrame frame, long pts, long duration, boolean key)
-            throws InterruptedException {
-        boolean shedding = false;
-        for (RungEncoder rung : rungs) {
-            if (shedding && !key) {
-                rung.countDropped();
-                continue;
-            }
-            AVFrame reference = av_frame_clone(frame);
-            if (reference == null) {
-                rung.countDropped();
-                continue;
-            }
-            RungQueue.Picture picture = new RungQueue.Picture(reference, pts, duration, key);
-            switch (rung.queue().offer(picture)) {
-                case QUEUED -> {
-                }
-                case QUEUED_AFTER_EVICTION -> rung.countDropped();
-                case REJECTED -> {
-                    picture.release();
-                    rung.countDropped();
-                    shedding = true;
-                }
-            }
-        }
-    }
-
-    private void makeRungs(int sourceWidth, int sourceHeight) {
-        List<RungEncoder> made = new ArrayList<>();
-        for (RungPlanner.Plan plan : RungPlanner.plan(settings.ladder(), sourceWidth, sourceHeight, decoding.codec(),
-                decoding.bitrate(), opener::holds)) {
-            RungConfig rung = plan.rung();
-            switch (plan.decision()) {
-                case SKIP -> {
-                    log.info("{}: rung {} ({}x{}) is larger than the source ({}x{}); skipped, GlassCast does not upscale",
-                            stream, rung.name(), plan.width(), plan.height(), sourceWidth, sourceHeight);
-                    continue;
-                }
-                case UPSCALE -> log.info("{}: rung {} ({}x{}) is larger than this source ({}x{}); upscaled, since "
-                        + "players already hold it", stream, rung.name(), plan.width(), plan.height(), sourceWidth,
-                        sourceHeight);
-                case ENCODE_INSTEAD_OF_COPY -> log.info("{}: copy rung {} carries the {} source as H.264 at {}x{}",
-                        stream, rung.name(), decoding.codec(), plan.width(), plan.height());
-                case ENCODE -> {
-                }
-            }
-            StreamPublisher out = open(rung.name(), rung);
-            if (out == null) {
-                continue;
-            }
-            RungQueue queue = new RungQueue(limits.rungQueueFrames(), limits.overload());
-            made.add(new RungEncoder(stream, rung, plan.width(), plan.height(), decoding, out, queue,
-                    limits.encoderThreads()));
-        }
-        made.sort(Comparator.comparingLong(r -> (long) r.width() * r.height()));
-        rungs.addAll(made);
-        for (RungEncoder rung : made) {
-            rungThreads.add(Thread.ofPlatform().name("transcode-" + stream + "-" + rung.rung().name()).start(rung));
-            log.info("{}: rung {} encodes {}x{} at {} bit/s", stream, rung.rung().name(), rung.width(), rung.height(),
-                    rung.rung().videoBitrate());
-        }
-    }
-
-    // ---- audio thread -----------------------------------------------------------------
-
-    private void audioLoop(StreamPublisher out) {
-        AacTranscoder aac = null;
-        TrackInfo[] announced = {null};
-        try {
-            while (true) {
-                UnitQueue.Event event = audioQueue.take();
-                AacTranscoder current = aac;
-                java.util.function.Consumer<AccessUnit> send = unit -> {
-                    TrackInfo track = current.track();
-                    if (!track.equals(announced[0])) {
-                        announced[0] = track;
-                        out.tracks(List.of(track));
-                    }
-                    out.send(unit);
-                };
-                try {
-                    switch (event) {
-                        case UnitQueue.Track t -> {
-                            if (aac != null) {
-                                aac.drain(send);
-                                aac.close();
-                                aac = null;
-                            }
-                            aac = new AacTranscoder(t.track(), settings.audio().bitrate());
-                        }
-                        case UnitQueue.Unit u -> {
-                            if (aac != null) {
-                                aac.transcode(u.unit(), send);
-                            }
-                        }
-                        case UnitQueue.Discontinuity d -> {
-                            if (aac != null) {
-                                aac.discontinuity();
-                            }
-                            out.discontinuity();
-                        }
-                        case UnitQueue.End e -> {
-                            if (aac != null) {
-                                aac.drain(send);
-                            }
-                            return;
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    log.error("{}: audio transcoding: {}", stream, e.getMessage(), e);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (aac != null) {
-                aac.close();
-            }
-            out.close();
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.glasscast.transcode;
 
+import dev.glasscast.media.HandoffQueue;
+
 /**
  * Bounds on the transcoder's queues and threads. The queues bound latency as much as memory:
  * whatever waits in them is late by that much.
@@ -26,7 +28,11 @@ public record TranscodeLimits(int decodeQueueUnits, int rungQueueFrames, int aud
         /** Drop and count; never stall the producer (live). */
         DROP,
         /** Block the producer until there is room (offline work only). */
-        WAIT
+        WAIT;
+
+        HandoffQueue.WhenFull whenFull() {
+            return this == DROP ? HandoffQueue.WhenFull.DROP : HandoffQueue.WhenFull.WAIT;
+        }
     }
 
     public TranscodeLimits {

@@ -25,7 +25,7 @@ class RungSheddingTest {
         RungConfig config = new RungConfig(name, "h264", 0, height, 500_000, 0, 0, 0, "ultrafast", "main", null, 64_000);
         TrackInfo source = TrackInfo.video(1, Codec.H264, 90_000, 1920, 1080, 30, 0, new byte[0]);
         return new RungEncoder("live", config, height * 16 / 9, height, source,
-                hub.publish(StreamPath.rendition("live", name)), new RungQueue(queueFrames, TranscodeLimits.Overload.DROP), 1);
+                hub.publish(StreamPath.rendition("live", name)), RungInput.queue(queueFrames, TranscodeLimits.Overload.DROP), 1);
     }
 
     @Test
@@ -39,28 +39,28 @@ class RungSheddingTest {
         frame.format(AV_PIX_FMT_YUV420P).width(16).height(16);
         av_frame_get_buffer(frame, 0);
         try {
-            SourceTranscoder.offerToRungs(smallestFirst, frame, 0, 3000, true);
+            VideoFanOut.offerToRungs(smallestFirst, frame, 0, 3000, true);
             assertEquals(List.of(0L, 0L, 0L), drops(smallestFirst));
 
             // 720p is full: only it drops.
-            SourceTranscoder.offerToRungs(smallestFirst, frame, 3000, 3000, false);
+            VideoFanOut.offerToRungs(smallestFirst, frame, 3000, 3000, false);
             assertEquals(List.of(0L, 0L, 1L), drops(smallestFirst));
 
             // 480p is full now: it drops, and so does every larger rung, though 360p still has room.
-            SourceTranscoder.offerToRungs(smallestFirst, frame, 6000, 3000, false);
+            VideoFanOut.offerToRungs(smallestFirst, frame, 6000, 3000, false);
             assertEquals(List.of(0L, 1L, 2L), drops(smallestFirst));
             assertEquals(List.of(3, 2, 1), sizes(smallestFirst));
 
             // A key frame reaches every rung, each full rung giving up a waiting ordinary picture.
-            SourceTranscoder.offerToRungs(smallestFirst, frame, 9000, 3000, true);
+            VideoFanOut.offerToRungs(smallestFirst, frame, 9000, 3000, true);
             assertEquals(List.of(1L, 2L, 3L), drops(smallestFirst));
             for (RungEncoder rung : smallestFirst) {
-                RungQueue.Picture last = null;
+                RungInput.Picture last = null;
                 while (rung.queue().size() > 0) {
                     if (last != null) {
                         last.release();
                     }
-                    last = (RungQueue.Picture) rung.queue().take();
+                    last = (RungInput.Picture) rung.queue().take();
                 }
                 assertEquals(9000, last.pts(), rung.rung().name());
                 assertEquals(true, last.keyFrame());

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * One elementary stream of the program: turns complete PES payloads into access units and
  * learns the track's codec configuration from the stream itself.
  */
-abstract sealed class TsElementaryStream permits TsH264Stream, TsH265Stream, TsAacStream {
+abstract sealed class TsElementaryStream permits TsNalStream, TsAacStream {
 
     final int pid;
     final TsStreamType type;

@@ -13,6 +13,8 @@ import java.util.List;
  * across publisher sessions: the live media of the current session passes through with its
  * timestamps shifted so the rendition's timeline never goes back or jumps; between sessions (or
  * while the publisher stalls) it carries the slate, timestamped on from the last live frame.
+ * Continuous is the point of it: one timeline, whichever session or slate feeds it, where a
+ * session's own {@link StreamPublisher} would end with the session.
  *
  * <p>Timeline: each new stretch of live media (a new session, or media resuming after a slate)
  * is shifted so its first unit lands where the rendition's timeline had got to, after a
@@ -21,9 +23,9 @@ import java.util.List;
  * <p>Thread-safety: every method is synchronized; transcoder threads send, the keeper's thread
  * drives the slate. Access units passed in are immutable and not retained beyond the send.
  */
-final class RenditionOutlet {
+final class ContinuousRendition {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RenditionOutlet.class);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ContinuousRendition.class);
 
     enum State {
         /** Live media of the current session passes through. */
@@ -71,7 +73,7 @@ final class RenditionOutlet {
      * @param out  the rendition's publication in the hub; closed by {@link #end()}
      * @param rung the rung's settings (the slate is encoded with them), or null for audio and copy rungs
      */
-    RenditionOutlet(StreamPublisher out, RungConfig rung) {
+    ContinuousRendition(StreamPublisher out, RungConfig rung) {
         this.out = out;
         this.rung = rung;
     }

@@ -20,17 +20,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each stream's renditions alive when its publisher goes away, and fills the gap with the
- * slate (see {@link RenditionOutlet}). The renditions of a stream are held here, not by the
+ * slate (see {@link ContinuousRendition}). The renditions of a stream are held here, not by the
  * {@link SourceTranscoder} of one publish: a publisher that stalls for longer than
  * {@code stallAfter}, or disconnects, leaves them running on the slate; a new publish of the same
  * stream (or media resuming) takes them over at its next key frame; after the slate's timeout
- * they end and the packager keeps what was recorded as VOD.
+ * they end and the packager keeps what was recorded as VOD. Named for what it keeps: the
+ * slate is only how it fills the gaps.
  *
- * <p>One platform thread ({@code slate-keeper}) ticks every {@code tick} while any stream is
+ * <p>One platform thread ({@code slate-keeper}, the name logs and thread dumps have always shown) ticks every {@code tick} while any stream is
  * held, encodes each rendition's slate ahead of need and sends slate frames in real time. It
  * ends by itself when no stream is held. Thread-safe.
  */
-final class SlateKeeper {
+final class RenditionKeeper {
 
     /**
      * Default silence after which a connected publisher counts as stalled. About what players
@@ -50,11 +51,11 @@ final class SlateKeeper {
      * its stream is live shows the slate by itself. Longer than the stream's own stall, so a
      * rung whose encoder lags under load does not flap.
      */
-    static final int OUTLET_STALL_FACTOR = 2;
+    static final int RENDITION_STALL_FACTOR = 2;
     /** Default pace of the keeper's thread. */
     static final Duration DEFAULT_TICK = Duration.ofMillis(20);
 
-    private static final Logger log = LoggerFactory.getLogger(SlateKeeper.class);
+    private static final Logger log = LoggerFactory.getLogger(RenditionKeeper.class);
 
     /** A stream's lifecycle as the keeper sees it. */
     enum StreamState {
@@ -79,14 +80,14 @@ final class SlateKeeper {
      * @param tick       the keeper thread's pace ({@link #DEFAULT_TICK})
      * @param nanoClock  monotonic time, {@code System::nanoTime} live
      */
-    SlateKeeper(StreamHub hub, Duration stallAfter, Duration tick, LongSupplier nanoClock) {
+    RenditionKeeper(StreamHub hub, Duration stallAfter, Duration tick, LongSupplier nanoClock) {
         this.hub = hub;
         this.stallAfterNanos = stallAfter.toNanos();
         this.tickMillis = Math.max(1, tick.toMillis());
         this.nanoClock = nanoClock;
     }
 
-    SlateKeeper(StreamHub hub) {
+    RenditionKeeper(StreamHub hub) {
         this(hub, DEFAULT_STALL_AFTER, DEFAULT_TICK, System::nanoTime);
     }
 
@@ -157,7 +158,7 @@ final class SlateKeeper {
     /** The renditions of one stream name, across its publisher sessions. */
     private final class HeldStream {
         final String name;
-        final Map<String, RenditionOutlet> outlets = new ConcurrentHashMap<>();
+        final Map<String, ContinuousRendition> keptRenditions = new ConcurrentHashMap<>();
         volatile StreamState state = StreamState.LIVE;
         volatile SlateConfig slate;
         final int gopLength;
@@ -177,27 +178,27 @@ final class SlateKeeper {
             session++;
             sessionEnded = false;
             lastMediaNanos = now;
-            for (RenditionOutlet outlet : outlets.values()) {
-                outlet.beginSession(session);
+            for (ContinuousRendition kept : keptRenditions.values()) {
+                kept.beginSession(session);
             }
             currentSession = new Session(this, session);
             return currentSession;
         }
 
-        synchronized RenditionOutlet outlet(String rendition, RungConfig rung) throws StreamConflictException {
-            RenditionOutlet outlet = outlets.get(rendition);
-            if (outlet == null || outlet.state() == RenditionOutlet.State.ENDED) {
-                outlet = new RenditionOutlet(hub.publish(StreamPath.rendition(name, rendition)), rung);
-                outlet.beginSession(session);
-                outlets.put(rendition, outlet);
+        synchronized ContinuousRendition keep(String rendition, RungConfig rung) throws StreamConflictException {
+            ContinuousRendition kept = keptRenditions.get(rendition);
+            if (kept == null || kept.state() == ContinuousRendition.State.ENDED) {
+                kept = new ContinuousRendition(hub.publish(StreamPath.rendition(name, rendition)), rung);
+                kept.beginSession(session);
+                keptRenditions.put(rendition, kept);
             }
-            return outlet;
+            return kept;
         }
 
         void tick(long now) {
             // Encode ahead of need, so the slate is ready the moment the publisher goes.
-            for (RenditionOutlet outlet : outlets.values()) {
-                outlet.prepare(slate, gopLength);
+            for (ContinuousRendition kept : keptRenditions.values()) {
+                kept.prepare(slate, gopLength);
             }
             long quiet = now - lastMediaNanos;
             Session current = currentSession;
@@ -207,8 +208,8 @@ final class SlateKeeper {
                 case LIVE -> {
                     if (away) {
                         int started = 0;
-                        for (RenditionOutlet outlet : outlets.values()) {
-                            if (outlet.startSlate()) {
+                        for (ContinuousRendition kept : keptRenditions.values()) {
+                            if (kept.startSlate()) {
                                 started++;
                             }
                         }
@@ -230,15 +231,15 @@ final class SlateKeeper {
                     return;
                 }
             }
-            for (RenditionOutlet outlet : outlets.values()) {
+            for (ContinuousRendition kept : keptRenditions.values()) {
                 // Renditions that started late, or did not resume with the others, catch up here;
                 // so does one this session does not feed (no video now, say): no listed
                 // rendition freezes while the stream is live.
-                if (outlet.state() == RenditionOutlet.State.LIVE
-                        && (state == StreamState.SLATE || now - outlet.lastArrivalNanos() > OUTLET_STALL_FACTOR * stallAfterNanos)) {
-                    outlet.startSlate();
+                if (kept.state() == ContinuousRendition.State.LIVE
+                        && (state == StreamState.SLATE || now - kept.lastArrivalNanos() > RENDITION_STALL_FACTOR * stallAfterNanos)) {
+                    kept.startSlate();
                 }
-                outlet.fillSlate(now);
+                kept.fillSlate(now);
             }
         }
 
@@ -248,8 +249,8 @@ final class SlateKeeper {
             }
             boolean timedOut = state == StreamState.SLATE;
             state = StreamState.ENDED;
-            for (RenditionOutlet outlet : outlets.values()) {
-                outlet.end();
+            for (ContinuousRendition kept : keptRenditions.values()) {
+                kept.end();
             }
             log.info("{}: renditions ended{}", name, timedOut ? " after the slate's " + slate.timeout() : "");
         }
@@ -269,26 +270,26 @@ final class SlateKeeper {
 
         @Override
         public boolean holds(String rendition) {
-            RenditionOutlet outlet = held.outlets.get(rendition);
-            return outlet != null && outlet.state() != RenditionOutlet.State.ENDED;
+            ContinuousRendition kept = held.keptRenditions.get(rendition);
+            return kept != null && kept.state() != ContinuousRendition.State.ENDED;
         }
 
         /** The rendition as this session's publisher; closing it ends the session (not the rendition). */
         @Override
         public StreamPublisher open(String rendition, RungConfig rung) throws StreamConflictException {
-            RenditionOutlet outlet = held.outlet(rendition, rung);
+            ContinuousRendition kept = held.keep(rendition, rung);
             openViews.incrementAndGet();
             return new StreamPublisher() {
                 private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
                 @Override
                 public LiveStream stream() {
-                    return outlet.publication().stream();
+                    return kept.publication().stream();
                 }
 
                 @Override
                 public void tracks(List<TrackInfo> tracks) {
-                    outlet.tracks(id, tracks);
+                    kept.tracks(id, tracks);
                 }
 
                 @Override
@@ -297,17 +298,17 @@ final class SlateKeeper {
                     if (id == held.session) {
                         held.lastMediaNanos = now;
                     }
-                    outlet.send(id, unit, now);
+                    kept.send(id, unit, now);
                 }
 
                 @Override
                 public void notice(String notice) {
-                    outlet.publication().notice(notice);
+                    kept.publication().notice(notice);
                 }
 
                 @Override
                 public void discontinuity() {
-                    outlet.discontinuity(id);
+                    kept.discontinuity(id);
                 }
 
                 @Override
@@ -330,8 +331,8 @@ final class SlateKeeper {
     }
 
     /** For tests: the renditions held for {@code stream}. */
-    List<RenditionOutlet> outlets(String stream) {
+    List<ContinuousRendition> keptRenditions(String stream) {
         HeldStream held = streams.get(stream);
-        return held == null ? List.of() : new ArrayList<>(held.outlets.values());
+        return held == null ? List.of() : new ArrayList<>(held.keptRenditions.values());
     }
 }

@@ -1,0 +1,244 @@
+package dev.glasscast.transcode;
+
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
+
+import dev.glasscast.config.RungConfig;
+import dev.glasscast.media.AccessUnit;
+import dev.glasscast.media.HandoffQueue;
+import dev.glasscast.media.StreamPublisher;
+import dev.glasscast.media.TrackInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decode thread of one source stream ({@code transcode-<stream>-decode}): decodes the source
+ * video once and hands a reference to each picture to every transcoded rung, deciding once for
+ * all rungs which pictures become key frames, so IDRs line up across the ladder.
+ *
+ * <p>Takes {@link SourceEvent}s from the queue the reader thread fills. Owns the decoder and the
+ * rungs' threads: it makes the rungs at the first decoded picture (their sizes follow from it),
+ * starts one thread per rung, and at the end signals each rung to finish and joins it. All its
+ * state but {@link #rungs()} is touched by its own thread only.
+ *
+ * <p>Rung sizes are fixed by the first decoded picture; if the source's resolution changes
+ * mid-stream (new codec configuration), the decoder is reopened and later pictures are scaled
+ * into the same rung sizes.
+ */
+final class VideoFanOut implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(VideoFanOut.class);
+
+    /** What the source said about each queued unit, by PTS, until its picture comes out. */
+    private record SourceFrame(boolean keyFrame, long duration) {
+    }
+
+    private final String stream;
+    private final TranscodeSettings settings;
+    private final TranscodeLimits limits;
+    private final RenditionClaimer renditions;
+    private final HandoffQueue<SourceEvent> queue;
+    // Read by other threads (status, drain); written here once.
+    private final List<RungEncoder> rungs = new CopyOnWriteArrayList<>();
+
+    private final TreeMap<Long, SourceFrame> pending = new TreeMap<>();
+    private final List<Thread> rungThreads = new ArrayList<>();
+    private TrackInfo decoding;
+    private boolean rungsMade;
+    private long lastKeyPts = Long.MIN_VALUE;
+    private long keyFrameIntervalTicks;
+
+    /**
+     * @param renditions claims the transcoded rungs' renditions
+     * @param queue      what the reader thread hands this thread
+     */
+    VideoFanOut(String stream, TranscodeSettings settings, TranscodeLimits limits, RenditionClaimer renditions,
+                HandoffQueue<SourceEvent> queue) {
+        this.stream = stream;
+        this.settings = settings;
+        this.limits = limits;
+        this.renditions = renditions;
+        this.queue = queue;
+    }
+
+    /** The transcoded rungs made so far, smallest first. */
+    List<RungEncoder> rungs() {
+        return List.copyOf(rungs);
+    }
+
+    @Override
+    public void run() {
+        VideoDecoder decoder = null;
+        try {
+            while (true) {
+                SourceEvent event = queue.take();
+                try {
+                    switch (event) {
+                        case SourceEvent.Track t -> {
+                            if (decoder != null) {
+                                decoder.drain(this::fanOut);
+                                decoder.close();
+                                decoder = null;
+                            }
+                            pending.clear();
+                            decoding = t.track();
+                            keyFrameIntervalTicks = Math.max(1,
+                                    settings.keyFrameInterval().toNanos() * decoding.timescale() / 1_000_000_000L);
+                            decoder = new VideoDecoder(decoding, limits.decoderThreads());
+                        }
+                        case SourceEvent.Unit u -> {
+                            if (decoder != null) {
+                                AccessUnit unit = u.unit();
+                                pending.put(unit.pts(), new SourceFrame(unit.keyFrame(), unit.duration()));
+                                decoder.decode(unit, this::fanOut);
+                            }
+                        }
+                        case SourceEvent.Discontinuity d -> {
+                            if (decoder != null) {
+                                decoder.drain(this::fanOut);
+                            }
+                            pending.clear();
+                            lastKeyPts = Long.MIN_VALUE;
+                            for (RungEncoder rung : rungs) {
+                                rung.queue().signal(new RungInput.Discontinuity());
+                            }
+                        }
+                        case SourceEvent.End e -> {
+                            if (decoder != null) {
+                                decoder.drain(this::fanOut);
+                            }
+                            return;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    log.error("{}: video decoding: {}", stream, e.getMessage(), e);
+                    if (event instanceof SourceEvent.Track && decoder != null) {
+                        decoder.close();
+                        decoder = null;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (decoder != null) {
+                decoder.close();
+            }
+            for (RungEncoder rung : rungs) {
+                rung.queue().signal(new RungInput.End());
+            }
+            for (Thread thread : rungThreads) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+    }
+
+    /** One decoded picture: decide whether it is a key frame, then hand it to every rung. */
+    private void fanOut(AVFrame frame) {
+        long pts = frame.pts();
+        SourceFrame source = pending.remove(pts);
+        // Units before this one that never came out were dropped by the decoder.
+        pending.headMap(pts).clear();
+        if (!rungsMade) {
+            makeRungs(frame.width(), frame.height());
+            rungsMade = true;
+        }
+        if (rungs.isEmpty()) {
+            return;
+        }
+        boolean sourceKey = source != null && source.keyFrame();
+        boolean key = sourceKey || lastKeyPts == Long.MIN_VALUE || pts - lastKeyPts >= keyFrameIntervalTicks;
+        if (key) {
+            lastKeyPts = pts;
+        }
+        long duration = source == null ? 0 : source.duration();
+        try {
+            offerToRungs(rungs, frame, pts, duration, key);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands one picture to every rung, smallest first. When a rung's queue is full the picture
+     * is dropped for that rung and for every larger one: the machine is not keeping up, and the
+     * largest rungs cost the most CPU while mattering least (viewers who can take them can also
+     * take the next one down). Key frames are never dropped (see {@link RungInput#queue}), so
+     * IDRs stay aligned across rungs.
+     *
+     * @param rungs smallest first
+     * @param frame the decoded picture; borrowed, each queued picture holds its own reference
+     */
+    static void offerToRungs(List<RungEncoder> rungs, AVFrame frame, long pts, long duration, boolean key)
+            throws InterruptedException {
+        boolean shedding = false;
+        for (RungEncoder rung : rungs) {
+            if (shedding && !key) {
+                rung.countDropped();
+                continue;
+            }
+            AVFrame reference = av_frame_clone(frame);
+            if (reference == null) {
+                rung.countDropped();
+                continue;
+            }
+            RungInput.Picture picture = new RungInput.Picture(reference, pts, duration, key);
+            switch (rung.queue().offer(picture)) {
+                case QUEUED -> {
+                }
+                case QUEUED_AFTER_EVICTION -> rung.countDropped();
+                case REJECTED -> {
+                    picture.release();
+                    rung.countDropped();
+                    shedding = true;
+                }
+            }
+        }
+    }
+
+    private void makeRungs(int sourceWidth, int sourceHeight) {
+        List<RungEncoder> made = new ArrayList<>();
+        for (RungPlanner.Plan plan : RungPlanner.plan(settings.ladder(), sourceWidth, sourceHeight, decoding.codec(),
+                decoding.bitrate(), renditions::holds)) {
+            RungConfig rung = plan.rung();
+            switch (plan.decision()) {
+                case SKIP -> {
+                    log.info("{}: rung {} ({}x{}) is larger than the source ({}x{}); skipped, GlassCast does not upscale",
+                            stream, rung.name(), plan.width(), plan.height(), sourceWidth, sourceHeight);
+                    continue;
+                }
+                case UPSCALE -> log.info("{}: rung {} ({}x{}) is larger than this source ({}x{}); upscaled, since "
+                        + "players already hold it", stream, rung.name(), plan.width(), plan.height(), sourceWidth,
+                        sourceHeight);
+                case ENCODE_INSTEAD_OF_COPY -> log.info("{}: copy rung {} carries the {} source as H.264 at {}x{}",
+                        stream, rung.name(), decoding.codec(), plan.width(), plan.height());
+                case ENCODE -> {
+                }
+            }
+            StreamPublisher out = renditions.claim(rung.name(), rung);
+            if (out == null) {
+                continue;
+            }
+            HandoffQueue<RungInput> rungQueue = RungInput.queue(limits.rungQueueFrames(), limits.overload());
+            made.add(new RungEncoder(stream, rung, plan.width(), plan.height(), decoding, out, rungQueue,
+                    limits.encoderThreads()));
+        }
+        made.sort(Comparator.comparingLong(r -> (long) r.width() * r.height()));
+        rungs.addAll(made);
+        for (RungEncoder rung : made) {
+            rungThreads.add(Thread.ofPlatform().name("transcode-" + stream + "-" + rung.rung().name()).start(rung));
+            log.info("{}: rung {} encodes {}x{} at {} bit/s", stream, rung.rung().name(), rung.width(), rung.height(),
+                    rung.rung().videoBitrate());
+        }
+    }
+}
