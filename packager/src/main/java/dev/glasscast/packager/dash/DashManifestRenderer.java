@@ -2,9 +2,9 @@ package dev.glasscast.packager.dash;
 
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.hls.Rfc6381Codecs;
-import dev.glasscast.packager.store.InitSegment;
-import dev.glasscast.packager.store.MediaSegment;
-import dev.glasscast.packager.store.RenditionSnapshot;
+import dev.glasscast.packager.window.InitSegment;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RenditionSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

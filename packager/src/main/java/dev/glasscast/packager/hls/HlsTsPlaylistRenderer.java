@@ -1,8 +1,8 @@
 package dev.glasscast.packager.hls;
 
 import dev.glasscast.packager.mpegts.TsSegmentRenderer;
-import dev.glasscast.packager.store.MediaSegment;
-import dev.glasscast.packager.store.RenditionSnapshot;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RenditionSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.glasscast.packager.hls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.glasscast.packager.store.RenditionSnapshot;
+import dev.glasscast.packager.window.RenditionSnapshot;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,9 +5,9 @@
  * PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION);
  * hub.addListener(store);} then call {@code store.purgeExpired()} now and then and
  * {@code store.close()} at shutdown. Renderers read through
- * {@link dev.glasscast.packager.store.RenditionLookup}: immutable
- * {@link dev.glasscast.packager.store.RenditionSnapshot}s of
- * {@link dev.glasscast.packager.store.MediaSegment}s made of
- * {@link dev.glasscast.packager.store.SegmentPart}s.
+ * {@link dev.glasscast.packager.window.RenditionLookup}: immutable
+ * {@link dev.glasscast.packager.window.RenditionSnapshot}s of
+ * {@link dev.glasscast.packager.window.MediaSegment}s made of
+ * {@link dev.glasscast.packager.window.SegmentPart}s.
  */
-package dev.glasscast.packager.store;
+package dev.glasscast.packager.window;

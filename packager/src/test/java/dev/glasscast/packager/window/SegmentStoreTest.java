@@ -1,4 +1,4 @@
-package dev.glasscast.packager.store;
+package dev.glasscast.packager.window;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +14,7 @@ import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
+import dev.glasscast.packager.MutableClock;
 import dev.glasscast.packager.NettyLeakWatch;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.glasscast.packager.store;
+package dev.glasscast.packager.recording;
 
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;

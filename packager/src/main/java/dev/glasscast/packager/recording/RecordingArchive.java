@@ -1,9 +1,18 @@
-package dev.glasscast.packager.store;
+package dev.glasscast.packager.recording;
 
 import dev.glasscast.media.Codec;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.fmp4.Fmp4Track;
+import dev.glasscast.packager.window.InitSegment;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RecordedFiles;
+import dev.glasscast.packager.window.RenditionLookup;
+import dev.glasscast.packager.window.RenditionRecorder;
+import dev.glasscast.packager.window.RenditionSnapshot;
+import dev.glasscast.packager.window.SegmentPart;
+import dev.glasscast.packager.window.SegmentStoreLimits;
+import dev.glasscast.packager.window.StoredBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;

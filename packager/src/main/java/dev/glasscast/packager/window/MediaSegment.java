@@ -1,4 +1,4 @@
-package dev.glasscast.packager.store;
+package dev.glasscast.packager.window;
 
 import dev.glasscast.packager.FileSpan;
 import io.netty.buffer.ByteBuf;

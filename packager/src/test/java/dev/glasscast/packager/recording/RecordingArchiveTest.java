@@ -1,4 +1,4 @@
-package dev.glasscast.packager.store;
+package dev.glasscast.packager.recording;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.media.StreamPath;
+import dev.glasscast.packager.MutableClock;
 import dev.glasscast.packager.hls.Snapshots;
+import dev.glasscast.packager.window.InitSegment;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RenditionSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;

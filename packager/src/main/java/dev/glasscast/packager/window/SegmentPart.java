@@ -1,4 +1,4 @@
-package dev.glasscast.packager.store;
+package dev.glasscast.packager.window;
 
 /**
  * One fMP4 fragment (moof + mdat) of a segment: the unit an LL-HLS part or LL-DASH chunk is

@@ -1,4 +1,4 @@
-package dev.glasscast.packager.store;
+package dev.glasscast.packager.window;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
+import dev.glasscast.packager.MutableClock;
 import dev.glasscast.packager.fmp4.Fmp4FragmentWriter;
 import dev.glasscast.packager.fmp4.Fmp4InitSegmentWriter;
 import io.netty.buffer.ByteBuf;

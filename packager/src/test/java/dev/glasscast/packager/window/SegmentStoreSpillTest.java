@@ -1,4 +1,4 @@
-package dev.glasscast.packager.store;
+package dev.glasscast.packager.window;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,10 +11,12 @@ import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
+import dev.glasscast.packager.MutableClock;
 import dev.glasscast.packager.NettyLeakWatch;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
 import dev.glasscast.packager.hls.HlsOrigin;
+import dev.glasscast.packager.recording.RecordingArchive;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
