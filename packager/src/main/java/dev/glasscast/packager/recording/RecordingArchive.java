@@ -6,13 +6,13 @@ import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.fmp4.Fmp4Track;
 import dev.glasscast.packager.window.InitSegment;
 import dev.glasscast.packager.window.MediaSegment;
-import dev.glasscast.packager.window.RecordedFiles;
+import dev.glasscast.packager.window.RecordedSegmentFiles;
 import dev.glasscast.packager.window.RenditionLookup;
 import dev.glasscast.packager.window.RenditionRecorder;
 import dev.glasscast.packager.window.RenditionSnapshot;
+import dev.glasscast.packager.window.SegmentBytes;
 import dev.glasscast.packager.window.SegmentPart;
 import dev.glasscast.packager.window.SegmentStoreLimits;
-import dev.glasscast.packager.window.StoredBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -89,10 +89,10 @@ import org.slf4j.LoggerFactory;
  * {@code maxQueuedSegments}; beyond that a segment is not recorded, which is logged as an error and
  * counted ({@link #droppedSegments()}); the next recorded segment then starts a discontinuity. Reads
  * ({@link RenditionLookup}) may come from any thread; they read the index only, segment bytes are
- * read from disk when served ({@link StoredBytes#onDisk}). Names come from validated
+ * read from disk when served ({@link SegmentBytes#onDisk}). Names come from validated
  * {@link StreamPath}s, so no path can leave the root.
  */
-public final class RecordingArchive implements RenditionLookup, RenditionRecorder, RecordedFiles, AutoCloseable {
+public final class RecordingArchive implements RenditionLookup, RenditionRecorder, RecordedSegmentFiles, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RecordingArchive.class);
     static final String INDEX = "index.txt";
@@ -905,7 +905,7 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
                         Path file = dir.resolve("init" + Long.parseLong(f[1]) + ".mp4");
                         long size = sizeOf(file);
                         currentInit = size >= 0 && track != null
-                                ? new InitSegment(Long.parseLong(f[1]), StoredBytes.onDisk(file, 0, (int) size), track)
+                                ? new InitSegment(Long.parseLong(f[1]), SegmentBytes.onDisk(file, 0, (int) size), track)
                                 : null;
                         if (currentInit == null) {
                             log.warn("recording {}: {} is missing; its segments are skipped", path, file);
@@ -926,7 +926,7 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
                         if (inits.isEmpty() || inits.getLast() != currentInit) {
                             inits.add(currentInit);
                         }
-                        StoredBytes bytes = StoredBytes.onDisk(file, 0, (int) size);
+                        SegmentBytes bytes = SegmentBytes.onDisk(file, 0, (int) size);
                         segments.add(new MediaSegment(sequence, Long.parseLong(f[2]), f[3].equals("1") || gap, start,
                                 duration, Integer.parseInt(f[6]), Instant.parse(f[7]),
                                 List.of(new SegmentPart(start, duration, true, bytes)), Instant.parse(f[8])));

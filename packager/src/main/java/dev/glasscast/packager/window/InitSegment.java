@@ -10,7 +10,7 @@ import java.util.Objects;
  * codec or timescale), so one live event can hold several.
  *
  * <p>Renderers name it by {@code firstSequence}: media sequence numbers are unique per rendition
- * across publications and daemon restarts (see {@link SequenceStart}), so the name is as
+ * across publications and daemon restarts (see {@link FirstSequenceNumber}), so the name is as
  * immutable as the bytes.
  *
  * @param firstSequence media sequence number of the first segment of the period
@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param track         the input track the period's segments carry (codec, picture or sound
  *                      format, codec configuration): renderers describe a period's media by it
  */
-public record InitSegment(long firstSequence, StoredBytes bytes, TrackInfo track) {
+public record InitSegment(long firstSequence, SegmentBytes bytes, TrackInfo track) {
 
     public InitSegment {
         Objects.requireNonNull(bytes, "bytes");

@@ -61,7 +61,7 @@ public record MediaSegment(long sequence, long discontinuitySequence, boolean di
         long offset = 0;
         for (SegmentPart part : parts) {
             moved.add(new SegmentPart(part.startTime(), part.duration(), part.independent(),
-                    StoredBytes.onDisk(file, offset, part.size())));
+                    SegmentBytes.onDisk(file, offset, part.size())));
             offset += part.size();
         }
         return new MediaSegment(sequence, discontinuitySequence, discontinuity, startTime, duration, timescale,
@@ -73,13 +73,13 @@ public record MediaSegment(long sequence, long discontinuitySequence, boolean di
      * any of it is in memory.
      */
     public FileSpan file() {
-        StoredBytes first = parts.getFirst().bytes();
+        SegmentBytes first = parts.getFirst().bytes();
         if (first.inMemory()) {
             return null;
         }
         long end = first.offset();
         for (SegmentPart part : parts) {
-            StoredBytes bytes = part.bytes();
+            SegmentBytes bytes = part.bytes();
             if (bytes.inMemory() || !bytes.file().equals(first.file()) || bytes.offset() != end) {
                 return null;
             }

@@ -66,7 +66,7 @@ final class RenditionSegmenter implements StreamReader {
     private TrackInfo track;
     private Fmp4Track format;
     private TimescaleConverter converter;
-    private StoredBytes init;
+    private SegmentBytes init;
     private long segmentTarget;
     private long partTarget;
 
@@ -117,7 +117,7 @@ final class RenditionSegmenter implements StreamReader {
                        Fmp4FragmentWriter fragmentWriter, Clock clock, long firstSequence,
                        long discontinuitySequence, boolean startsDiscontinuous) {
         this(path, limits, initWriter, fragmentWriter, clock,
-                new Carryover(List.of(), List.of(), 0, firstSequence, discontinuitySequence), snapshot -> { },
+                new PublicationHandover(List.of(), List.of(), 0, firstSequence, discontinuitySequence), snapshot -> { },
                 RenditionRecorder.NONE);
         this.discontinuityPending = startsDiscontinuous;
     }
@@ -130,7 +130,7 @@ final class RenditionSegmenter implements StreamReader {
      *                  monitor held: it must only hand the snapshot on
      */
     RenditionSegmenter(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
-                       Fmp4FragmentWriter fragmentWriter, Clock clock, Carryover carried,
+                       Fmp4FragmentWriter fragmentWriter, Clock clock, PublicationHandover carried,
                        Consumer<RenditionSnapshot> onPublish) {
         this(path, limits, initWriter, fragmentWriter, clock, carried, onPublish, RenditionRecorder.NONE);
     }
@@ -141,7 +141,7 @@ final class RenditionSegmenter implements StreamReader {
      *                 memory
      */
     RenditionSegmenter(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
-                       Fmp4FragmentWriter fragmentWriter, Clock clock, Carryover carried,
+                       Fmp4FragmentWriter fragmentWriter, Clock clock, PublicationHandover carried,
                        Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder) {
         this.recorder = recorder;
         this.path = path;
@@ -168,10 +168,10 @@ final class RenditionSegmenter implements StreamReader {
      * @param inits        init segments those segments need
      * @param nextSequence where numbering continues
      */
-    record Carryover(List<MediaSegment> segments, List<InitSegment> inits, long maxSegmentDuration,
+    record PublicationHandover(List<MediaSegment> segments, List<InitSegment> inits, long maxSegmentDuration,
                      long nextSequence, long discontinuitySequence, RenditionSnapshot bridge) {
 
-        Carryover(List<MediaSegment> segments, List<InitSegment> inits, long maxSegmentDuration,
+        PublicationHandover(List<MediaSegment> segments, List<InitSegment> inits, long maxSegmentDuration,
                   long nextSequence, long discontinuitySequence) {
             this(segments, inits, maxSegmentDuration, nextSequence, discontinuitySequence, null);
         }
@@ -256,7 +256,7 @@ final class RenditionSegmenter implements StreamReader {
             // Target durations never shrink, whatever the unit they are counted in.
             maxSegmentDuration = -Math.floorDiv(-maxSegmentDuration * format.timescale(), previousTimescale);
         }
-        init = new StoredBytes(initWriter.write(format));
+        init = new SegmentBytes(initWriter.write(format));
         inits.add(new InitSegment(nextSequence, init, chosen));
         state = State.AWAITING_SYNC_SAMPLE;
         unused.addAll(dropUnusedInits());
@@ -432,7 +432,7 @@ final class RenditionSegmenter implements StreamReader {
         if (partSamples.isEmpty()) {
             return;
         }
-        StoredBytes bytes = new StoredBytes(fragmentWriter.write(nextFragmentSequence++, partStart, partSamples));
+        SegmentBytes bytes = new SegmentBytes(fragmentWriter.write(nextFragmentSequence++, partStart, partSamples));
         openParts.add(new SegmentPart(partStart, partDuration, partSamples.getFirst().sync(), bytes));
         partSamples.clear();
         partDuration = 0;
@@ -489,16 +489,16 @@ final class RenditionSegmenter implements StreamReader {
      * Ends this publication for a new one of the same path: flushes what is open and gives away
      * the segments and init segments (which this object then no longer releases).
      */
-    synchronized Carryover handOver() {
+    synchronized PublicationHandover handOver() {
         if (state == State.RELEASED) {
-            return new Carryover(List.of(), List.of(), 0, nextSequence, discontinuitySequence);
+            return new PublicationHandover(List.of(), List.of(), 0, nextSequence, discontinuitySequence);
         }
         if (state == State.SEGMENTING) {
             flush();
         }
         RenditionSnapshot bridge = init == null || inits.isEmpty() ? null : new RenditionSnapshot(path, track, format, init, segments,
                 List.of(), maxSegmentDuration, false, clock.instant(), nextSequence, inits, !segments.isEmpty());
-        Carryover carried = new Carryover(List.copyOf(segments), List.copyOf(inits), maxSegmentDuration,
+        PublicationHandover carried = new PublicationHandover(List.copyOf(segments), List.copyOf(inits), maxSegmentDuration,
                 nextSequence, discontinuitySequence, bridge);
         state = State.RELEASED;
         snapshot = null;

@@ -34,7 +34,7 @@ import java.util.Optional;
  *                           lists that segment before it closes, and a timeline entry once
  *                           published must not change
  */
-public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
+public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, SegmentBytes init,
                                 List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
                                 boolean ended, Instant updatedAt, long nextSequence, List<InitSegment> inits,
                                 boolean openDiscontinuous, long openSegmentDuration) {
@@ -49,7 +49,7 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
     }
 
     /** The length of the segment being written is not known in advance. */
-    public RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
+    public RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, SegmentBytes init,
                              List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
                              boolean ended, Instant updatedAt, long nextSequence, List<InitSegment> inits,
                              boolean openDiscontinuous) {
@@ -58,7 +58,7 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
     }
 
     /** No segment being written after a break. */
-    public RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
+    public RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, SegmentBytes init,
                              List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
                              boolean ended, Instant updatedAt, long nextSequence, List<InitSegment> inits) {
         this(path, track, format, init, segments, openParts, maxSegmentDuration, ended, updatedAt, nextSequence, inits,
@@ -66,7 +66,7 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
     }
 
     /** One publication: its init segment serves every segment held. */
-    public RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, StoredBytes init,
+    public RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track format, SegmentBytes init,
                              List<MediaSegment> segments, List<SegmentPart> openParts, long maxSegmentDuration,
                              boolean ended, Instant updatedAt) {
         this(path, track, format, init, segments, openParts, maxSegmentDuration, ended, updatedAt,

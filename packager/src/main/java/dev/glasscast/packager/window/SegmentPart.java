@@ -9,7 +9,7 @@ package dev.glasscast.packager.window;
  * @param independent true when the part starts with a sync sample (a key frame, or any audio)
  * @param bytes       the fragment
  */
-public record SegmentPart(long startTime, long duration, boolean independent, StoredBytes bytes) {
+public record SegmentPart(long startTime, long duration, boolean independent, SegmentBytes bytes) {
 
     public int size() {
         return bytes.size();

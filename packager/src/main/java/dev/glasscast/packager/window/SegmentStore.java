@@ -44,7 +44,7 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     private final Fmp4FragmentWriter fragmentWriter;
     private final Clock clock;
     private final Duration endedRetention;
-    private final SequenceStart sequenceStart;
+    private final FirstSequenceNumber sequenceStart;
     private final Consumer<RenditionSnapshot> onPublish;
     private final RenditionRecorder recorder;
     private final Map<StreamPath, RenditionSegmenter> renditions = new ConcurrentHashMap<>();
@@ -57,18 +57,18 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
      * @param endedRetention how long a rendition stays readable after its publisher stopped
      */
     public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention) {
-        this(limits, allocator, clock, endedRetention, SequenceStart.ZERO, snapshot -> { });
+        this(limits, allocator, clock, endedRetention, FirstSequenceNumber.ZERO, snapshot -> { });
     }
 
     /**
      * @param sequenceStart where a rendition's numbering starts (the daemon uses
-     *                      {@link SequenceStart#EPOCH_SECONDS})
+     *                      {@link FirstSequenceNumber#EPOCH_SECONDS})
      * @param onPublish     told of every new snapshot on the publishing thread, with the
      *                      rendition's lock held: it must only hand the snapshot on (e.g.
      *                      {@link SnapshotWaiters#published})
      */
     public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention,
-                        SequenceStart sequenceStart, Consumer<RenditionSnapshot> onPublish) {
+                        FirstSequenceNumber sequenceStart, Consumer<RenditionSnapshot> onPublish) {
         this(limits, allocator, clock, endedRetention, sequenceStart, onPublish, RenditionRecorder.NONE);
     }
 
@@ -78,7 +78,7 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
      *                 disk, so memory holds only the newest segments of a long DVR window
      */
     public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention,
-                        SequenceStart sequenceStart, Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder) {
+                        FirstSequenceNumber sequenceStart, Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder) {
         this.recorder = recorder;
         this.sequenceStart = sequenceStart;
         this.onPublish = onPublish;
@@ -98,8 +98,8 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
         purgeExpired();
         RenditionSegmenter[] created = new RenditionSegmenter[1];
         renditions.compute(path, (key, old) -> {
-            RenditionSegmenter.Carryover carried = old == null
-                    ? new RenditionSegmenter.Carryover(List.of(), List.of(), 0,
+            RenditionSegmenter.PublicationHandover carried = old == null
+                    ? new RenditionSegmenter.PublicationHandover(List.of(), List.of(), 0,
                             sequenceStart.firstSequence(clock.instant()), 0)
                     : old.handOver();
             // A reconnect (the earlier publication is still held) continues its event's recording.

@@ -6,8 +6,8 @@ import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.fmp4.Fmp4Track;
 import dev.glasscast.packager.window.MediaSegment;
 import dev.glasscast.packager.window.RenditionSnapshot;
+import dev.glasscast.packager.window.SegmentBytes;
 import dev.glasscast.packager.window.SegmentPart;
-import dev.glasscast.packager.window.StoredBytes;
 import io.netty.buffer.Unpooled;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +29,10 @@ public final class Snapshots {
     private Snapshots() {
     }
 
-    public static StoredBytes bytes(int size, int fill) {
+    public static SegmentBytes bytes(int size, int fill) {
         byte[] data = new byte[size];
         Arrays.fill(data, (byte) fill);
-        return new StoredBytes(Unpooled.wrappedBuffer(data));
+        return new SegmentBytes(Unpooled.wrappedBuffer(data));
     }
 
     /**

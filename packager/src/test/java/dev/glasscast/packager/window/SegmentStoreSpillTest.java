@@ -55,7 +55,7 @@ class SegmentStoreSpillTest {
         try (NettyLeakWatch leaks = new NettyLeakWatch();
              RecordingArchive archive = new RecordingArchive(dir, 64, clock);
              SegmentStore store = new SegmentStore(limits, PooledByteBufAllocator.DEFAULT, clock, Duration.ofMinutes(1),
-                     SequenceStart.ZERO, snapshot -> { }, archive);
+                     FirstSequenceNumber.ZERO, snapshot -> { }, archive);
              AutoCloseable registration = hub.addListener(store)) {
             HlsOrigin origin = new HlsOrigin(store, 6, Duration.ofMillis(500), null, clock, Duration.ZERO,
                     UnpooledByteBufAllocator.DEFAULT, task -> {

@@ -3,7 +3,7 @@ package dev.glasscast.packager.window;
 import java.time.Instant;
 
 /** Where a rendition's media sequence numbers start when the store first sees it. */
-public enum SequenceStart {
+public enum FirstSequenceNumber {
     /** At 0: predictable numbers for tests. */
     ZERO,
     /**

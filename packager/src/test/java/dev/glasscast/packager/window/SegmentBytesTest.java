@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * direct buffer: Netty copies a heap buffer into a direct one on every write, which for a cached
  * 1 MB segment served from a recording was half the CPU each request took.
  */
-class StoredBytesTest {
+class SegmentBytesTest {
 
     private static final ByteBufAllocator POOLED_DIRECT = new PooledByteBufAllocator(true);
 
@@ -31,7 +31,7 @@ class StoredBytesTest {
     @Test
     void bytesInMemoryAreHandedOutAsReadOnlyViewsOfTheSameBuffer() {
         ByteBuf stored = POOLED_DIRECT.directBuffer().writeBytes(pattern(1000));
-        StoredBytes bytes = new StoredBytes(stored);
+        SegmentBytes bytes = new SegmentBytes(stored);
         ByteBuf slice = bytes.retainedSlice(POOLED_DIRECT);
         try {
             assertTrue(slice.isReadOnly());
@@ -52,7 +52,7 @@ class StoredBytesTest {
         Path file = dir.resolve("seg.m4s");
         byte[] content = pattern(300_000);
         Files.write(file, content);
-        StoredBytes bytes = StoredBytes.onDisk(file, 1000, 200_000);
+        SegmentBytes bytes = SegmentBytes.onDisk(file, 1000, 200_000);
         assertFalse(bytes.inMemory());
 
         ByteBuf forSocket = bytes.retainedSlice(POOLED_DIRECT);
@@ -75,15 +75,15 @@ class StoredBytesTest {
         Path file = dir.resolve("short.m4s");
         Files.write(file, pattern(100));
         // The leak detector (paranoid in the tests) reports the buffer if the failed read kept it.
-        assertNull(StoredBytes.onDisk(file, 50, 100).retainedSlice(POOLED_DIRECT));
-        assertNull(StoredBytes.onDisk(dir.resolve("gone.m4s"), 0, 10).retainedSlice(POOLED_DIRECT));
+        assertNull(SegmentBytes.onDisk(file, 50, 100).retainedSlice(POOLED_DIRECT));
+        assertNull(SegmentBytes.onDisk(dir.resolve("gone.m4s"), 0, 10).retainedSlice(POOLED_DIRECT));
     }
 
     @Test
     void aSegmentOfDirectPartsIsDirectAsAWhole() {
         // What MediaSegment.retainedBody builds: a composite of read-only part slices.
-        StoredBytes first = new StoredBytes(POOLED_DIRECT.directBuffer().writeBytes(pattern(500)));
-        StoredBytes second = new StoredBytes(POOLED_DIRECT.directBuffer().writeBytes(pattern(700)));
+        SegmentBytes first = new SegmentBytes(POOLED_DIRECT.directBuffer().writeBytes(pattern(500)));
+        SegmentBytes second = new SegmentBytes(POOLED_DIRECT.directBuffer().writeBytes(pattern(700)));
         CompositeByteBuf composite = POOLED_DIRECT.compositeBuffer(2);
         composite.addComponent(true, first.retainedSlice(POOLED_DIRECT));
         composite.addComponent(true, second.retainedSlice(POOLED_DIRECT));

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class LiveOrRecordedTest {
+class ServedRenditionsTest {
 
     private static final StreamPath PATH = StreamPath.rendition("cam", "source");
 
@@ -40,7 +40,7 @@ class LiveOrRecordedTest {
     void anEndedRenditionIsServedFromItsWholeRecordingOnceItCoversTheWindow() {
         RenditionSnapshot window = segments(7, 3, true); // 7..9 held in the store
         RenditionSnapshot whole = segments(0, 10, true); // 0..9 recorded
-        LiveOrRecorded lookup = new LiveOrRecorded(holding(window), holding(whole));
+        ServedRenditions lookup = new ServedRenditions(holding(window), holding(whole));
         RenditionSnapshot served = lookup.find(PATH).orElseThrow();
         assertEquals(10, served.segments().size());
         assertEquals(window.updatedAt(), served.updatedAt(), "the end is the store's (reconnect grace)");
@@ -52,15 +52,15 @@ class LiveOrRecordedTest {
     void theStoreIsServedWhileLiveOrWhileTheRecordingLagsBehind() {
         RenditionSnapshot live = segments(7, 3, false);
         RenditionSnapshot behind = segments(0, 9, true); // the recorder has not written 9 yet
-        assertSame(live, new LiveOrRecorded(holding(live), holding(segments(0, 10, true))).find(PATH).orElseThrow());
+        assertSame(live, new ServedRenditions(holding(live), holding(segments(0, 10, true))).find(PATH).orElseThrow());
         RenditionSnapshot ended = segments(7, 3, true);
-        assertSame(ended, new LiveOrRecorded(holding(ended), holding(behind)).find(PATH).orElseThrow());
-        assertSame(ended, new LiveOrRecorded(holding(ended), holding()).find(PATH).orElseThrow());
+        assertSame(ended, new ServedRenditions(holding(ended), holding(behind)).find(PATH).orElseThrow());
+        assertSame(ended, new ServedRenditions(holding(ended), holding()).find(PATH).orElseThrow());
     }
 
     @Test
     void theRecordingIsServedWhenTheStoreHoldsNothing() {
         RenditionSnapshot whole = segments(0, 10, true);
-        assertSame(whole, new LiveOrRecorded(holding(), holding(whole)).find(PATH).orElseThrow());
+        assertSame(whole, new ServedRenditions(holding(), holding(whole)).find(PATH).orElseThrow());
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * blocks on the disk: callers on a Netty event loop check {@link #inMemory()} first and read
  * elsewhere (see {@code HlsOrigin}).
  */
-public final class StoredBytes {
+public final class SegmentBytes {
 
     /** Where bytes read from disk go when the caller names no allocator: a plain heap array. */
     private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
@@ -40,14 +40,14 @@ public final class StoredBytes {
     private final AtomicInteger users = new AtomicInteger(1);
 
     /** @param buffer the bytes from its reader index to its writer index; ownership passes to this holder */
-    public StoredBytes(ByteBuf buffer) {
+    public SegmentBytes(ByteBuf buffer) {
         this.buffer = buffer;
         this.file = null;
         this.offset = 0;
         this.size = buffer.readableBytes();
     }
 
-    private StoredBytes(Path file, long offset, int size) {
+    private SegmentBytes(Path file, long offset, int size) {
         this.buffer = null;
         this.file = file;
         this.offset = offset;
@@ -55,11 +55,11 @@ public final class StoredBytes {
     }
 
     /** {@code size} bytes at {@code offset} of {@code file}, which nobody changes any more. */
-    public static StoredBytes onDisk(Path file, long offset, int size) {
+    public static SegmentBytes onDisk(Path file, long offset, int size) {
         if (offset < 0 || size < 0) {
             throw new IllegalArgumentException("bad file range " + offset + "+" + size + " of " + file);
         }
-        return new StoredBytes(file, offset, size);
+        return new SegmentBytes(file, offset, size);
     }
 
     /** False when the bytes are in a file: {@link #retainedSlice()} then reads the disk. */

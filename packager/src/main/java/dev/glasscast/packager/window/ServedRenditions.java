@@ -15,12 +15,12 @@ import java.util.Optional;
  * an event ends its full recording plays (same segment numbers and init names, so URLs players
  * and caches already hold stay valid).
  */
-public final class LiveOrRecorded implements RenditionLookup {
+public final class ServedRenditions implements RenditionLookup {
 
     private final RenditionLookup live;
     private final RenditionLookup recorded;
 
-    public LiveOrRecorded(RenditionLookup live, RenditionLookup recorded) {
+    public ServedRenditions(RenditionLookup live, RenditionLookup recorded) {
         this.live = live;
         this.recorded = recorded;
     }

@@ -9,10 +9,10 @@ import java.nio.file.Path;
  * Answers from memory; called on event loops.
  */
 @FunctionalInterface
-public interface RecordedFiles {
+public interface RecordedSegmentFiles {
 
     /** Nothing is recorded. */
-    RecordedFiles NONE = (path, sequence) -> null;
+    RecordedSegmentFiles NONE = (path, sequence) -> null;
 
     /**
      * The file that durably holds segment {@code sequence} of {@code path}, its parts back to
