@@ -667,7 +667,7 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
                 }
             }
         }
-        // As the live store evicts (RenditionSegmenter.evict): what it may still hold, maybe from
+        // As the live store evicts (SegmentWindow.evictBeyondDvrWindow): what it may still hold, maybe from
         // this file (the DVR window beyond memory), stays.
         long held = segments.stream().mapToLong(IndexedSegment::durationNanos).sum();
         int unprotected = 0;

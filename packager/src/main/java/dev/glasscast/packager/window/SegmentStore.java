@@ -44,10 +44,10 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     private final Fmp4FragmentWriter fragmentWriter;
     private final Clock clock;
     private final Duration endedRetention;
-    private final FirstSequenceNumber sequenceStart;
+    private final FirstSequenceNumber firstSequenceNumber;
     private final Consumer<RenditionSnapshot> onPublish;
     private final RenditionRecorder recorder;
-    private final Map<StreamPath, RenditionSegmenter> renditions = new ConcurrentHashMap<>();
+    private final Map<StreamPath, LiveRendition> renditions = new ConcurrentHashMap<>();
 
     /**
      * @param limits         how to cut and how much to keep
@@ -61,15 +61,15 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     }
 
     /**
-     * @param sequenceStart where a rendition's numbering starts (the daemon uses
+     * @param firstSequenceNumber where a rendition's numbering starts (the daemon uses
      *                      {@link FirstSequenceNumber#EPOCH_SECONDS})
      * @param onPublish     told of every new snapshot on the publishing thread, with the
      *                      rendition's lock held: it must only hand the snapshot on (e.g.
      *                      {@link SnapshotWaiters#published})
      */
     public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention,
-                        FirstSequenceNumber sequenceStart, Consumer<RenditionSnapshot> onPublish) {
-        this(limits, allocator, clock, endedRetention, sequenceStart, onPublish, RenditionRecorder.NONE);
+                        FirstSequenceNumber firstSequenceNumber, Consumer<RenditionSnapshot> onPublish) {
+        this(limits, allocator, clock, endedRetention, firstSequenceNumber, onPublish, RenditionRecorder.NONE);
     }
 
     /**
@@ -78,9 +78,9 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
      *                 disk, so memory holds only the newest segments of a long DVR window
      */
     public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention,
-                        FirstSequenceNumber sequenceStart, Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder) {
+                        FirstSequenceNumber firstSequenceNumber, Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder) {
         this.recorder = recorder;
-        this.sequenceStart = sequenceStart;
+        this.firstSequenceNumber = firstSequenceNumber;
         this.onPublish = onPublish;
         this.limits = limits;
         this.initWriter = new Fmp4InitSegmentWriter(allocator);
@@ -96,15 +96,14 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
             return null;
         }
         purgeExpired();
-        RenditionSegmenter[] created = new RenditionSegmenter[1];
+        LiveRendition[] created = new LiveRendition[1];
         renditions.compute(path, (key, old) -> {
-            RenditionSegmenter.PublicationHandover carried = old == null
-                    ? new RenditionSegmenter.PublicationHandover(List.of(), List.of(), 0,
-                            sequenceStart.firstSequence(clock.instant()), 0)
+            PublicationHandover handedOver = old == null
+                    ? PublicationHandover.empty(firstSequenceNumber.firstSequence(clock.instant()), 0)
                     : old.handOver();
             // A reconnect (the earlier publication is still held) continues its event's recording.
             recorder.started(path, old != null);
-            created[0] = new RenditionSegmenter(path, limits, initWriter, fragmentWriter, clock, carried, onPublish,
+            created[0] = new LiveRendition(path, limits, initWriter, fragmentWriter, clock, handedOver, onPublish,
                     recorder);
             return created[0];
         });
@@ -113,14 +112,14 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
 
     @Override
     public Optional<RenditionSnapshot> find(StreamPath rendition) {
-        RenditionSegmenter segmenter = renditions.get(rendition);
-        return segmenter == null ? Optional.empty() : Optional.ofNullable(segmenter.snapshot());
+        LiveRendition live = renditions.get(rendition);
+        return live == null ? Optional.empty() : Optional.ofNullable(live.snapshot());
     }
 
     @Override
     public List<RenditionSnapshot> renditions(String stream) {
         List<RenditionSnapshot> found = new ArrayList<>();
-        for (Map.Entry<StreamPath, RenditionSegmenter> entry : renditions.entrySet()) {
+        for (Map.Entry<StreamPath, LiveRendition> entry : renditions.entrySet()) {
             if (entry.getKey().stream().equals(stream)) {
                 RenditionSnapshot snapshot = entry.getValue().snapshot();
                 if (snapshot != null) {
@@ -135,7 +134,7 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     /** Drops renditions that ended more than {@code endedRetention} ago and releases their buffers. */
     public void purgeExpired() {
         Instant cutoff = clock.instant().minus(endedRetention);
-        for (Map.Entry<StreamPath, RenditionSegmenter> entry : renditions.entrySet()) {
+        for (Map.Entry<StreamPath, LiveRendition> entry : renditions.entrySet()) {
             Instant endedAt = entry.getValue().endedAt();
             if (endedAt != null && endedAt.isBefore(cutoff) && renditions.remove(entry.getKey(), entry.getValue())) {
                 entry.getValue().release();
@@ -146,8 +145,8 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     /** Bytes of media held, over all renditions. */
     public long storedBytes() {
         long bytes = 0;
-        for (RenditionSegmenter segmenter : renditions.values()) {
-            bytes += segmenter.storedBytes();
+        for (LiveRendition rendition : renditions.values()) {
+            bytes += rendition.storedBytes();
         }
         return bytes;
     }
@@ -156,9 +155,9 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     @Override
     public void close() {
         for (StreamPath path : List.copyOf(renditions.keySet())) {
-            RenditionSegmenter segmenter = renditions.remove(path);
-            if (segmenter != null) {
-                segmenter.release();
+            LiveRendition rendition = renditions.remove(path);
+            if (rendition != null) {
+                rendition.release();
             }
         }
     }

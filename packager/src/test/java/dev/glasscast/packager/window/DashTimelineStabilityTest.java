@@ -42,11 +42,11 @@ class DashTimelineStabilityTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T10:00:00Z"));
     private final SegmentStoreLimits limits = new SegmentStoreLimits(Duration.ofSeconds(2), Duration.ofMillis(333),
             4, Duration.ofSeconds(8));
-    private final RenditionSegmenter video = segmenter("source");
-    private final RenditionSegmenter audio = segmenter("audio");
+    private final LiveRendition video = segmenter("source");
+    private final LiveRendition audio = segmenter("audio");
 
-    private RenditionSegmenter segmenter(String name) {
-        return new RenditionSegmenter(StreamPath.rendition("cam", name), limits,
+    private LiveRendition segmenter(String name) {
+        return new LiveRendition(StreamPath.rendition("cam", name), limits,
                 new Fmp4InitSegmentWriter(PooledByteBufAllocator.DEFAULT),
                 new Fmp4FragmentWriter(PooledByteBufAllocator.DEFAULT), clock, 100, 0, false);
     }

@@ -103,7 +103,7 @@ class SegmentStoreConcurrencyTest {
         try (NettyLeakWatch leaks = new NettyLeakWatch()) {
             SegmentStoreLimits limits = new SegmentStoreLimits(Duration.ofMillis(100), Duration.ofMillis(33), 2,
                     Duration.ZERO);
-            RenditionSegmenter segmenter = new RenditionSegmenter(StreamPath.rendition("cam", "source"), limits,
+            LiveRendition segmenter = new LiveRendition(StreamPath.rendition("cam", "source"), limits,
                     new Fmp4InitSegmentWriter(PooledByteBufAllocator.DEFAULT),
                     new Fmp4FragmentWriter(PooledByteBufAllocator.DEFAULT), Clock.systemUTC(), 0, 0, false);
             segmenter.onTracks(List.of(VIDEO));

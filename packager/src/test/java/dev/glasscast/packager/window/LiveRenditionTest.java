@@ -21,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class RenditionSegmenterTest {
+class LiveRenditionTest {
 
     private static final Instant START = Instant.parse("2026-11-25T12:00:00Z");
     private static final byte[] AVCC = {1, 0x64, 0, 0x1f, (byte) 0xff, (byte) 0xe1, 0, 0};
@@ -33,12 +33,12 @@ class RenditionSegmenterTest {
     private static final long VIDEO_OFFSET_MS = 10_000;
 
     private final MutableClock clock = new MutableClock(START);
-    private RenditionSegmenter segmenter;
+    private LiveRendition segmenter;
 
-    private RenditionSegmenter segmenter(int minimumSegments, Duration dvrWindow) {
+    private LiveRendition segmenter(int minimumSegments, Duration dvrWindow) {
         SegmentStoreLimits limits = new SegmentStoreLimits(Duration.ofSeconds(2), Duration.ofMillis(500),
                 minimumSegments, dvrWindow);
-        segmenter = new RenditionSegmenter(StreamPath.rendition("cam", "source"), limits,
+        segmenter = new LiveRendition(StreamPath.rendition("cam", "source"), limits,
                 new Fmp4InitSegmentWriter(PooledByteBufAllocator.DEFAULT),
                 new Fmp4FragmentWriter(PooledByteBufAllocator.DEFAULT), clock, 0, 0, false);
         return segmenter;
@@ -289,6 +289,6 @@ class RenditionSegmenterTest {
         segmenter.onAccessUnit(videoFrame(0, 60));
         segmenter.onUnpublished();
         assertNull(segmenter.snapshot(), "nothing to serve");
-        assertEquals(RenditionSegmenter.State.ENDED, segmenter.state());
+        assertEquals(LiveRendition.Lifecycle.ENDED, segmenter.lifecycle());
     }
 }
