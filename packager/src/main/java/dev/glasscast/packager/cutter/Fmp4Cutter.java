@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * fragment, so the cutter holds no buffer between calls.
  *
  * <p>Threading: not thread-safe; its owner calls it with its own lock held.
+ *
+ * <p>Over 400 lines on purpose: the held-back sample, the open part and the open segment are one
+ * state machine (a sample's arrival commits the previous one, which may close a part, which may
+ * close a segment); split across classes, each step would need the others' fields.
  */
 public final class Fmp4Cutter {
 
