@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * recording directory ({@code <root>/<stream>/<name>/}, moved-aside ones included) with its bytes
  * and how recently it was written, kept up to date as the archive writes: the tree is walked once,
  * at start-up, never per segment. It deletes whole finished recordings, oldest first; trimming the
- * head of a recording still being written is {@link RecordingArchive}'s part, as the archive owns
- * the index format and the open index.
+ * head of a recording still being written is {@link RecordingTrimmer}'s part, as that rewrites the
+ * index the writer has open.
  *
  * <p>Once the total passes the limit, pruning goes {@link #HEADROOM_PERCENT} % below it, so that
  * a long live recording is trimmed (its index rewritten) now and then rather than at every segment.
@@ -249,11 +249,11 @@ final class RecordingRetention {
         }
         String lastWritten = "unknown";
         try {
-            lastWritten = Files.getLastModifiedTime(dir.resolve(RecordingArchive.INDEX)).toString();
+            lastWritten = Files.getLastModifiedTime(dir.resolve(RecordingIndex.FILE)).toString();
         } catch (IOException e) {
             // No index (an interrupted deletion, a recording that never got a segment): still deleted.
         }
-        long freed = deleteFile(dir.resolve(RecordingArchive.INDEX));
+        long freed = deleteFile(dir.resolve(RecordingIndex.FILE));
         for (Path file : children(dir)) {
             freed += deleteFile(file);
         }

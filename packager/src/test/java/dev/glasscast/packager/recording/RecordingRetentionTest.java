@@ -55,6 +55,10 @@ class RecordingRetentionTest {
     private static final SegmentStoreLimits KEPT =
             new SegmentStoreLimits(Duration.ofSeconds(2), Duration.ofMillis(500), 2, Duration.ofSeconds(6));
     private static final StreamPath CAM = StreamPath.rendition("cam", "source");
+    /** Every class of the archive that logs what the tests check. */
+    private static final List<Class<?>> LOGGING = List.of(RecordingArchive.class, RecordingRetention.class,
+            RecordingWriter.class, RecordingTrimmer.class, RecordingLookup.class, RecordingIndex.class,
+            RecordingInProgress.class);
 
     @TempDir
     Path dir;
@@ -66,14 +70,14 @@ class RecordingRetentionTest {
     @BeforeEach
     void captureLogs() {
         logs.start();
-        for (Class<?> type : List.of(RecordingArchive.class, RecordingRetention.class)) {
+        for (Class<?> type : LOGGING) {
             ((Logger) LoggerFactory.getLogger(type)).addAppender(logs);
         }
     }
 
     @AfterEach
     void closeArchive() throws Exception {
-        for (Class<?> type : List.of(RecordingArchive.class, RecordingRetention.class)) {
+        for (Class<?> type : LOGGING) {
             ((Logger) LoggerFactory.getLogger(type)).detachAppender(logs);
         }
         if (archive != null) {
