@@ -244,12 +244,7 @@ final class LiveRendition implements StreamReader, Fmp4Cutter.Output {
                         maxSegmentDuration, false, clock.instant(), nextSequence, window.inits(), !window.isEmpty());
         PublicationHandover handedOver = new PublicationHandover(List.copyOf(window.segments()),
                 List.copyOf(window.inits()), maxSegmentDuration, nextSequence, discontinuitySequence, bridge);
-        lifecycle = Lifecycle.RELEASED;
-        snapshot = null;
-        window.clear();
-        SegmentWindow.releaseParts(openParts);
-        openParts.clear();
-        cutter.discard();
+        letGo(true);
         return handedOver;
     }
 
@@ -258,9 +253,23 @@ final class LiveRendition implements StreamReader, Fmp4Cutter.Output {
         if (lifecycle == Lifecycle.RELEASED) {
             return;
         }
+        letGo(false);
+    }
+
+    /**
+     * Stops serving and cutting, and releases the open parts.
+     *
+     * @param handedOver the window's segments and init segments now belong to the next
+     *                   publication: they are forgotten, not released
+     */
+    private void letGo(boolean handedOver) {
         lifecycle = Lifecycle.RELEASED;
         snapshot = null;
-        window.release();
+        if (handedOver) {
+            window.clear();
+        } else {
+            window.release();
+        }
         SegmentWindow.releaseParts(openParts);
         openParts.clear();
         cutter.discard();
