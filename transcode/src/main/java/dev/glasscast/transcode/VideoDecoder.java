@@ -1,5 +1,6 @@
 package dev.glasscast.transcode;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
@@ -66,8 +67,7 @@ final class VideoDecoder implements AutoCloseable {
      * @param threads decoder threads, 0 for FFmpeg's choice (one per core)
      */
     VideoDecoder(TrackInfo track, int threads) {
-        int codecId = track.codec() == Codec.H265 ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264;
-        AVCodec codec = avcodec_find_decoder(codecId);
+        AVCodec codec = findDecoder(track.codec());
         if (codec == null) {
             throw new TranscodeException("this FFmpeg build has no decoder for " + track.codec());
         }
@@ -93,6 +93,19 @@ final class VideoDecoder implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private static AVCodec findDecoder(Codec codec) {
+        return switch (codec) {
+            case H265 -> avcodec_find_decoder(AV_CODEC_ID_HEVC);
+            // FFmpeg's own AV1 decoder only drives hardware; the software ones come first.
+            case AV1 -> java.util.stream.Stream.of("libdav1d", "libaom-av1")
+                    .map(org.bytedeco.ffmpeg.global.avcodec::avcodec_find_decoder_by_name)
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst()
+                    .orElseGet(() -> avcodec_find_decoder(AV_CODEC_ID_AV1));
+            default -> avcodec_find_decoder(AV_CODEC_ID_H264);
+        };
     }
 
     /**

@@ -5,20 +5,17 @@ import dev.glasscast.media.Codec;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.media.codec.AacConfig;
-import dev.glasscast.media.codec.AvcDecoderConfig;
-import dev.glasscast.media.codec.H264Sps;
-import dev.glasscast.media.codec.NalUnits;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps the FLV tags of one publisher (H.264 video, AAC audio) onto a {@link StreamPublisher}: track
+ * Maps the FLV tags of one publisher (H.264, HEVC or AV1 video, legacy or Enhanced RTMP headers; AAC
+ * audio) onto a {@link StreamPublisher}: track
  * announcements from the sequence headers and {@code onMetaData}, and access units with unwrapped
  * timestamps. Kept apart from sockets and sessions so it can serve any FLV-carrying protocol.
  *
@@ -27,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code onMetaData} promised has its sequence header; without metadata (or if a promised header
  * never comes within {@value #MAX_FRAMES_AWAITING_HEADERS} frames) at the first media frame, with
  * what is known. A changed sequence header, or a track that turns up late, announces again. Frames
- * of a track not (yet) announced are dropped, as are codecs other than H.264 and AAC (logged once
- * each).
+ * of a track not (yet) announced are dropped, as are codecs other than H.264, HEVC and AAC (named
+ * once each in a notice to the operator).
  *
  * <p>Not thread-safe: one instance per publisher, used from one thread. Buffers passed in are only
  * read; the caller keeps ownership.
@@ -48,9 +45,7 @@ public final class FlvAccessUnitMapper {
     private final String streamName;
 
     private FlvMetadata metadata;
-    private byte[] avcConfig;
-    private AvcDecoderConfig avcDecoderConfig;
-    private H264Sps sps;
+    private FlvVideoConfig videoConfig;
     private AacConfig aacConfig;
     private byte[] audioSpecificConfig;
 
@@ -58,6 +53,8 @@ public final class FlvAccessUnitMapper {
     private boolean videoAnnounced;
     private boolean audioAnnounced;
     private int framesAwaitingHeaders;
+    /** Frames of known tracks that came while a promised header was awaited (at most the limit above). */
+    private final List<AccessUnit> heldForHeaders = new ArrayList<>();
     private long lastVideoDts = Long.MIN_VALUE;
     private long lastAudioDts = Long.MIN_VALUE;
     private long discontinuitiesSeen;
@@ -106,24 +103,51 @@ public final class FlvAccessUnitMapper {
             // Seek markers and the like: no picture, nothing to forward.
             return;
         }
-        if (tag.extendedHeader() || tag.codecId() != FlvVideoTag.CODEC_AVC) {
+        Codec codec = videoCodec(tag);
+        if (codec == null) {
             if (!warnedVideoCodec) {
                 warnedVideoCodec = true;
                 publisher.notice(tag.extendedHeader()
-                        ? "the video, sent as Enhanced RTMP (HEVC or AV1), is not shown: over RTMP GlassCast takes "
-                                + "H.264; choose an H.264 encoder, or publish HEVC over SRT"
-                        : "the video, in " + videoCodecName(tag.codecId()) + ", is not shown: GlassCast takes H.264; "
-                                + "choose an H.264 encoder (x264 in OBS)");
+                        ? "the video, sent as Enhanced RTMP " + describeFourCc(tag.fourCc()) + ", is not shown: "
+                                + "GlassCast takes H.264, HEVC or AV1; choose one of those in the encoder"
+                        : "the video, in " + videoCodecName(tag.codecId()) + ", is not shown: GlassCast takes "
+                                + "H.264, HEVC or AV1; choose one of those in the encoder (x264 in OBS)");
             }
             droppedFrames++;
             return;
         }
-        switch (tag.avcPacketType()) {
-            case FlvVideoTag.AVC_SEQUENCE_HEADER -> onAvcSequenceHeader(tag.data());
-            case FlvVideoTag.AVC_NALU -> onAvcFrame(timestamp, tag);
-            case FlvVideoTag.AVC_END_OF_SEQUENCE -> log.debug("{}: AVC end of sequence", streamName);
-            default -> log.debug("{}: ignoring AVCPacketType {}", streamName, tag.avcPacketType());
+        switch (tag.packetType()) {
+            case FlvVideoTag.SEQUENCE_HEADER -> onVideoSequenceHeader(codec, tag.data());
+            case FlvVideoTag.CODED_FRAME -> onVideoFrame(timestamp, codec, tag);
+            case FlvVideoTag.END_OF_SEQUENCE -> log.debug("{}: video end of sequence", streamName);
+            default -> log.debug("{}: ignoring a video packet of type {}", streamName, tag.packetType());
         }
+    }
+
+    /** The codec of a tag GlassCast takes, or null. */
+    private static Codec videoCodec(FlvVideoTag tag) {
+        if (tag.extendedHeader()) {
+            return switch (tag.fourCc()) {
+                case FlvVideoTag.FOURCC_AVC -> Codec.H264;
+                case FlvVideoTag.FOURCC_HEVC -> Codec.H265;
+                case FlvVideoTag.FOURCC_AV1 -> Codec.AV1;
+                default -> null;
+            };
+        }
+        return switch (tag.codecId()) {
+            case FlvVideoTag.CODEC_AVC -> Codec.H264;
+            case FlvVideoTag.CODEC_HEVC -> Codec.H265;
+            default -> null;
+        };
+    }
+
+    private static String describeFourCc(String fourCc) {
+        return switch (fourCc) {
+            case "vp09" -> "VP9 (vp09)";
+            case "vp08" -> "VP8 (vp08)";
+            case "" -> "multitrack";
+            default -> "'" + fourCc.replaceAll("[^ -~]", "?") + "'";
+        };
     }
 
     /** FLV CodecID names (FLV specification 10.1, E.4.3.1). */
@@ -134,7 +158,6 @@ public final class FlvAccessUnitMapper {
             case 4 -> "VP6";
             case 5 -> "VP6 with alpha";
             case 6 -> "Screen Video 2";
-            case 12 -> "HEVC (FLV codec 12, not Enhanced RTMP)";
             default -> "FLV video codec " + codecId;
         };
     }
@@ -181,21 +204,20 @@ public final class FlvAccessUnitMapper {
         }
     }
 
-    private void onAvcSequenceHeader(byte[] record) {
+    private void onVideoSequenceHeader(Codec codec, byte[] record) {
         try {
-            AvcDecoderConfig config = AvcDecoderConfig.parse(record);
-            H264Sps parsed = config.parsedSps();
-            if (config.nalLengthSize() != 4) {
-                // Frames get re-framed to 4-byte lengths, so the record must say so too.
-                record = new AvcDecoderConfig(config.profile(), config.compatibility(), config.level(), 4, config.sps(), config.pps()).toBytes();
-            }
-            avcDecoderConfig = config;
-            avcConfig = record;
-            sps = parsed;
+            useVideoConfig(switch (codec) {
+                case H264 -> FlvVideoConfig.avc(record);
+                case H265 -> FlvVideoConfig.hevc(record);
+                default -> FlvVideoConfig.av1(record);
+            });
         } catch (IllegalArgumentException e) {
-            log.warn("{}: ignoring an unusable AVC sequence header: {}", streamName, e.getMessage());
-            return;
+            log.warn("{}: ignoring an unusable {} sequence header: {}", streamName, codec, e.getMessage());
         }
+    }
+
+    private void useVideoConfig(FlvVideoConfig config) {
+        videoConfig = config;
         if (!announced.isEmpty() || isComplete()) {
             announceIfChanged();
         }
@@ -214,9 +236,10 @@ public final class FlvAccessUnitMapper {
         }
     }
 
-    private void onAvcFrame(long timestamp, FlvVideoTag tag) {
+    private void onVideoFrame(long timestamp, Codec codec, FlvVideoTag tag) {
         long dts = decodeTime(timestamp);
-        if (!readyFor(true)) {
+        boolean ready = readyFor(true);
+        if (videoConfig == null || videoConfig.codec() != codec || !(ready || awaitingHeaders())) {
             droppedFrames++;
             return;
         }
@@ -225,7 +248,7 @@ public final class FlvAccessUnitMapper {
         }
         byte[] data;
         try {
-            data = toFourByteLengths(tag.data(), avcDecoderConfig.nalLengthSize());
+            data = codec == Codec.AV1 ? tag.data() : toFourByteLengths(tag.data(), videoConfig.nalLengthSize());
         } catch (IllegalArgumentException e) {
             log.warn("{}: dropping a video frame: {}", streamName, e.getMessage());
             droppedFrames++;
@@ -236,66 +259,57 @@ public final class FlvAccessUnitMapper {
         }
         dts = Math.max(dts, lastVideoDts);
         lastVideoDts = dts;
-        publisher.send(new AccessUnit(VIDEO_TRACK_ID, dts, dts + tag.compositionTime(), 0, tag.isKeyFrame(), data));
+        sendOrHold(ready, new AccessUnit(VIDEO_TRACK_ID, dts, dts + tag.compositionTime(), 0, tag.isKeyFrame(), data));
     }
 
     /**
      * An encoder that changes its SPS mid-stream (a new size, profile or level) may send the new
-     * parameter sets only in-band, ahead of the next IDR, and never a new sequence header (FFmpeg's
-     * FLV muxer copying such a stream does this). They are the truth for what follows, so they
-     * become the track's configuration: a changed one starts a new period like a new header does.
+     * parameter sets only in-band, ahead of the next key frame, and never a new sequence header
+     * (FFmpeg's FLV muxer copying such a stream does this). They are the truth for what follows,
+     * so they become the track's configuration: a changed one starts a new period like a new
+     * header does.
      */
-    private void followInBandParameterSets(byte[] fourByteLengthData) {
-        List<byte[]> sps = new ArrayList<>(1);
-        List<byte[]> pps = new ArrayList<>(1);
-        for (byte[] nal : NalUnits.splitLengthPrefixed(fourByteLengthData)) {
-            int type = nal.length == 0 ? -1 : NalUnits.h264Type(nal[0]);
-            if (type == NalUnits.H264_NAL_SPS) {
-                sps.add(nal);
-            } else if (type == NalUnits.H264_NAL_PPS) {
-                pps.add(nal);
-            }
-        }
-        if (sps.isEmpty() && pps.isEmpty()) {
-            return;
-        }
-        List<byte[]> newSps = sps.isEmpty() ? avcDecoderConfig.sps() : sps;
-        List<byte[]> newPps = pps.isEmpty() ? avcDecoderConfig.pps() : pps;
-        if (sameUnits(newSps, avcDecoderConfig.sps()) && sameUnits(newPps, avcDecoderConfig.pps())) {
-            return;
-        }
-        byte[] record;
+    private void followInBandParameterSets(byte[] fourByteLengthFrame) {
+        FlvVideoConfig followed;
         try {
-            record = AvcDecoderConfig.of(newSps, newPps).toBytes();
+            followed = videoConfig.followInBand(fourByteLengthFrame);
         } catch (IllegalArgumentException e) {
             log.warn("{}: ignoring unusable in-band parameter sets: {}", streamName, e.getMessage());
             return;
         }
-        log.info("{}: the encoder sent new parameter sets in-band; following them", streamName);
-        onAvcSequenceHeader(record);
-    }
-
-    private static boolean sameUnits(List<byte[]> a, List<byte[]> b) {
-        if (a.size() != b.size()) {
-            return false;
+        if (followed != null) {
+            log.info("{}: the encoder sent new parameter sets in-band; following them", streamName);
+            useVideoConfig(followed);
         }
-        for (int i = 0; i < a.size(); i++) {
-            if (!Arrays.equals(a.get(i), b.get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void onAacFrame(long timestamp, byte[] frame) {
         long dts = decodeTime(timestamp);
-        if (!readyFor(false) || frame.length == 0) {
+        boolean ready = readyFor(false);
+        if (aacConfig == null || !(ready || awaitingHeaders()) || frame.length == 0) {
             droppedFrames++;
             return;
         }
         dts = Math.max(dts, lastAudioDts);
         lastAudioDts = dts;
-        publisher.send(new AccessUnit(AUDIO_TRACK_ID, dts, dts, 0, true, frame));
+        sendOrHold(ready, new AccessUnit(AUDIO_TRACK_ID, dts, dts, 0, true, frame));
+    }
+
+    /**
+     * True while nothing is announced because a header {@code onMetaData} promised has not come.
+     * FFmpeg's FLV muxer, copying from MPEG-TS, sends an empty AAC header first and the real one
+     * after the first key frame: dropping that key frame would lose the stream's first GOP.
+     */
+    private boolean awaitingHeaders() {
+        return announced.isEmpty();
+    }
+
+    private void sendOrHold(boolean ready, AccessUnit unit) {
+        if (ready) {
+            publisher.send(unit);
+        } else {
+            heldForHeaders.add(unit);
+        }
     }
 
     private long decodeTime(long timestamp) {
@@ -311,7 +325,7 @@ public final class FlvAccessUnitMapper {
     /** Announces at a media frame if it is time to, and says whether the frame's track is live. */
     private boolean readyFor(boolean video) {
         if (announced.isEmpty()) {
-            boolean known = avcConfig != null || aacConfig != null;
+            boolean known = videoConfig != null || aacConfig != null;
             if (known && (metadata == null || isComplete() || ++framesAwaitingHeaders > MAX_FRAMES_AWAITING_HEADERS)) {
                 announceIfChanged();
             }
@@ -324,13 +338,15 @@ public final class FlvAccessUnitMapper {
         if (metadata == null) {
             return false;
         }
-        boolean videoReady = !expectsVideo() || avcConfig != null;
+        boolean videoReady = !expectsVideo() || videoConfig != null;
         boolean audioReady = !expectsAudio() || aacConfig != null;
-        return videoReady && audioReady && (avcConfig != null || aacConfig != null);
+        return videoReady && audioReady && (videoConfig != null || aacConfig != null);
     }
 
     private boolean expectsVideo() {
-        return metadata.videoCodecId() == FlvVideoTag.CODEC_AVC;
+        // 99: a FourCC other than avc1/hvc1, such as av01 (taken) or vp09 (named in a notice).
+        int id = metadata.videoCodecId();
+        return id == FlvVideoTag.CODEC_AVC || id == FlvVideoTag.CODEC_HEVC || id == 99;
     }
 
     private boolean expectsAudio() {
@@ -339,10 +355,12 @@ public final class FlvAccessUnitMapper {
 
     private void announceIfChanged() {
         List<TrackInfo> tracks = new ArrayList<>(2);
-        if (avcConfig != null) {
-            double frameRate = sps.frameRate() > 0 ? sps.frameRate() : metadata == null ? 0 : metadata.frameRate();
+        if (videoConfig != null) {
+            FlvVideoConfig video = videoConfig;
+            double frameRate = video.frameRate() > 0 ? video.frameRate() : metadata == null ? 0 : metadata.frameRate();
             long bitrate = metadata == null ? 0 : metadata.videoBitrate();
-            tracks.add(TrackInfo.video(VIDEO_TRACK_ID, Codec.H264, TIMESCALE, sps.width(), sps.height(), frameRate, bitrate, avcConfig));
+            tracks.add(TrackInfo.video(VIDEO_TRACK_ID, video.codec(), TIMESCALE, video.width(), video.height(), frameRate,
+                    bitrate, video.record()));
         }
         if (aacConfig != null) {
             long bitrate = metadata == null ? 0 : metadata.audioBitrate();
@@ -352,10 +370,19 @@ public final class FlvAccessUnitMapper {
             return;
         }
         announced = List.copyOf(tracks);
-        videoAnnounced = avcConfig != null;
+        videoAnnounced = videoConfig != null;
         audioAnnounced = aacConfig != null;
         log.debug("{}: tracks {}", streamName, announced);
         publisher.tracks(announced);
+        for (AccessUnit held : heldForHeaders) {
+            boolean live = held.trackId() == VIDEO_TRACK_ID ? videoAnnounced : audioAnnounced;
+            if (live) {
+                publisher.send(held);
+            } else {
+                droppedFrames++;
+            }
+        }
+        heldForHeaders.clear();
     }
 
     private static byte[] toFourByteLengths(byte[] data, int lengthSize) {

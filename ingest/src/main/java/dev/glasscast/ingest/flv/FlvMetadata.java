@@ -21,7 +21,7 @@ public record FlvMetadata(int videoCodecId, int audioCodecId, int width, int hei
 
     public static FlvMetadata from(Map<String, ?> properties) {
         return new FlvMetadata(
-                codecId(properties.get("videocodecid"), "avc1", FlvVideoTag.CODEC_AVC),
+                videoCodecId(properties.get("videocodecid")),
                 codecId(properties.get("audiocodecid"), "mp4a", FlvAudioTag.FORMAT_AAC),
                 (int) number(properties.get("width")),
                 (int) number(properties.get("height")),
@@ -36,6 +36,11 @@ public record FlvMetadata(int videoCodecId, int audioCodecId, int width, int hei
 
     public boolean hasAudio() {
         return audioCodecId >= 0;
+    }
+
+    private static int videoCodecId(Object value) {
+        int hevc = codecId(value, FlvVideoTag.FOURCC_HEVC, FlvVideoTag.CODEC_HEVC);
+        return hevc == FlvVideoTag.CODEC_HEVC ? hevc : codecId(value, FlvVideoTag.FOURCC_AVC, FlvVideoTag.CODEC_AVC);
     }
 
     private static int codecId(Object value, String fourCc, int id) {

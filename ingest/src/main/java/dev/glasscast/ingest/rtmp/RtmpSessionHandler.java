@@ -6,6 +6,7 @@ import dev.glasscast.ingest.amf0.Amf0Encoder;
 import dev.glasscast.ingest.amf0.Amf0Undefined;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.ingest.flv.FlvAccessUnitMapper;
+import dev.glasscast.ingest.flv.FlvVideoTag;
 import dev.glasscast.media.StreamConflictException;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
@@ -164,9 +165,14 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         }
         state = State.CONNECTED;
         double objectEncoding = 0;
-        if (values.size() > 2 && values.get(2) instanceof Map<?, ?> commandObject
-                && commandObject.get("objectEncoding") instanceof Number encoding) {
-            objectEncoding = encoding.doubleValue();
+        List<String> fourCcs = null;
+        if (values.size() > 2 && values.get(2) instanceof Map<?, ?> commandObject) {
+            if (commandObject.get("objectEncoding") instanceof Number encoding) {
+                objectEncoding = encoding.doubleValue();
+            }
+            if (commandObject.get("fourCcList") instanceof List<?> offered) {
+                fourCcs = takenFourCcs(offered);
+            }
         }
         RtmpControlMessages control = new RtmpControlMessages(ctx.alloc());
         ctx.write(control.windowAcknowledgementSize(limits.windowSize()));
@@ -175,12 +181,27 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("fmsVer", "FMS/3,0,1,123");
         properties.put("capabilities", 31.0);
+        if (fourCcs != null) {
+            // Enhanced RTMP: an encoder that offered codecs learns which of them are taken here.
+            properties.put("fourCcList", fourCcs);
+        }
         Map<String, Object> information = new LinkedHashMap<>();
         information.put("level", "status");
         information.put("code", "NetConnection.Connect.Success");
         information.put("description", "Connection succeeded.");
         information.put("objectEncoding", objectEncoding);
         sendResult(ctx, transactionId, properties, information);
+    }
+
+    /** The FourCCs of an Enhanced RTMP {@code fourCcList} that GlassCast takes ("*" offers all). */
+    private static List<String> takenFourCcs(List<?> offered) {
+        List<String> taken = new java.util.ArrayList<>();
+        for (String fourCc : List.of(FlvVideoTag.FOURCC_AV1, FlvVideoTag.FOURCC_HEVC, FlvVideoTag.FOURCC_AVC)) {
+            if (offered.contains(fourCc) || offered.contains("*")) {
+                taken.add(fourCc);
+            }
+        }
+        return taken;
     }
 
     private void onPublish(ChannelHandlerContext ctx, int messageStreamId, List<Object> values) {

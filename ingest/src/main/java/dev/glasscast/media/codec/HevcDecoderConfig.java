@@ -1,6 +1,8 @@
 package dev.glasscast.media.codec;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,7 +33,63 @@ import java.util.List;
  */
 public final class HevcDecoderConfig {
 
+    private static final int FIXED_PART = 23;
+
     private HevcDecoderConfig() {
+    }
+
+    /**
+     * The parameter sets of a record as an encoder sent it (the Enhanced RTMP sequence start).
+     *
+     * @param nalLengthSize bytes of each NAL unit's length prefix in the frames (1, 2 or 4)
+     */
+    public record ParameterSets(int nalLengthSize, List<byte[]> vps, List<byte[]> sps, List<byte[]> pps) {
+    }
+
+    /** @throws IllegalArgumentException when the record is cut short or lacks a VPS, SPS or PPS */
+    public static ParameterSets parse(byte[] record) {
+        if (record.length < FIXED_PART || record[0] != 1) {
+            throw new IllegalArgumentException("not an HEVCDecoderConfigurationRecord (" + record.length + " bytes)");
+        }
+        int nalLengthSize = (record[21] & 0x03) + 1;
+        if (nalLengthSize == 3) {
+            throw new IllegalArgumentException("HEVC NAL length size of 3 bytes");
+        }
+        List<byte[]> vps = new ArrayList<>(1);
+        List<byte[]> sps = new ArrayList<>(1);
+        List<byte[]> pps = new ArrayList<>(1);
+        int arrays = record[22] & 0xFF;
+        int at = FIXED_PART;
+        for (int array = 0; array < arrays; array++) {
+            require(record, at + 3);
+            int type = record[at] & 0x3F;
+            int count = (record[at + 1] & 0xFF) << 8 | record[at + 2] & 0xFF;
+            at += 3;
+            for (int i = 0; i < count; i++) {
+                require(record, at + 2);
+                int length = (record[at] & 0xFF) << 8 | record[at + 1] & 0xFF;
+                at += 2;
+                require(record, at + length);
+                byte[] nal = Arrays.copyOfRange(record, at, at + length);
+                at += length;
+                switch (type) {
+                    case HevcSps.NAL_VPS -> vps.add(nal);
+                    case HevcSps.NAL_SPS -> sps.add(nal);
+                    case HevcSps.NAL_PPS -> pps.add(nal);
+                    default -> { } // SEI and the like: not needed to decode
+                }
+            }
+        }
+        if (vps.isEmpty() || sps.isEmpty() || pps.isEmpty()) {
+            throw new IllegalArgumentException("HEVCDecoderConfigurationRecord without a VPS, SPS and PPS");
+        }
+        return new ParameterSets(nalLengthSize, vps, sps, pps);
+    }
+
+    private static void require(byte[] record, int end) {
+        if (end > record.length) {
+            throw new IllegalArgumentException("HEVCDecoderConfigurationRecord cut short at " + record.length + " bytes");
+        }
     }
 
     public static byte[] toBytes(byte[] vps, byte[] sps, byte[] pps) {

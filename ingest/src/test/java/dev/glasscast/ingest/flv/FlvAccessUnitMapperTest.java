@@ -129,6 +129,23 @@ class FlvAccessUnitMapperTest {
     }
 
     @Test
+    void framesThatComeBeforeAPromisedHeaderAreHeldNotLost() {
+        // FFmpeg copying from MPEG-TS: an empty AAC header, the first key frame, then the real header.
+        mapper.onMetaData(Map.of("videocodecid", 7.0, "audiocodecid", 10.0));
+        mapper.onVideo(0, video(1, 0, 0, AVCC));
+        mapper.onAudio(0, audio(0, new byte[0]));
+        byte[] idr = {0, 0, 0, 1, 0x65};
+        mapper.onVideo(0, video(1, 1, 0, idr));
+        assertTrue(publisher.announcements.isEmpty());
+        mapper.onAudio(45, audio(0, ASC));
+        mapper.onAudio(45, audio(1, new byte[] {0x21}));
+        assertEquals(1, publisher.announcements.size());
+        assertEquals(2, publisher.units.size());
+        assertArrayEquals(idr, publisher.units.getFirst().data(), "the first key frame is kept");
+        assertEquals(0, mapper.droppedFrames());
+    }
+
+    @Test
     void frameRateFromMetadataWhenTheSpsHasNoTiming() {
         // The same SPS cut before its VUI: 1280x720, no timing information.
         byte[] spsWithoutVui = HexFormat.of().parseHex("6764001facd9405005b9");
@@ -196,6 +213,60 @@ class FlvAccessUnitMapperTest {
         return out.toByteArray();
     }
 
+    // x265 at 320x180: VPS, SPS, PPS.
+    private static final byte[] HEVC_VPS = HexFormat.of().parseHex("40010c01ffff01600000030090000003000003003c959809");
+    private static final byte[] HEVC_SPS = HexFormat.of().parseHex(
+            "42010101600000030090000003000003003ca00a080b9f796566924caf016808000003000800000300f040");
+    private static final byte[] HEVC_PPS = HexFormat.of().parseHex("4401c172b46240");
+
+    @Test
+    void takesHevcSentAsEnhancedRtmpWithOrWithoutCompositionTimes() {
+        byte[] hvcC = dev.glasscast.media.codec.HevcDecoderConfig.toBytes(HEVC_VPS, HEVC_SPS, HEVC_PPS);
+        mapper.onMetaData(Map.of("videocodecid", (double) 0x68766331, "audiocodecid", 10.0));
+        // ModEx (a 1-byte modifier, then PacketType SequenceStart), FourCC, the hvcC.
+        mapper.onVideo(0, Unpooled.buffer().writeByte(0x90 | 7).writeByte(0).writeByte(0x55).writeByte(0x00)
+                .writeBytes(FlvVideoTag.FOURCC_HEVC.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).writeBytes(hvcC));
+        assertTrue(publisher.announcements.isEmpty(), "onMetaData promised audio too");
+        mapper.onAudio(0, audio(0, ASC));
+        TrackInfo video = publisher.announcements.getFirst().getFirst();
+        assertEquals(Codec.H265, video.codec());
+        assertEquals(320, video.width());
+        assertEquals(180, video.height());
+        assertArrayEquals(hvcC, video.codecConfig());
+
+        byte[] idr = {0, 0, 0, 3, 0x26, 1, 7};
+        // CodedFrames: a composition time of 66 ms follows the FourCC.
+        mapper.onVideo(100, Unpooled.buffer().writeByte(0x90 | 1).writeBytes("hvc1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .writeMedium(66).writeBytes(idr));
+        // CodedFramesX: no composition time.
+        mapper.onVideo(133, Unpooled.buffer().writeByte(0xA0 | 3).writeBytes("hvc1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .writeBytes(new byte[] {0, 0, 0, 2, 0x02, 1}));
+        assertEquals(2, publisher.units.size());
+        assertEquals(166, publisher.units.get(0).pts());
+        assertTrue(publisher.units.get(0).keyFrame());
+        assertArrayEquals(idr, publisher.units.get(0).data());
+        assertEquals(133, publisher.units.get(1).pts());
+        assertEquals(1, publisher.announcements.size());
+    }
+
+    @Test
+    void takesAv1SentAsEnhancedRtmpAsItIs() {
+        byte[] av1C = HexFormat.of().parseHex("81000c000a0b0200000521e7f66017c002");
+        mapper.onVideo(0, Unpooled.buffer().writeByte(0x90).writeBytes(FlvVideoTag.FOURCC_AV1.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .writeBytes(av1C));
+        // A temporal delimiter OBU, then the frame's OBUs: no composition time, no re-framing.
+        byte[] temporalUnit = {0x12, 0x00, 0x32, 0x02, 1, 2};
+        mapper.onVideo(0, Unpooled.buffer().writeByte(0x91).writeBytes(FlvVideoTag.FOURCC_AV1.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .writeBytes(temporalUnit));
+        TrackInfo video = publisher.announcements.getFirst().getFirst();
+        assertEquals(Codec.AV1, video.codec());
+        assertEquals(320, video.width());
+        assertEquals(180, video.height());
+        assertArrayEquals(av1C, video.codecConfig());
+        assertArrayEquals(temporalUnit, publisher.units.getFirst().data());
+        assertTrue(publisher.units.getFirst().keyFrame());
+    }
+
     @Test
     void reframesShortNalLengthsToFourBytes() {
         AvcDecoderConfig parsed = AvcDecoderConfig.parse(AVCC);
@@ -232,7 +303,7 @@ class FlvAccessUnitMapperTest {
     @Test
     void skipsUnsupportedCodecsAndMalformedTags() {
         mapper.onVideo(0, Unpooled.wrappedBuffer(new byte[] {0x12, 1, 2, 3}));                  // Sorenson H.263
-        mapper.onVideo(0, Unpooled.wrappedBuffer(new byte[] {(byte) 0x90, 'h', 'v', 'c', '1'})); // Enhanced RTMP
+        mapper.onVideo(0, Unpooled.wrappedBuffer(new byte[] {(byte) 0x90, 'v', 'p', '0', '9'})); // Enhanced RTMP VP9
         mapper.onVideo(0, Unpooled.wrappedBuffer(new byte[] {0x17, 0}));                         // truncated AVC header
         mapper.onVideo(0, video(1, 0, 0, new byte[] {1, 2, 3}));                                // broken avcC
         mapper.onAudio(0, Unpooled.wrappedBuffer(new byte[] {0x2F, 1, 2}));                     // MP3
@@ -247,7 +318,8 @@ class FlvAccessUnitMapperTest {
         assertEquals(7, FlvMetadata.from(Map.of("videocodecid", 7.0)).videoCodecId());
         assertEquals(7, FlvMetadata.from(Map.of("videocodecid", "avc1")).videoCodecId());
         assertEquals(7, FlvMetadata.from(Map.of("videocodecid", (double) 0x61766331)).videoCodecId());
-        assertEquals(99, FlvMetadata.from(Map.of("videocodecid", "hvc1")).videoCodecId());
+        assertEquals(FlvVideoTag.CODEC_HEVC, FlvMetadata.from(Map.of("videocodecid", "hvc1")).videoCodecId());
+        assertEquals(99, FlvMetadata.from(Map.of("videocodecid", "av01")).videoCodecId());
         assertEquals(10, FlvMetadata.from(Map.of("audiocodecid", "mp4a")).audioCodecId());
         FlvMetadata none = FlvMetadata.from(Map.of("framerate", "bogus"));
         assertEquals(-1, none.videoCodecId());
@@ -259,7 +331,7 @@ class FlvAccessUnitMapperTest {
         FlvVideoTag tag = FlvVideoTag.parse(Unpooled.wrappedBuffer(new byte[] {0x27, 1, (byte) 0xFF, (byte) 0xFF, (byte) 0xD8, 9}));
         assertEquals(FlvVideoTag.FRAME_TYPE_INTER, tag.frameType());
         assertEquals(FlvVideoTag.CODEC_AVC, tag.codecId());
-        assertEquals(FlvVideoTag.AVC_NALU, tag.avcPacketType());
+        assertEquals(FlvVideoTag.CODED_FRAME, tag.packetType());
         assertEquals(-40, tag.compositionTime());
         assertArrayEquals(new byte[] {9}, tag.data());
         FlvAudioTag audio = FlvAudioTag.parse(Unpooled.wrappedBuffer(new byte[] {(byte) 0xAF, 1, 5}));
@@ -275,12 +347,12 @@ class FlvAccessUnitMapperTest {
     void codecsNotTakenAreNamedOnceInWordsAndTheRestStillFlows() {
         mapper.onAudio(0, Unpooled.buffer().writeByte(0x2F).writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFB, 0x50}));
         mapper.onAudio(26, Unpooled.buffer().writeByte(0x2F).writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFB, 0x50}));
-        // Enhanced RTMP: IsExHeader set, PacketTypeSequenceStart, FourCC hvc1.
-        mapper.onVideo(0, Unpooled.buffer().writeByte(0x90).writeBytes("hvc1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        // Enhanced RTMP: IsExHeader set, PacketTypeSequenceStart, FourCC vp09.
+        mapper.onVideo(0, Unpooled.buffer().writeByte(0x90).writeBytes("vp09".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         assertEquals(List.of(
                 "the audio, in MP3, is not heard: GlassCast takes AAC; choose AAC in the encoder's audio settings",
-                "the video, sent as Enhanced RTMP (HEVC or AV1), is not shown: over RTMP GlassCast takes H.264; "
-                        + "choose an H.264 encoder, or publish HEVC over SRT"), publisher.notices);
+                "the video, sent as Enhanced RTMP VP9 (vp09), is not shown: GlassCast takes H.264, HEVC or AV1; "
+                        + "choose one of those in the encoder"), publisher.notices);
 
         mapper.onVideo(40, video(1, 0, 0, AVCC));
         mapper.onVideo(40, video(1, 1, 0, new byte[] {0, 0, 0, 2, 0x65, 1}));

@@ -76,6 +76,19 @@ class RtmpSessionHandlerTest {
     }
 
     @Test
+    void anEncoderOfferingEnhancedRtmpCodecsLearnsWhichAreTaken() {
+        EmbeddedChannel channel = session();
+        // What OBS 30+ sends in connect.
+        channel.writeInbound(command(0, "connect", 1, Map.of("app", "live", "fourCcList", List.of("av01", "vp09", "hvc1"))));
+        for (int control = 0; control < 3; control++) {
+            readType(channel);
+        }
+        List<Object> result = readCommand(channel);
+        assertEquals(List.of("av01", "hvc1"), ((Map<?, ?>) result.get(2)).get("fourCcList"));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void aWrongKeyIsRejectedAndClosed() {
         EmbeddedChannel channel = connected();
         channel.writeInbound(command(1, "publish", 5, null, "wrong-key", "live"));

@@ -22,7 +22,8 @@ public final class Rfc6381Codecs {
         return switch (track.codec()) {
             case H264 -> avc(track.codecConfig());
             case AAC -> aac(track.codecConfig());
-            case H265 -> throw new IllegalArgumentException("no codec string for H.265 yet");
+            case H265, AV1 -> throw new IllegalArgumentException("no codec string for " + track.codec()
+                    + ": the transcoder gives players H.264");
         };
     }
 

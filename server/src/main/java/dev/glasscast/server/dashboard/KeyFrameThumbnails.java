@@ -160,6 +160,10 @@ public final class KeyFrameThumbnails implements StreamListener, AutoCloseable {
 
     private static Optional<byte[]> decode(KeyFrame keyFrame) throws IOException {
         TrackInfo track = keyFrame.track();
+        if (track.codec() == Codec.AV1) {
+            // No thumbnail rather than an H.264 decoder fed AV1; thumbnails move to transcode/'s decoder next.
+            return Optional.empty();
+        }
         AVCodec codec = avcodec_find_decoder(track.codec() == Codec.H265 ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264);
         if (codec == null) {
             return Optional.empty();

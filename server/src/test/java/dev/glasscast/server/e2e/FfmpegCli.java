@@ -61,8 +61,21 @@ public final class FfmpegCli {
     }
 
     public static Running start(Path workDir, List<String> args) throws IOException {
+        return start(workDir, "ffmpeg", args);
+    }
+
+    /**
+     * The ffmpeg program inside JavaCV's FFmpeg build (8.x): unlike Debian's 5.1 it writes
+     * Enhanced RTMP (HEVC and AV1 in FLV), as OBS 30+ sends it.
+     */
+    public static String javacvFfmpeg() {
+        return org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    }
+
+    /** Starts {@code program} (a path, or a name on the PATH) with ffmpeg's usual first options. */
+    public static Running start(Path workDir, String program, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add("ffmpeg");
+        command.add(program);
         command.add("-hide_banner");
         command.add("-nostdin");
         command.addAll(args);
@@ -79,8 +92,9 @@ public final class FfmpegCli {
         command.add(tool);
         command.add("-hide_banner");
         command.addAll(args);
-        Path stdout = Files.createTempFile(workDir, tool, ".out");
-        Path stderr = Files.createTempFile(workDir, tool, ".err");
+        String name = Path.of(tool).getFileName().toString();
+        Path stdout = Files.createTempFile(workDir, name, ".out");
+        Path stderr = Files.createTempFile(workDir, name, ".err");
         Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(stdout.toFile())

@@ -9,7 +9,6 @@ import dev.glasscast.server.browser.BrowserDriver;
 import dev.glasscast.server.browser.PlaybackBounds;
 import dev.glasscast.server.browser.PlaybackReport;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 class NginxEdgeTierTest {
 
     private static final String KEY = "nginx-tier-key";
-    private static final Path EDGE_TEMPLATE = Path.of("..", "docker", "nginx", "glasscast-edge.conf.template");
     private static final int VIEWERS = 40;
     private static final Pattern INIT_URI = Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"");
 
@@ -48,7 +46,7 @@ class NginxEdgeTierTest {
     Path dir;
 
     private GlassCastServer server;
-    private Process nginx;
+    private NginxEdge nginx;
     private Process publisher;
 
     @AfterEach
@@ -57,7 +55,7 @@ class NginxEdgeTierTest {
             publisher.destroyForcibly();
         }
         if (nginx != null) {
-            nginx.destroy();
+            nginx.close();
         }
         if (server != null) {
             server.close();
@@ -68,7 +66,7 @@ class NginxEdgeTierTest {
     void viewersThroughNginxPlayAndTheOriginServesEachObjectOnce() throws Exception {
         server = new GlassCastServer(TestDaemon.config(dir, KEY));
         server.start();
-        int edgePort = startNginx(server.httpPort());
+        nginx = NginxEdge.start(dir.resolve("nginx"), server.httpPort());
 
         publisher = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
                 "-f", "lavfi", "-i", "testsrc2=size=480x270:rate=30", "-f", "lavfi", "-i", "sine=sample_rate=48000",
@@ -76,7 +74,7 @@ class NginxEdgeTierTest {
                 "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg.log").toFile()).start();
 
-        String edge = "http://127.0.0.1:" + edgePort + "/live/main/";
+        String edge = nginx.origin() + "/live/main/";
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         awaitStatus(client, edge + "index.m3u8", 200, Duration.ofSeconds(20));
 
@@ -112,19 +110,11 @@ class NginxEdgeTierTest {
         assertTrue(fetched.size() >= 4, "objects fetched by the crowd: " + fetched);
 
         // nginx logs every request with the upstream it asked ("-" when it answered from cache).
-        Map<String, Integer> originRequests = new TreeMap<>();
-        Map<String, Integer> edgeRequests = new TreeMap<>();
-        for (String line : Files.readAllLines(dir.resolve("access.log"))) {
-            String[] fields = line.split(" ");
-            String uri = fields[0];
-            if (!uri.endsWith(".m4s") && !uri.endsWith(".mp4")) {
-                continue;
-            }
-            edgeRequests.merge(uri, 1, Integer::sum);
-            if (!fields[1].equals("-")) {
-                originRequests.merge(uri, 1, Integer::sum);
-            }
-        }
+        Map<String, Integer> originRequests = new TreeMap<>(nginx.originRequests());
+        Map<String, Integer> edgeRequests = new TreeMap<>(nginx.edgeRequests());
+        originRequests.keySet().removeIf(uri -> !isMediaObject(uri));
+        originRequests.values().removeIf(count -> count == 0);
+        edgeRequests.keySet().removeIf(uri -> !isMediaObject(uri));
         assertTrue(edgeRequests.values().stream().anyMatch(n -> n > VIEWERS / 2), "the crowd went through nginx: " + edgeRequests);
         for (Map.Entry<String, Integer> object : originRequests.entrySet()) {
             assertEquals(1, object.getValue(), "origin requests for " + object.getKey() + " (edge saw "
@@ -173,70 +163,8 @@ class NginxEdgeTierTest {
         }
     }
 
-    /**
-     * Starts nginx on a loopback port and returns it. nginx cannot listen on port 0 (it refuses
-     * it as invalid) nor report a port it chose, so the port comes from a socket bound to port 0
-     * and closed again; should another process take it before nginx binds it, nginx fails with
-     * "Address already in use" and the next try gets another port.
-     */
-    private int startNginx(int upstreamPort) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            int port = unusedPort();
-            if (startNginx(port, upstreamPort) || attempt == 5) {
-                return port;
-            }
-        }
-    }
-
-    /** Starts nginx on {@code listenPort}; false if the port was taken meanwhile. */
-    private boolean startNginx(int listenPort, int upstreamPort) throws Exception {
-        Path cache = Files.createDirectories(dir.resolve("cache"));
-        Path temp = Files.createDirectories(dir.resolve("temp"));
-        String edgeConfig = Files.readString(EDGE_TEMPLATE)
-                .replace("${GLASSCAST_UPSTREAM}", "127.0.0.1:" + upstreamPort)
-                .replace("${NGINX_LISTEN}", "127.0.0.1:" + listenPort)
-                .replace("${NGINX_CACHE_DIR}", cache.toString());
-        Files.writeString(dir.resolve("glasscast-edge.conf"), edgeConfig);
-        Files.writeString(dir.resolve("nginx.conf"), """
-                daemon off;
-                master_process off;
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log warn;
-                events { worker_connections 1024; }
-                http {
-                    log_format edge '$uri $upstream_addr $upstream_cache_status $status';
-                    access_log %1$s/access.log edge;
-                    client_body_temp_path %2$s/body;
-                    proxy_temp_path %2$s/proxy;
-                    fastcgi_temp_path %2$s/fastcgi;
-                    uwsgi_temp_path %2$s/uwsgi;
-                    scgi_temp_path %2$s/scgi;
-                    include %1$s/glasscast-edge.conf;
-                }
-                """.formatted(dir, temp));
-        String binary = Files.exists(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
-        nginx = new ProcessBuilder(binary, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (nginx.isAlive() && System.nanoTime() < deadline) {
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listenPort + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return true;
-                }
-            } catch (IOException notYet) {
-                // nginx is still starting
-            }
-            Thread.sleep(100);
-        }
-        String log = Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : "";
-        if (!nginx.isAlive() && log.contains("Address already in use")) {
-            Files.delete(dir.resolve("error.log"));
-            return false;
-        }
-        throw new AssertionError("nginx did not answer on port " + listenPort + "\n" + log
-                + Files.readString(dir.resolve("nginx.out")));
+    private static boolean isMediaObject(String uri) {
+        return uri.endsWith(".m4s") || uri.endsWith(".mp4");
     }
 
     private void awaitStatus(HttpClient client, String url, int status, Duration timeout) throws Exception {
@@ -253,13 +181,8 @@ class NginxEdgeTierTest {
             }
             Thread.sleep(100);
         }
-        String log = Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : "";
+        Path errors = dir.resolve("nginx").resolve("error.log");
+        String log = Files.exists(errors) ? Files.readString(errors) : "";
         throw new AssertionError(url + " did not answer " + status + " (last " + last + ")\n" + log);
-    }
-
-    private static int unusedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
