@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts: finds the JDK the way ./glasscast does, builds the jar if
+# Sourced by the benchmark scripts: takes the JDK and JVM flags from ./glasscast env, builds the jar if
 # needed, and starts the daemon on a benchmark config (test source off, one stream "main").
 #   start_daemon WORKDIR HTTP_PORT RTMP_PORT KEY [YAML]   sets $daemon (pid); log in WORKDIR/daemon.log
 #   YAML: more top-level config lines, e.g. 'slate: {enabled: false}'
@@ -12,8 +12,7 @@ stop_daemon() { # defined first: an EXIT trap may call it before the build below
   return 0
 }
 
-source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p; /^jvm_flags()/,/^}/p' glasscast)
-find_jdk
+eval "$(./glasscast env)"
 [ -f server/target/glasscast.jar ] || ./glasscast build
 
 start_daemon() {
@@ -28,8 +27,8 @@ ingest:
 test_source: {enabled: false}
 $extra
 YAML
-  # shellcheck disable=SC2046
-  "$JAVA_HOME/bin/java" $(jvm_flags) ${BENCH_JAVA_OPTS:-} -jar "${BENCH_JAR:-server/target/glasscast.jar}" --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" $GLASSCAST_JVM_FLAGS ${BENCH_JAVA_OPTS:-} -jar "${BENCH_JAR:-server/target/glasscast.jar}" --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
   daemon=$!
   until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done
 }

@@ -23,8 +23,8 @@ ingest:
   streams: [{name: open, key: open-key}, {name: signed, key: signed-key, playback: signed}]
 test_source: {enabled: false}
 YAML
-# shellcheck disable=SC2046
-"$JAVA_HOME/bin/java" $(jvm_flags) -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
+# shellcheck disable=SC2086
+"$JAVA_HOME/bin/java" $GLASSCAST_JVM_FLAGS -jar server/target/glasscast.jar --config "$work/bench.yaml" > "$work/daemon.log" 2>&1 &
 daemon=$!
 until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done
 

@@ -29,12 +29,8 @@ shift || true
 max_len=102400
 max_corpus_bytes=1048576
 
-source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p' glasscast)
-find_jdk
+eval "$(./glasscast env)"
 java=$JAVA_HOME/bin/java
-if [ "$(java_major "$java")" -ge 24 ]; then
-  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
-fi
 
 # module:package-path:Target:method, one per fuzz target.
 targets=()

@@ -16,9 +16,8 @@ work=$(mktemp -d)
 daemon=; publisher=; watchers=
 trap 'kill $watchers $publisher 2>/dev/null || true; kill $daemon 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-source <(sed -n '/^java_major()/,/^}/p; /^find_jdk()/,/^}/p; /^jvm_flags()/,/^}/p; /^needs_build()/,/^}/p' glasscast)
-find_jdk
-if needs_build; then ./glasscast build; fi
+eval "$(./glasscast env)"
+./glasscast build --if-needed
 
 http=${SOAK_HTTP_PORT:-18081}; rtmp=${SOAK_RTMP_PORT:-11936}; key=soak-key
 cat > "$work/soak.yaml" <<YAML
@@ -35,8 +34,8 @@ ladder:
   - {name: 360p, codec: h264, width: 640, height: 360, video_bitrate: 800k, maxrate: 880k, bufsize: 1600k, preset: veryfast, profile: main, audio_bitrate: 96k}
 test_source: {enabled: false}
 YAML
-# shellcheck disable=SC2046
-"$JAVA_HOME/bin/java" $(jvm_flags) -XX:StartFlightRecording=filename="$out/soak.jfr",settings=default,dumponexit=true \
+# shellcheck disable=SC2086
+"$JAVA_HOME/bin/java" $GLASSCAST_JVM_FLAGS -XX:StartFlightRecording=filename="$out/soak.jfr",settings=default,dumponexit=true \
   -jar server/target/glasscast.jar --config "$work/soak.yaml" > "$out/daemon.log" 2>&1 &
 daemon=$!
 until curl -sf "http://127.0.0.1:$http/healthz" >/dev/null; do sleep 0.2; done

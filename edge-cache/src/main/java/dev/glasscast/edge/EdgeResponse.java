@@ -1,9 +1,9 @@
 package dev.glasscast.edge;
 
 import dev.glasscast.packager.CacheKind;
+import dev.glasscast.packager.CountedByBody;
 import dev.glasscast.packager.OriginResponse;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ReferenceCounted;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param outcome  hit, stale, miss or coalesced wait
  * @param body     the bytes; owned by the receiver
  */
-public record EdgeResponse(ObjectMetadata metadata, CacheOutcome outcome, ByteBuf body) implements ReferenceCounted {
+public record EdgeResponse(ObjectMetadata metadata, CacheOutcome outcome, ByteBuf body) implements CountedByBody {
 
     public EdgeResponse {
         Objects.requireNonNull(metadata, "metadata");
@@ -60,44 +60,5 @@ public record EdgeResponse(ObjectMetadata metadata, CacheOutcome outcome, ByteBu
     public OriginResponse toOriginResponse() {
         return new OriginResponse(metadata.status(), metadata.contentType(), metadata.cacheKind(),
                 metadata.lastModified(), body, metadata.file());
-    }
-
-    @Override
-    public int refCnt() {
-        return body.refCnt();
-    }
-
-    @Override
-    public EdgeResponse retain() {
-        body.retain();
-        return this;
-    }
-
-    @Override
-    public EdgeResponse retain(int increment) {
-        body.retain(increment);
-        return this;
-    }
-
-    @Override
-    public EdgeResponse touch() {
-        body.touch();
-        return this;
-    }
-
-    @Override
-    public EdgeResponse touch(Object hint) {
-        body.touch(hint);
-        return this;
-    }
-
-    @Override
-    public boolean release() {
-        return body.release();
-    }
-
-    @Override
-    public boolean release(int decrement) {
-        return body.release(decrement);
     }
 }

@@ -2,7 +2,6 @@ package dev.glasscast.packager;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ReferenceCounted;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -21,7 +20,7 @@ import java.time.Instant;
  * @param file         where the same bytes lie on disk, or null when they are only in {@code body}
  */
 public record OriginResponse(int status, String contentType, CacheKind cacheKind, Instant lastModified, ByteBuf body,
-                             FileSpan file) implements ReferenceCounted {
+                             FileSpan file) implements CountedByBody {
 
     /** A response whose bytes are only in {@code body}. */
     public OriginResponse(int status, String contentType, CacheKind cacheKind, Instant lastModified, ByteBuf body) {
@@ -44,44 +43,5 @@ public record OriginResponse(int status, String contentType, CacheKind cacheKind
 
     public static OriginResponse badRequest(String why) {
         return text(400, CacheKind.NO_STORE, TEXT, why + "\n", null);
-    }
-
-    @Override
-    public int refCnt() {
-        return body.refCnt();
-    }
-
-    @Override
-    public OriginResponse retain() {
-        body.retain();
-        return this;
-    }
-
-    @Override
-    public OriginResponse retain(int increment) {
-        body.retain(increment);
-        return this;
-    }
-
-    @Override
-    public OriginResponse touch() {
-        body.touch();
-        return this;
-    }
-
-    @Override
-    public OriginResponse touch(Object hint) {
-        body.touch(hint);
-        return this;
-    }
-
-    @Override
-    public boolean release() {
-        return body.release();
-    }
-
-    @Override
-    public boolean release(int decrement) {
-        return body.release(decrement);
     }
 }

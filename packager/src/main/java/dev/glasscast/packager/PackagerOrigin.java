@@ -1,6 +1,5 @@
 package dev.glasscast.packager;
 
-import dev.glasscast.packager.dash.DashOrigin;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -10,15 +9,15 @@ import java.util.concurrent.CompletionStage;
 public final class PackagerOrigin implements MediaOrigin {
 
     private final MediaOrigin hls;
-    private final MediaOrigin dash;
+    private final NamedObjectsOrigin dash;
 
-    public PackagerOrigin(MediaOrigin hls, MediaOrigin dash) {
+    public PackagerOrigin(MediaOrigin hls, NamedObjectsOrigin dash) {
         this.hls = hls;
         this.dash = dash;
     }
 
     @Override
     public CompletionStage<OriginResponse> render(OriginRequest request) {
-        return DashOrigin.serves(request) ? dash.render(request) : hls.render(request);
+        return dash.serves(request) ? dash.render(request) : hls.render(request);
     }
 }

@@ -1,7 +1,8 @@
 package dev.glasscast.packager.dash;
 
+import dev.glasscast.media.Codec;
 import dev.glasscast.media.TrackInfo;
-import dev.glasscast.packager.hls.Rfc6381Codecs;
+import dev.glasscast.packager.fmp4.Rfc6381Codecs;
 import dev.glasscast.packager.window.InitSegment;
 import dev.glasscast.packager.window.MediaSegment;
 import dev.glasscast.packager.window.RenditionSnapshot;
@@ -80,8 +81,10 @@ public final class DashManifestRenderer {
         if (video.isEmpty() && audioOnly.isEmpty()) {
             return Optional.empty();
         }
-        // The periods follow the video; a radio-style stream's, its audio.
-        RenditionSnapshot reference = video.isEmpty() ? audioOnly.get() : video.getFirst();
+        // The periods follow the video (H.264 first, which every rung but an HEVC passthrough is);
+        // a radio-style stream's, its audio.
+        RenditionSnapshot reference = video.isEmpty() ? audioOnly.get() : video.stream()
+                .filter(rendition -> rendition.track().codec() == Codec.H264).findFirst().orElse(video.getFirst());
         TreeSet<Long> periods = new TreeSet<>();
         for (MediaSegment segment : reference.segments()) {
             periods.add(segment.discontinuitySequence());
@@ -124,8 +127,11 @@ public final class DashManifestRenderer {
                     .append("\">\n");
             Duration ato = view.ended() ? null : view.availabilityTimeOffset();
             boolean lastPeriod = period == periods.last();
-            adaptationSet(mpd, "video", video, period, startSeconds, ato, lastPeriod);
-            adaptationSet(mpd, "audio", audio, period, startSeconds, ato, lastPeriod);
+            // One AdaptationSet per video codec: a player switches seamlessly only within one, and
+            // leaves out a set whose codec it cannot decode (HEVC in most browsers).
+            adaptationSet(mpd, 0, "video", ofCodec(video, Codec.H264), period, startSeconds, ato, lastPeriod);
+            adaptationSet(mpd, 1, "audio", audio, period, startSeconds, ato, lastPeriod);
+            adaptationSet(mpd, 2, "video", ofCodec(video, Codec.H265), period, startSeconds, ato, lastPeriod);
             mpd.append("  </Period>\n");
         }
         if (!view.ended()) {
@@ -168,8 +174,12 @@ public final class DashManifestRenderer {
         return null;
     }
 
-    private static void adaptationSet(StringBuilder mpd, String type, List<RenditionSnapshot> renditions, long period,
-                                      double periodStartSeconds, Duration ato, boolean lastPeriod) {
+    private static List<RenditionSnapshot> ofCodec(List<RenditionSnapshot> renditions, Codec codec) {
+        return renditions.stream().filter(rendition -> rendition.track().codec() == codec).toList();
+    }
+
+    private static void adaptationSet(StringBuilder mpd, int id, String type, List<RenditionSnapshot> renditions,
+                                      long period, double periodStartSeconds, Duration ato, boolean lastPeriod) {
         List<RenditionSnapshot> present = new ArrayList<>();
         for (RenditionSnapshot rendition : renditions) {
             if (firstOf(rendition, period) != null) {
@@ -179,7 +189,7 @@ public final class DashManifestRenderer {
         if (present.isEmpty()) {
             return;
         }
-        mpd.append("    <AdaptationSet id=\"").append(type.equals("video") ? 0 : 1).append("\" contentType=\"")
+        mpd.append("    <AdaptationSet id=\"").append(id).append("\" contentType=\"")
                 .append(type).append("\" mimeType=\"").append(type).append("/mp4\" segmentAlignment=\"true\" startWithSAP=\"1\"");
         if (type.equals("audio")) {
             mpd.append(" lang=\"und\"");

@@ -2,7 +2,7 @@ package dev.glasscast.packager.dash;
 
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.packager.CacheKind;
-import dev.glasscast.packager.MediaOrigin;
+import dev.glasscast.packager.NamedObjectsOrigin;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
 import dev.glasscast.packager.window.RenditionLookup;
@@ -23,7 +23,7 @@ import java.util.concurrent.CompletionStage;
  * Period), a static one once it is over. Segments and init segments are the HLS origin's CMAF
  * objects ({@code {rendition}/seg{N}.m4s}, {@code {rendition}/init{N}.mp4}).
  */
-public final class DashOrigin implements MediaOrigin {
+public final class DashOrigin implements NamedObjectsOrigin {
 
     public static final String MANIFEST = "manifest.mpd";
     public static final String MPD = "application/dash+xml";
@@ -60,8 +60,8 @@ public final class DashOrigin implements MediaOrigin {
         this.reconnectGrace = reconnectGrace;
     }
 
-    /** True for the names this origin serves. */
-    public static boolean serves(OriginRequest request) {
+    @Override
+    public boolean serves(OriginRequest request) {
         return request.rendition() == null && MANIFEST.equals(request.resource());
     }
 

@@ -268,7 +268,10 @@ public final class Fmp4InitSegmentWriter {
         int start = box.beginFull("stsd", 0, 0);
         box.u32(1);
         switch (track.codec()) {
-            case H264 -> avc1(box, track);
+            case H264 -> visualSampleEntry(box, track, "avc1", "avcC");
+            // hvc1, not hev1: parameter sets only in the hvcC (ingest takes in-band ones out),
+            // which is what Apple's players require of HLS.
+            case H265 -> visualSampleEntry(box, track, "hvc1", "hvcC");
             case AAC -> mp4a(box, track);
             default -> throw new IllegalArgumentException("unsupported codec " + track.codec());
         }
@@ -293,10 +296,11 @@ public final class Fmp4InitSegmentWriter {
      *     int(16) pre_defined = -1;
      * }
      * class AVCSampleEntry() extends VisualSampleEntry ('avc1') { AVCConfigurationBox config; }
+     * class HEVCSampleEntry() extends VisualSampleEntry ('hvc1') { HEVCConfigurationBox config; }
      * </pre>
      */
-    private static void avc1(BoxWriter box, Fmp4Track track) {
-        int start = box.begin("avc1");
+    private static void visualSampleEntry(BoxWriter box, Fmp4Track track, String format, String configBox) {
+        int start = box.begin(format);
         box.zeros(6);
         box.u16(1);
         box.u16(0);
@@ -311,16 +315,17 @@ public final class Fmp4InitSegmentWriter {
         box.zeros(32);
         box.u16(0x0018);
         box.u16(0xFFFF);
-        avcC(box, track.codecConfig());
+        configurationBox(box, configBox, track.codecConfig());
         box.end(start);
     }
 
     /**
      * ISO/IEC 14496-15: {@code class AVCConfigurationBox extends Box('avcC') {
-     * AVCDecoderConfigurationRecord() AVCConfig; }} — the record is the track's codec config as is.
+     * AVCDecoderConfigurationRecord() AVCConfig; }}, and likewise {@code hvcC} with the
+     * HEVCDecoderConfigurationRecord — the record is the track's codec config as is.
      */
-    private static void avcC(BoxWriter box, byte[] decoderConfigurationRecord) {
-        int start = box.begin("avcC");
+    private static void configurationBox(BoxWriter box, String type, byte[] decoderConfigurationRecord) {
+        int start = box.begin(type);
         box.bytes(decoderConfigurationRecord);
         box.end(start);
     }

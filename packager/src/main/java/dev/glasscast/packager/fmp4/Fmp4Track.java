@@ -12,14 +12,14 @@ import java.util.Objects;
  * rate and for MPEG-TS / RTMP input) and the sample rate for audio (so every AAC frame lasts
  * exactly 1024 ticks), whatever the input timescale was.
  *
- * @param codec       {@link Codec#H264} or {@link Codec#AAC}
+ * @param codec       {@link Codec#H264}, {@link Codec#H265} or {@link Codec#AAC}
  * @param timescale   ticks per second of every time in the file
  * @param width       picture width (video), else 0
  * @param height      picture height (video), else 0
  * @param sampleRate  samples per second (audio), else 0
  * @param channels    channel count (audio), else 0
  * @param bitrate     nominal bits per second, 0 if unknown
- * @param codecConfig the avcC record or the AudioSpecificConfig; never modified
+ * @param codecConfig the avcC or hvcC record, or the AudioSpecificConfig; never modified
  */
 public record Fmp4Track(Codec codec, int timescale, int width, int height, int sampleRate, int channels,
                         long bitrate, byte[] codecConfig) {
@@ -34,7 +34,7 @@ public record Fmp4Track(Codec codec, int timescale, int width, int height, int s
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(codecConfig, "codecConfig");
         if (!isSupported(codec)) {
-            throw new IllegalArgumentException("fMP4 writer supports H264 and AAC, not " + codec);
+            throw new IllegalArgumentException("fMP4 writer supports H264, H265 and AAC, not " + codec);
         }
         if (timescale <= 0) {
             throw new IllegalArgumentException("timescale must be positive: " + timescale);
@@ -42,7 +42,7 @@ public record Fmp4Track(Codec codec, int timescale, int width, int height, int s
     }
 
     public static boolean isSupported(Codec codec) {
-        return codec == Codec.H264 || codec == Codec.AAC;
+        return codec == Codec.H264 || codec == Codec.H265 || codec == Codec.AAC;
     }
 
     /** The output description of an input track; the timescale is chosen as described above. */

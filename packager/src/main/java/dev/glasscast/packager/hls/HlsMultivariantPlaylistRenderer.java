@@ -1,5 +1,6 @@
 package dev.glasscast.packager.hls;
 
+import dev.glasscast.packager.fmp4.Rfc6381Codecs;
 import dev.glasscast.packager.window.RenditionSnapshot;
 import java.util.ArrayList;
 import java.util.List;

@@ -314,8 +314,8 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
     }
 
     private OriginResponse tsMediaPlaylist(RenditionSnapshot video) {
-        if (!video.isVideo()) {
-            return OriginResponse.notFound("TS is muxed per video rendition; " + video.path() + " is audio");
+        if (!HlsTsPlaylistRenderer.carriesTs(video)) {
+            return OriginResponse.notFound("TS is muxed per H.264 video rendition; " + video.path() + " is not one");
         }
         RenditionSnapshot audio = HlsTsPlaylistRenderer.audioOf(store.renditions(video.path().stream()));
         boolean over = over(video);
@@ -328,7 +328,7 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
 
     private OriginResponse tsSegment(RenditionSnapshot video, long sequence) {
         MediaSegment segment = video.segment(sequence);
-        if (!video.isVideo() || segment == null) {
+        if (!HlsTsPlaylistRenderer.carriesTs(video) || segment == null) {
             return OriginResponse.notFound("no TS segment " + sequence + " in " + video.path());
         }
         RenditionSnapshot audio = HlsTsPlaylistRenderer.audioOf(store.renditions(video.path().stream()));

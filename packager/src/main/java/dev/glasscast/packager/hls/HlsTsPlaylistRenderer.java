@@ -1,5 +1,7 @@
 package dev.glasscast.packager.hls;
 
+import dev.glasscast.media.Codec;
+import dev.glasscast.packager.fmp4.Rfc6381Codecs;
 import dev.glasscast.packager.mpegts.TsSegmentRenderer;
 import dev.glasscast.packager.window.MediaSegment;
 import dev.glasscast.packager.window.RenditionSnapshot;
@@ -30,7 +32,7 @@ public final class HlsTsPlaylistRenderer {
         StringBuilder m3u8 = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:" + VERSION + "\n");
         boolean any = false;
         for (RenditionSnapshot video : renditions) {
-            if (!video.isVideo() || video.segments().isEmpty()) {
+            if (!carriesTs(video) || video.segments().isEmpty()) {
                 continue;
             }
             any = true;
@@ -87,6 +89,11 @@ public final class HlsTsPlaylistRenderer {
             m3u8.append("#EXT-X-ENDLIST\n");
         }
         return Optional.of(m3u8.toString());
+    }
+
+    /** Whether TS segments are made of this rendition: H.264 video only (TsSegmentWriter's stream types). */
+    static boolean carriesTs(RenditionSnapshot rendition) {
+        return rendition.isVideo() && rendition.track().codec() == Codec.H264;
     }
 
     /** The audio rendition muxed into TS: the first by name, as the multivariant playlist's default. */

@@ -113,4 +113,21 @@ class DashManifestRendererTest {
               <UTCTiming schemeIdUri="urn:mpeg:dash:utc:http-iso:2014" value="/time"/>
             </MPD>
             """;
+
+    @Test
+    void anHevcRenditionHasAnAdaptationSetOfItsOwn() {
+        RenditionSnapshot hevc = Snapshots.rendition("source-hevc", dev.glasscast.media.TrackInfo.video(1,
+                dev.glasscast.media.Codec.H265, 90_000, 320, 180, 30, 0, dev.glasscast.media.codec.HevcDecoderConfig.toBytes(java.util.HexFormat.of().parseHex("40010c01ffff01600000030090000003000003003c959809"), java.util.HexFormat.of().parseHex("42010101600000030090000003000003003ca00a080b9f796566924caf016808000003000800000300f040"), java.util.HexFormat.of().parseHex("4401c172b46240"))), 7,
+                new double[] {2, 2, 2.5}, new int[] {100_000, 100_000, 100_000}, false);
+        List<RenditionSnapshot> renditions = new java.util.ArrayList<>(stream(false));
+        renditions.add(hevc);
+        String mpd = renderer.render(renditions, new DashManifestRenderer.View(false, Duration.ofMinutes(2),
+                Duration.ofSeconds(2), "/time", Duration.ofSeconds(3))).orElseThrow();
+        int h264Set = mpd.indexOf("<AdaptationSet id=\"0\" contentType=\"video\"");
+        int hevcSet = mpd.indexOf("<AdaptationSet id=\"2\" contentType=\"video\"");
+        assertTrue(h264Set >= 0 && hevcSet > h264Set, mpd);
+        assertTrue(mpd.indexOf("codecs=\"hvc1.1.6.L60.90\"") > hevcSet, mpd);
+        assertTrue(mpd.indexOf("codecs=\"avc1.64001f\"") < hevcSet, mpd);
+    }
+
 }

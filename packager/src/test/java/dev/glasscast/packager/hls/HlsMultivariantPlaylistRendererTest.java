@@ -74,4 +74,16 @@ class HlsMultivariantPlaylistRendererTest {
                 """;
         assertEquals(expected, renderer.render(List.of(audio)).orElseThrow());
     }
+
+    @Test
+    void anHevcRenditionIsItsOwnHvc1VariantBesideTheH264Ones() {
+        RenditionSnapshot hevc = Snapshots.rendition("source-hevc", dev.glasscast.media.TrackInfo.video(1,
+                dev.glasscast.media.Codec.H265, 90_000, 320, 180, 30, 0, dev.glasscast.media.codec.HevcDecoderConfig.toBytes(java.util.HexFormat.of().parseHex("40010c01ffff01600000030090000003000003003c959809"), java.util.HexFormat.of().parseHex("42010101600000030090000003000003003ca00a080b9f796566924caf016808000003000800000300f040"), java.util.HexFormat.of().parseHex("4401c172b46240"))), 0,
+                new double[] {2}, new int[] {100_000}, false);
+        String playlist = renderer.render(List.of(audio, hd, hevc)).orElseThrow();
+        assertTrue(playlist.contains("CODECS=\"hvc1.1.6.L60.90,mp4a.40.2\",RESOLUTION=320x180"), playlist);
+        assertTrue(playlist.contains("\nsource-hevc/index.m3u8\n"), playlist);
+        assertTrue(playlist.contains("CODECS=\"avc1.64001f,mp4a.40.2\""), playlist);
+    }
+
 }

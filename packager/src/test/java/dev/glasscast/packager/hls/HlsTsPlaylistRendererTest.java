@@ -1,6 +1,7 @@
 package dev.glasscast.packager.hls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.packager.window.RenditionSnapshot;
 import java.util.List;
@@ -41,4 +42,13 @@ class HlsTsPlaylistRendererTest {
                 source/ts.m3u8
                 """, new HlsTsPlaylistRenderer(6).renderMultivariant(List.of(audio, video)).orElseThrow());
     }
+
+    @Test
+    void tsIsMadeOfH264RenditionsOnly() {
+        RenditionSnapshot hevc = Snapshots.rendition("source-hevc", dev.glasscast.media.TrackInfo.video(1,
+                dev.glasscast.media.Codec.H265, 90_000, 320, 180, 30, 0, dev.glasscast.media.codec.HevcDecoderConfig.toBytes(java.util.HexFormat.of().parseHex("40010c01ffff01600000030090000003000003003c959809"), java.util.HexFormat.of().parseHex("42010101600000030090000003000003003ca00a080b9f796566924caf016808000003000800000300f040"), java.util.HexFormat.of().parseHex("4401c172b46240"))), 0,
+                new double[] {2}, new int[] {100_000}, false);
+        assertTrue(new HlsTsPlaylistRenderer(6).renderMultivariant(List.of(hevc)).isEmpty());
+    }
+
 }

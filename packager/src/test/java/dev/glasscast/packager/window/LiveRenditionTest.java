@@ -284,7 +284,7 @@ class LiveRenditionTest {
     @Test
     void leavesUnsupportedCodecsAlone() {
         segmenter(10, Duration.ZERO);
-        segmenter.onTracks(List.of(TrackInfo.video(1, Codec.H265, 90_000, 640, 360, 30, 0, new byte[] {1})));
+        segmenter.onTracks(List.of(TrackInfo.video(1, Codec.AV1, 90_000, 640, 360, 30, 0, new byte[] {1})));
         assertNull(segmenter.snapshot());
         segmenter.onAccessUnit(videoFrame(0, 60));
         segmenter.onUnpublished();

@@ -1,46 +1,22 @@
 package dev.glasscast.server.http;
 
 import dev.glasscast.edge.EdgeCache;
-import dev.glasscast.edge.EdgeResponse;
 import dev.glasscast.edge.HttpCacheSemantics;
-import dev.glasscast.edge.ObjectMetadata;
-import dev.glasscast.edge.RangeDecision;
-import dev.glasscast.packager.CacheKind;
-import dev.glasscast.packager.FileSpan;
-import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.FileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import dev.glasscast.packager.SegmentStreaming;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import dev.glasscast.server.api.AdminRoutes;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -48,23 +24,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code /live/...} through the {@link EdgeCache}, the watch page, its assets and
- * {@code /healthz}, with HTTP caching semantics (ETag, 304, Range). Renders complete
- * asynchronously (a blocking playlist reload may wait for a part), so while one request is in
- * flight the channel stops reading: responses then always leave in request order.
+ * The HTTP server's router: sends each request to what answers it. {@code /live/...} goes to the
+ * {@link MediaResponder} (through the edge cache), the operator's routes to {@link AdminRoutes};
+ * the watch page, its assets, {@code /healthz} and {@code /time} are answered here. Signed
+ * playback is checked before any media is looked up. Anything that completes asynchronously
+ * stops the channel reading until it is answered, so responses leave in request order.
  */
 final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpMediaHandler.class);
 
-    private final EdgeCache edge;
-    private final HttpCacheSemantics semantics;
     private final WebContent web;
     private final String homeStream;
     private final AdminRoutes admin;
-    private final SegmentStreaming streaming;
     private final PlaybackTokens tokens;
-    private final OpenFiles openFiles;
+    private final HttpReplies replies;
+    private final MediaResponder mediaResponder;
 
     /**
      * @param homeStream the stream whose watch page {@code /} leads to when no operator side is served
@@ -77,13 +52,11 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream,
                      AdminRoutes admin, SegmentStreaming streaming, PlaybackTokens tokens, OpenFiles openFiles) {
         this.tokens = tokens;
-        this.openFiles = openFiles;
-        this.edge = edge;
-        this.semantics = semantics;
         this.web = web;
         this.homeStream = homeStream;
         this.admin = admin;
-        this.streaming = streaming;
+        this.replies = new HttpReplies(semantics);
+        this.mediaResponder = new MediaResponder(edge, semantics, streaming, openFiles, replies);
     }
 
     @Override
@@ -91,7 +64,7 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = HttpMethod.HEAD.equals(request.method());
         if (!request.decoderResult().isSuccess()) {
-            respond(ctx, false, false, text(HttpResponseStatus.BAD_REQUEST, "malformed request"));
+            replies.respond(ctx, false, false, HttpReplies.text(HttpResponseStatus.BAD_REQUEST, "malformed request"));
             return;
         }
         RequestTarget.Route route = RequestTarget.parse(request.uri());
@@ -100,94 +73,60 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             // The operator's routes check their own methods (the API has a POST) and token.
             ctx.channel().config().setAutoRead(false);
             admin.handle(request.method(), request.headers(), route).whenComplete((response, failure) -> ctx.executor().execute(() -> {
-                respond(ctx, keepAlive, head, failure != null
-                        ? text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error") : response);
+                replies.respond(ctx, keepAlive, head, failure != null
+                        ? HttpReplies.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error") : response);
                 ctx.channel().config().setAutoRead(true);
             }));
             return;
         }
         if (!head && !HttpMethod.GET.equals(request.method())) {
-            FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and HEAD");
+            FullHttpResponse response = HttpReplies.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and HEAD");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            respond(ctx, keepAlive, false, response);
+            replies.respond(ctx, keepAlive, false, response);
             return;
         }
         // Signed playback is enforced here, before the edge cache: a refused request never
         // reaches the cache, so it can neither fill it nor join a valid request's render.
         PlaybackTokens.Verdict verdict = tokens.check(route);
         if (!verdict.allowed()) {
-            respond(ctx, keepAlive, head, text(HttpResponseStatus.FORBIDDEN, verdict.message()));
+            replies.respond(ctx, keepAlive, head, HttpReplies.text(HttpResponseStatus.FORBIDDEN, verdict.message()));
             return;
         }
-        switch (route) {
-            case RequestTarget.Health h -> respond(ctx, keepAlive, head, text(HttpResponseStatus.OK, "ok"));
-            case RequestTarget.Time t -> respond(ctx, keepAlive, head, content(HttpResponseStatus.OK,
-                    Unpooled.copiedBuffer(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS)),
-                            StandardCharsets.UTF_8), OriginResponse.TEXT, "no-store"));
-            case RequestTarget.Home h -> {
-                String home = homeLocation();
-                FullHttpResponse response = text(HttpResponseStatus.FOUND, "see " + home);
-                response.headers().set(HttpHeaderNames.LOCATION, home);
-                response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-                respond(ctx, keepAlive, head, response);
-            }
-            case RequestTarget.Dashboard d -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
-            case RequestTarget.Api a -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
-            case RequestTarget.Metrics m -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
-            case RequestTarget.Watch watch -> respond(ctx, keepAlive, head,
-                    content(HttpResponseStatus.OK, Unpooled.copiedBuffer(web.watchPage(watch.stream(), watch.token()), StandardCharsets.UTF_8),
-                            "text/html; charset=utf-8", "no-cache"));
-            case RequestTarget.Asset asset -> respond(ctx, keepAlive, head, web.asset(asset.name())
-                    .map(a -> content(HttpResponseStatus.OK, a.body(), a.contentType(), "public, max-age=86400"))
-                    .orElseGet(() -> text(HttpResponseStatus.NOT_FOUND, "not found")));
-            case RequestTarget.NotFound n -> respond(ctx, keepAlive, head, text(HttpResponseStatus.NOT_FOUND, "not found"));
-            case RequestTarget.BadRequest bad -> respond(ctx, keepAlive, head, text(HttpResponseStatus.BAD_REQUEST, bad.reason()));
-            case RequestTarget.Media media -> {
-                HttpHeaders headers = request.headers();
-                String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
-                String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
-                String range = headers.get(HttpHeaderNames.RANGE);
-                String ifRange = headers.get(HttpHeaderNames.IF_RANGE);
-                EdgeResponse hit = edge.fetchIfFresh(media.request());
-                if (hit != null) {
-                    // The common case, answered before anything slower is looked at: a cached 200 is
-                    // complete, so it is never a segment still being written (streamed below).
-                    respondMedia(ctx, keepAlive, head, toHttp(media.request(), hit, ifNoneMatch, ifModifiedSince, range, ifRange));
-                    return;
-                }
-                if (!head && range == null && streaming != null
-                        && streaming.streamIfOpen(media.request(), new ChunkedSegment(ctx, keepAlive))) {
-                    // The parts arrive on the event loop after this returns; until the last, read nothing more.
-                    ctx.channel().config().setAutoRead(false);
-                    return;
-                }
-                CompletableFuture<EdgeResponse> fetch = edge.fetch(media.request());
-                if (fetch.isDone()) {
-                    // A cache hit: answer at once, without pausing reads or hopping threads.
-                    answer(ctx, keepAlive, head, media, fetch, ifNoneMatch, ifModifiedSince, range, ifRange);
-                } else {
-                    ctx.channel().config().setAutoRead(false);
-                    fetch.whenComplete((fetched, failure) -> ctx.executor().execute(() -> {
-                        answer(ctx, keepAlive, head, media, fetch, ifNoneMatch, ifModifiedSince, range, ifRange);
-                        ctx.channel().config().setAutoRead(true);
-                    }));
-                }
-            }
+        if (route instanceof RequestTarget.Media media) {
+            mediaResponder.serve(ctx, request, media, keepAlive, head);
+        } else {
+            replies.respond(ctx, keepAlive, head, answerHere(route));
         }
     }
 
-    private void answer(ChannelHandlerContext ctx, boolean keepAlive, boolean head, RequestTarget.Media media,
-                        CompletableFuture<EdgeResponse> fetch, String ifNoneMatch, String ifModifiedSince,
-                        String range, String ifRange) {
-        EdgeResponse fetched;
-        try {
-            fetched = fetch.join();
-        } catch (CompletionException | CancellationException failure) {
-            log.error("rendering {} failed", media.request().cacheKey(), failure);
-            respond(ctx, keepAlive, head, text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
-            return;
-        }
-        respondMedia(ctx, keepAlive, head, toHttp(media.request(), fetched, ifNoneMatch, ifModifiedSince, range, ifRange));
+    /** The answer to a route that is neither media nor the operator's. */
+    private FullHttpResponse answerHere(RequestTarget.Route route) {
+        return switch (route) {
+            case RequestTarget.Health h -> HttpReplies.text(HttpResponseStatus.OK, "ok");
+            case RequestTarget.Time t -> HttpReplies.content(HttpResponseStatus.OK, Unpooled.copiedBuffer(
+                    DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.MILLIS)),
+                    StandardCharsets.UTF_8), OriginResponse.TEXT, "no-store");
+            case RequestTarget.Home h -> {
+                String home = homeLocation();
+                FullHttpResponse response = HttpReplies.text(HttpResponseStatus.FOUND, "see " + home);
+                response.headers().set(HttpHeaderNames.LOCATION, home);
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                yield response;
+            }
+            case RequestTarget.Watch watch -> HttpReplies.content(HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer(web.watchPage(watch.stream(), watch.token()), StandardCharsets.UTF_8),
+                    "text/html; charset=utf-8", "no-cache");
+            case RequestTarget.Asset asset -> web.asset(asset.name())
+                    .map(a -> HttpReplies.content(HttpResponseStatus.OK, a.body(), a.contentType(), "public, max-age=86400"))
+                    .orElseGet(() -> HttpReplies.text(HttpResponseStatus.NOT_FOUND, "not found"));
+            case RequestTarget.BadRequest bad -> HttpReplies.text(HttpResponseStatus.BAD_REQUEST, bad.reason());
+            // The operator's routes land here only when no operator side is served.
+            case RequestTarget.Dashboard d -> HttpReplies.text(HttpResponseStatus.NOT_FOUND, "not found");
+            case RequestTarget.Api a -> HttpReplies.text(HttpResponseStatus.NOT_FOUND, "not found");
+            case RequestTarget.Metrics m -> HttpReplies.text(HttpResponseStatus.NOT_FOUND, "not found");
+            case RequestTarget.NotFound n -> HttpReplies.text(HttpResponseStatus.NOT_FOUND, "not found");
+            case RequestTarget.Media m -> throw new IllegalStateException("media is the media responder's");
+        };
     }
 
     /**
@@ -200,200 +139,6 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         List<String> live = admin.liveStreams();
         return live.size() == 1 ? "/watch/" + live.get(0) : "/dashboard";
-    }
-
-    /**
-     * A media response, and where its body also lies on disk ({@code file}, narrowed to the range
-     * sent; null when the bytes are only in memory or there is no body to send).
-     */
-    /**
-     * How much of a body sent from a file goes out from memory, in the same write as the headers.
-     * Java cannot cork a socket (nginx's tcp_nopush), so headers written alone leave as a tiny
-     * TCP segment of their own; on loopback that made the client spend about 40 % more CPU per
-     * 1 MB response (bench/edge/run.sh: 0.72x nginx without a prefix, 0.94-1.14x with 64 KiB;
-     * 16 KiB and 256 KiB were both worse).
-     */
-    static final int BODY_PREFIX_FROM_MEMORY = 64 * 1024;
-    private record MediaAnswer(FullHttpResponse response, FileSpan file) {
-    }
-
-    /** Turns a cached object into a 200, 206, 304 or 416; takes ownership of {@code fetched}. */
-    private MediaAnswer toHttp(OriginRequest request, EdgeResponse fetched, String ifNoneMatch,
-                               String ifModifiedSince, String range, String ifRange) {
-        ObjectMetadata object = fetched.metadata();
-        FullHttpResponse response;
-        FileSpan file = null;
-        if (semantics.isNotModified(ifNoneMatch, ifModifiedSince, object, Instant.now())) {
-            fetched.release();
-            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
-        } else {
-            switch (semantics.range(range, ifRange, object)) {
-                case RangeDecision.Full full -> {
-                    response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                            HttpResponseStatus.valueOf(object.status()), fetched.body());
-                    file = object.file();
-                }
-                case RangeDecision.Partial partial -> {
-                    ByteBuf part = fetched.body().retainedSlice((int) partial.first(), (int) partial.length());
-                    fetched.release();
-                    response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT, part);
-                    response.headers().set(HttpHeaderNames.CONTENT_RANGE, partial.contentRange());
-                    if (object.file() != null) {
-                        file = new FileSpan(object.file().file(), object.file().offset() + partial.first(), partial.length());
-                    }
-                }
-                case RangeDecision.Unsatisfiable unsatisfiable -> {
-                    fetched.release();
-                    response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                            HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, Unpooled.EMPTY_BUFFER);
-                    response.headers().set(HttpHeaderNames.CONTENT_RANGE, unsatisfiable.contentRange());
-                }
-            }
-        }
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, object.contentType());
-        semantics.objectHeaders(request, object).forEach(response.headers()::set); // respond() adds CORS
-        return new MediaAnswer(response, file);
-    }
-
-    /**
-     * Writes a media response. A body that also lies in a file goes out with {@code sendfile}
-     * where the connection allows it (plain HTTP/1.1): the kernel then sends the file's pages
-     * without the copy of every byte into the socket that writing from memory costs, which was
-     * 40 % of the CPU a cached 1 MB segment took. The body's first {@link #BODY_PREFIX_FROM_MEMORY}
-     * bytes still go from memory, with the headers. HTTP/2 frames and TLS records need the bytes in
-     * memory, and a file that cannot be opened (a recording moved aside) falls back to them too.
-     */
-    private void respondMedia(ChannelHandlerContext ctx, boolean keepAlive, boolean head, MediaAnswer answer) {
-        FullHttpResponse response = answer.response();
-        FileSpan file = answer.file();
-        if (head || file == null || file.length() <= BODY_PREFIX_FROM_MEMORY
-                || file.length() != response.content().readableBytes() || !canSendFiles(ctx)) {
-            respond(ctx, keepAlive, head, response);
-            return;
-        }
-        int prefix = BODY_PREFIX_FROM_MEMORY;
-        FileRegion region;
-        try {
-            region = openFiles.region(new FileSpan(file.file(), file.offset() + prefix, file.length() - prefix));
-        } catch (IOException e) {
-            log.debug("sending {} from memory: {}", file.file(), e.toString());
-            respond(ctx, keepAlive, head, response);
-            return;
-        }
-        HttpResponse headers = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), response.headers());
-        ByteBuf first = response.content().retainedSlice(0, prefix);
-        response.release();
-        semantics.corsHeaders().forEach(headers.headers()::set);
-        headers.headers().set(HttpHeaderNames.CONTENT_LENGTH, file.length());
-        headers.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        ctx.write(headers);
-        ctx.write(new DefaultHttpContent(first));
-        ctx.write(region);
-        ChannelFuture sent = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        if (!keepAlive) {
-            sent.addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    /** Whether file regions can be written here: not inside HTTP/2 frames nor TLS records. */
-    private static boolean canSendFiles(ChannelHandlerContext ctx) {
-        return !(ctx.channel() instanceof Http2StreamChannel) && ctx.pipeline().get(SslHandler.class) == null;
-    }
-
-    private static FullHttpResponse text(HttpResponseStatus status, String body) {
-        return content(status, Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8), OriginResponse.TEXT, "no-store");
-    }
-
-    private static FullHttpResponse content(HttpResponseStatus status, ByteBuf body, String contentType, String cacheControl) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-                .set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
-        return response;
-    }
-
-    /** Writes {@code response}, whose content this method owns from here on. */
-    private void respond(ChannelHandlerContext ctx, boolean keepAlive, boolean head, FullHttpResponse response) {
-        semantics.corsHeaders().forEach(response.headers()::set);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        FullHttpResponse sent = response;
-        if (head) {
-            sent = response.replace(Unpooled.EMPTY_BUFFER);
-            response.release();
-        }
-        if (keepAlive) {
-            sent.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(sent);
-        } else {
-            sent.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(sent).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    /**
-     * Writes a segment that is still being written as a chunked response, a chunk per part as it
-     * is cut; bypasses the edge cache (see {@link SegmentStreaming}). A segment that ends
-     * incomplete closes the connection, so the client cannot take a truncated body for the whole.
-     * Every write happens on the channel's event loop, in the order the sink is called.
-     */
-    private final class ChunkedSegment implements SegmentStreaming.PartSink {
-        private final ChannelHandlerContext ctx;
-        private final boolean keepAlive;
-        private boolean started;
-
-        ChunkedSegment(ChannelHandlerContext ctx, boolean keepAlive) {
-            this.ctx = ctx;
-            this.keepAlive = keepAlive;
-        }
-
-        @Override
-        public void part(ByteBuf part) {
-            ctx.executor().execute(() -> {
-                if (!ctx.channel().isActive()) {
-                    part.release();
-                    return;
-                }
-                start();
-                ctx.writeAndFlush(new DefaultHttpContent(part));
-            });
-        }
-
-        @Override
-        public void end(boolean complete) {
-            ctx.executor().execute(() -> {
-                if (!started) {
-                    respond(ctx, keepAlive, false, text(HttpResponseStatus.NOT_FOUND, "segment not available"));
-                } else if (!complete) {
-                    ctx.close();
-                    return;
-                } else if (keepAlive) {
-                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-                } else {
-                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
-                }
-                ctx.channel().config().setAutoRead(true);
-            });
-        }
-
-        private void start() {
-            if (started) {
-                return;
-            }
-            started = true;
-            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-            // The body, once complete, is the finished segment's bytes: it caches like the finished
-            // segment. With no-cache here nginx and CDNs sent every viewer's request for the live
-            // edge to the origin; cacheable, they collapse them (proxy_cache_lock) into one. No
-            // ETag: that is a hash of bytes not all written yet. A segment that ends incomplete
-            // closes the connection, which no cache stores.
-            response.headers()
-                    .set(HttpHeaderNames.CONTENT_TYPE, OriginResponse.M4S)
-                    .set(HttpHeaderNames.CACHE_CONTROL, semantics.cacheControl(CacheKind.IMMUTABLE_MEDIA, false))
-                    .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-            semantics.corsHeaders().forEach(response.headers()::set);
-            HttpUtil.setTransferEncodingChunked(response, true);
-            ctx.writeAndFlush(response);
-        }
     }
 
     @Override
