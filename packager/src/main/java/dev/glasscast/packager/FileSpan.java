@@ -8,6 +8,9 @@ import java.util.Objects;
  * {@code file}, which nobody changes any more (a recorded segment). The HTTP layer may send them
  * from there with {@code sendfile}, which spares the copy of every byte into the socket that
  * writing the body from memory costs.
+ *
+ * <p>The name stays: it is exactly a span of a file (file, offset, length), and the edge cache and
+ * the HTTP layer use it for any body, not only for segments.
  */
 public record FileSpan(Path file, long offset, long length) {
 

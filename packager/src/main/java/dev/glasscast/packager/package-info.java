@@ -1,5 +1,5 @@
 /**
- * The packager: one {@link dev.glasscast.packager.store.SegmentStore} of CMAF parts and segments
+ * The packager: one {@link dev.glasscast.packager.window.SegmentStore} of CMAF parts and segments
  * per rendition, and renderers that turn it into every output on request
  * ({@link dev.glasscast.packager.PackagerOrigin} routes a request to its format).
  *
@@ -19,7 +19,7 @@
  * /time                           the wall clock (ISO 8601) for DASH UTCTiming (served by the server)
  * </pre>
  * N is the media sequence number: it starts at the epoch second of a rendition's first publish
- * ({@link dev.glasscast.packager.store.SequenceStart#EPOCH_SECONDS}) and continues across
+ * ({@link dev.glasscast.packager.window.FirstSequenceNumber#EPOCH_SECONDS}) and continues across
  * republishes, so every media URL names the same bytes forever, across daemon restarts too.
  *
  * <h2>Life of a stream</h2>
@@ -27,8 +27,8 @@
  * (a reconnect continues them after EXT-X-DISCONTINUITY / in a new DASH Period). After the grace:
  * EXT-X-ENDLIST over every segment of the event and a static MPD. The recording is written to
  * {@code <data_dir>/recordings/{stream}/{rendition}/} segment by segment as they close
- * ({@link dev.glasscast.packager.store.RecordingArchive}), so it survives a crash, and is served
- * at the same URLs once the stream has ended ({@link dev.glasscast.packager.store.LiveOrRecorded}),
+ * ({@link dev.glasscast.packager.recording.RecordingArchive}), so it survives a crash, and is served
+ * at the same URLs once the stream has ended ({@link dev.glasscast.packager.window.ServedRenditions}),
  * also after a restart. While live, the DVR window beyond the store's memory window is read from
  * the recording files.
  */

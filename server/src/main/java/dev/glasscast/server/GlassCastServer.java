@@ -3,6 +3,7 @@ package dev.glasscast.server;
 import dev.glasscast.config.GlassCastConfig;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.edge.EdgeCache;
+import dev.glasscast.edge.EdgeCacheMetrics;
 import dev.glasscast.edge.EdgeCacheSettings;
 import dev.glasscast.edge.HttpCacheSemantics;
 import dev.glasscast.ingest.auth.AuthFailureLimiter;
@@ -10,24 +11,32 @@ import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.ingest.rtmp.RtmpServer;
 import dev.glasscast.ingest.rtmp.RtmpServerLimits;
 import dev.glasscast.ingest.srt.SrtListener;
+import dev.glasscast.ingest.srt.SrtSessionStats;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.packager.PackagerOrigin;
 import dev.glasscast.packager.dash.DashOrigin;
 import dev.glasscast.packager.hls.HlsOrigin;
-import dev.glasscast.packager.store.LiveOrRecorded;
-import dev.glasscast.packager.store.RecordedFiles;
-import dev.glasscast.packager.store.RecordingArchive;
-import dev.glasscast.packager.store.RenditionLookup;
-import dev.glasscast.packager.store.RenditionRecorder;
-import dev.glasscast.packager.store.RenditionSnapshot;
-import dev.glasscast.packager.store.SegmentStore;
-import dev.glasscast.packager.store.SegmentStoreLimits;
-import dev.glasscast.packager.store.SequenceStart;
-import dev.glasscast.packager.store.SnapshotWaiters;
+import dev.glasscast.packager.recording.RecordingArchive;
+import dev.glasscast.packager.window.FirstSequenceNumber;
+import dev.glasscast.packager.window.RecordedSegmentFiles;
+import dev.glasscast.packager.window.RenditionLookup;
+import dev.glasscast.packager.window.RenditionRecorder;
+import dev.glasscast.packager.window.RenditionSnapshot;
+import dev.glasscast.packager.window.SegmentStore;
+import dev.glasscast.packager.window.SegmentStoreLimits;
+import dev.glasscast.packager.window.ServedRenditions;
+import dev.glasscast.packager.window.SnapshotWaiters;
+import dev.glasscast.server.api.AdminAuth;
+import dev.glasscast.server.api.AdminRoutes;
+import dev.glasscast.server.api.AdminTokenStore;
+import dev.glasscast.server.api.PublicAddresses;
+import dev.glasscast.server.api.StreamMonitor;
+import dev.glasscast.server.dashboard.KeyFrameThumbnails;
 import dev.glasscast.server.http.HttpServer;
 import dev.glasscast.server.http.PlaybackTokens;
 import dev.glasscast.server.http.WebContent;
+import dev.glasscast.server.metrics.GlassCastMetrics;
 import dev.glasscast.server.testsource.TestPatternSource;
 import dev.glasscast.transcode.LadderTranscoder;
 import dev.glasscast.transcode.TranscodeLimits;
@@ -37,15 +46,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import dev.glasscast.edge.EdgeCacheMetrics;
-import dev.glasscast.ingest.srt.SrtSessionStats;
-import dev.glasscast.server.api.AdminAuth;
-import dev.glasscast.server.api.AdminRoutes;
-import dev.glasscast.server.api.AdminTokenStore;
-import dev.glasscast.server.api.PublicAddresses;
-import dev.glasscast.server.api.StreamMonitor;
-import dev.glasscast.server.dashboard.KeyFrameThumbnails;
-import dev.glasscast.server.metrics.GlassCastMetrics;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,13 +150,13 @@ public final class GlassCastServer implements AutoCloseable {
             started.add(diskReads::shutdownNow);
             SegmentStore liveStore = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
                     PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION,
-                    SequenceStart.EPOCH_SECONDS, snapshot -> {
+                    FirstSequenceNumber.EPOCH_SECONDS, snapshot -> {
                         waiters.published(snapshot);
                         snapshotListeners.forEach(listener -> listener.accept(snapshot));
                     },
                     config.packaging().record() ? recordings : RenditionRecorder.NONE);
             SegmentStore store = liveStore;
-            RenditionLookup served = new LiveOrRecorded(liveStore, recordings);
+            RenditionLookup served = new ServedRenditions(liveStore, recordings);
             started.add(store);
             started.add(hub.addListener(store));
             ScheduledFuture<?> purge = ioGroup.scheduleAtFixedRate(store::purgeExpired, 10, 10, TimeUnit.SECONDS);
@@ -170,7 +170,7 @@ public final class GlassCastServer implements AutoCloseable {
             HlsOrigin origin = new HlsOrigin(served, config.packaging().playlistSegments(),
                     config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE,
                     PooledByteBufAllocator.DEFAULT, diskReads,
-                    config.packaging().record() ? recordings : RecordedFiles.NONE);
+                    config.packaging().record() ? recordings : RecordedSegmentFiles.NONE);
             DashOrigin dash = new DashOrigin(served, config.packaging().dvrWindow(),
                     config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET,
                     config.packaging().segmentDuration().minus(config.packaging().partDuration()), Clock.systemUTC(),

@@ -1,9 +1,9 @@
 package dev.glasscast.packager.hls;
 
-import dev.glasscast.packager.store.InitSegment;
-import dev.glasscast.packager.store.MediaSegment;
-import dev.glasscast.packager.store.RenditionSnapshot;
-import dev.glasscast.packager.store.SegmentPart;
+import dev.glasscast.packager.window.InitSegment;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RenditionSnapshot;
+import dev.glasscast.packager.window.SegmentPart;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

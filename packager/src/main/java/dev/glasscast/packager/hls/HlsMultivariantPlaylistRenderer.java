@@ -1,7 +1,7 @@
 package dev.glasscast.packager.hls;
 
 import dev.glasscast.packager.fmp4.Rfc6381Codecs;
-import dev.glasscast.packager.store.RenditionSnapshot;
+import dev.glasscast.packager.window.RenditionSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -8,31 +8,31 @@ import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
 import dev.glasscast.packager.SegmentStreaming;
 import dev.glasscast.packager.mpegts.TsSegmentRenderer;
-import dev.glasscast.packager.store.InitSegment;
-import dev.glasscast.packager.store.MediaSegment;
-import dev.glasscast.packager.store.RecordedFiles;
-import dev.glasscast.packager.store.RenditionLookup;
-import dev.glasscast.packager.store.RenditionSnapshot;
-import dev.glasscast.packager.store.SegmentPart;
-import dev.glasscast.packager.store.SnapshotWaiters;
+import dev.glasscast.packager.window.InitSegment;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RecordedSegmentFiles;
+import dev.glasscast.packager.window.RenditionLookup;
+import dev.glasscast.packager.window.RenditionSnapshot;
+import dev.glasscast.packager.window.SegmentPart;
+import dev.glasscast.packager.window.SnapshotWaiters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +88,7 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
     private final Clock clock;
     private final Duration reconnectGrace;
     private final ByteBufAllocator allocator;
-    private final RecordedFiles recordedFiles;
+    private final RecordedSegmentFiles recordedFiles;
     /** Where media whose bytes are on disk (DVR beyond memory, recordings) is read. */
     private final Executor diskReads;
 
@@ -101,7 +101,7 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
      */
     public HlsOrigin(RenditionLookup store, int playlistSegments, ByteBufAllocator allocator) {
         this(store, new HlsMediaPlaylistRenderer(playlistSegments), null, Clock.systemUTC(), Duration.ZERO, allocator,
-                Runnable::run, RecordedFiles.NONE);
+                Runnable::run, RecordedSegmentFiles.NONE);
     }
 
     /**
@@ -126,7 +126,7 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
      */
     public HlsOrigin(RenditionLookup store, int playlistSegments, Duration partTarget, SnapshotWaiters waiters,
                      Clock clock, Duration reconnectGrace, ByteBufAllocator allocator, Executor diskReads) {
-        this(store, playlistSegments, partTarget, waiters, clock, reconnectGrace, allocator, diskReads, RecordedFiles.NONE);
+        this(store, playlistSegments, partTarget, waiters, clock, reconnectGrace, allocator, diskReads, RecordedSegmentFiles.NONE);
     }
 
     /**
@@ -135,14 +135,14 @@ public final class HlsOrigin implements MediaOrigin, SegmentStreaming {
      */
     public HlsOrigin(RenditionLookup store, int playlistSegments, Duration partTarget, SnapshotWaiters waiters,
                      Clock clock, Duration reconnectGrace, ByteBufAllocator allocator, Executor diskReads,
-                     RecordedFiles recordedFiles) {
+                     RecordedSegmentFiles recordedFiles) {
         this(store, new HlsMediaPlaylistRenderer(playlistSegments, partTarget), waiters, clock, reconnectGrace,
                 allocator, diskReads, recordedFiles);
     }
 
     private HlsOrigin(RenditionLookup store, HlsMediaPlaylistRenderer mediaRenderer, SnapshotWaiters waiters,
                       Clock clock, Duration reconnectGrace, ByteBufAllocator allocator, Executor diskReads,
-                      RecordedFiles recordedFiles) {
+                      RecordedSegmentFiles recordedFiles) {
         this.recordedFiles = recordedFiles;
         this.diskReads = diskReads;
         this.store = store;

@@ -2,9 +2,9 @@ package dev.glasscast.packager.mpegts;
 
 import dev.glasscast.packager.fmp4.Fmp4FragmentReader;
 import dev.glasscast.packager.fmp4.Fmp4FragmentReader.TimedSample;
-import dev.glasscast.packager.store.MediaSegment;
-import dev.glasscast.packager.store.RenditionSnapshot;
-import dev.glasscast.packager.store.SegmentPart;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RenditionSnapshot;
+import dev.glasscast.packager.window.SegmentPart;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;

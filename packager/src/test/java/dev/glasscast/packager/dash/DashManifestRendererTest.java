@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.packager.hls.Snapshots;
-import dev.glasscast.packager.store.RenditionSnapshot;
+import dev.glasscast.packager.window.RenditionSnapshot;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

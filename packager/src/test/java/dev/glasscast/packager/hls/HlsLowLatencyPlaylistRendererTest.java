@@ -3,10 +3,10 @@ package dev.glasscast.packager.hls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.glasscast.packager.store.InitSegment;
-import dev.glasscast.packager.store.MediaSegment;
-import dev.glasscast.packager.store.RenditionSnapshot;
-import dev.glasscast.packager.store.SegmentPart;
+import dev.glasscast.packager.window.InitSegment;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RenditionSnapshot;
+import dev.glasscast.packager.window.SegmentPart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.glasscast.packager.hls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.glasscast.packager.store.MediaSegment;
-import dev.glasscast.packager.store.RenditionSnapshot;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RenditionSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

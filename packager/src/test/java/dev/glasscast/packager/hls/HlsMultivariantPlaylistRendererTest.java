@@ -3,7 +3,7 @@ package dev.glasscast.packager.hls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.glasscast.packager.store.RenditionSnapshot;
+import dev.glasscast.packager.window.RenditionSnapshot;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,10 +4,10 @@ import dev.glasscast.media.Codec;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.fmp4.Fmp4Track;
-import dev.glasscast.packager.store.MediaSegment;
-import dev.glasscast.packager.store.RenditionSnapshot;
-import dev.glasscast.packager.store.SegmentPart;
-import dev.glasscast.packager.store.StoredBytes;
+import dev.glasscast.packager.window.MediaSegment;
+import dev.glasscast.packager.window.RenditionSnapshot;
+import dev.glasscast.packager.window.SegmentBytes;
+import dev.glasscast.packager.window.SegmentPart;
 import io.netty.buffer.Unpooled;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +29,10 @@ public final class Snapshots {
     private Snapshots() {
     }
 
-    public static StoredBytes bytes(int size, int fill) {
+    public static SegmentBytes bytes(int size, int fill) {
         byte[] data = new byte[size];
         Arrays.fill(data, (byte) fill);
-        return new StoredBytes(Unpooled.wrappedBuffer(data));
+        return new SegmentBytes(Unpooled.wrappedBuffer(data));
     }
 
     /**

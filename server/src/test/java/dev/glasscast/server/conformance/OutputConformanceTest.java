@@ -74,7 +74,7 @@ class OutputConformanceTest {
 
     /**
      * The publisher leaves and comes back with the same parameters while the checker watches.
-     * Off in CI until what it finds in transcode/ and packager/store is fixed (RELIABILITY.md,
+     * Off in CI until what it finds in transcode/ and packager/window is fixed (RELIABILITY.md,
      * section 6, lists the findings); run it with {@code -Dglasscast.conformance.reconnect=true}.
      */
     @Test

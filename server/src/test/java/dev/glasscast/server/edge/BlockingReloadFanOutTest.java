@@ -3,7 +3,7 @@ package dev.glasscast.server.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.glasscast.packager.store.RenditionSnapshot;
+import dev.glasscast.packager.window.RenditionSnapshot;
 import dev.glasscast.server.GlassCastServer;
 import dev.glasscast.server.TestDaemon;
 import dev.glasscast.server.e2e.FfmpegCli;

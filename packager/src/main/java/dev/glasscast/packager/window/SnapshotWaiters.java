@@ -1,0 +1,87 @@
+package dev.glasscast.packager.window;
+
+import dev.glasscast.media.StreamPath;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Requests waiting for a rendition to reach some state (an LL-HLS blocking playlist reload
+ * waiting for a part, a preload-hinted part being fetched): a registry the store completes as it
+ * publishes snapshots, so no thread ever waits.
+ *
+ * <p>Wiring: pass {@link #published} to the {@link SegmentStore} as its publish listener, and
+ * this object to the renderers that wait. Completions run on {@code executor}, never on the
+ * publishing thread (which holds the rendition's lock).
+ */
+public final class SnapshotWaiters {
+
+    private record Waiter(Predicate<RenditionSnapshot> ready, CompletableFuture<Optional<RenditionSnapshot>> result) {
+    }
+
+    private final ScheduledExecutorService executor;
+    private final ConcurrentHashMap<StreamPath, Queue<Waiter>> waiting = new ConcurrentHashMap<>();
+
+    /** @param executor runs completions and times waits out (the daemon passes its I/O event loops) */
+    public SnapshotWaiters(ScheduledExecutorService executor) {
+        this.executor = executor;
+    }
+
+    /**
+     * Completes with the first snapshot of {@code path} that is {@code ready} (checked against
+     * {@code lookup} now, then against every snapshot published), or with empty after
+     * {@code timeout}. Whether an ended rendition is done waiting is the caller's to say: within
+     * a reconnect grace it is not, since the next publication continues its numbering.
+     */
+    public CompletionStage<Optional<RenditionSnapshot>> await(RenditionLookup lookup, StreamPath path,
+                                                             Predicate<RenditionSnapshot> ready, Duration timeout) {
+        Predicate<RenditionSnapshot> done = ready;
+        Optional<RenditionSnapshot> now = lookup.find(path);
+        if (now.isPresent() && done.test(now.get())) {
+            return CompletableFuture.completedFuture(now);
+        }
+        Waiter waiter = new Waiter(done, new CompletableFuture<>());
+        Queue<Waiter> queue = waiting.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>());
+        queue.add(waiter);
+        // A snapshot published between the look above and joining the queue would be missed.
+        Optional<RenditionSnapshot> again = lookup.find(path);
+        if (again.isPresent() && done.test(again.get()) && queue.remove(waiter)) {
+            return CompletableFuture.completedFuture(again);
+        }
+        ScheduledFuture<?> expiry = executor.schedule(() -> {
+            if (queue.remove(waiter)) {
+                waiter.result().complete(Optional.empty());
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        waiter.result().whenComplete((r, e) -> expiry.cancel(false));
+        return waiter.result();
+    }
+
+    /** Completes the waiters of the snapshot's rendition that it satisfies. */
+    public void published(RenditionSnapshot snapshot) {
+        Queue<Waiter> queue = waiting.get(snapshot.path());
+        if (queue == null || queue.isEmpty()) {
+            return;
+        }
+        for (Waiter waiter : queue) {
+            if (waiter.ready().test(snapshot) && queue.remove(waiter)) {
+                Executor completion = executor;
+                completion.execute(() -> waiter.result().complete(Optional.of(snapshot)));
+            }
+        }
+    }
+
+    /** Requests waiting now, for tests and metrics. */
+    public int waiting() {
+        return waiting.values().stream().mapToInt(Queue::size).sum();
+    }
+}
