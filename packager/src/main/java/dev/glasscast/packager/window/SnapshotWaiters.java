@@ -37,14 +37,15 @@ public final class SnapshotWaiters {
     }
 
     /**
-     * Completes with the first snapshot of {@code path} that is {@code ready} (checked against
-     * {@code lookup} now, then against every snapshot published), or with empty after
-     * {@code timeout}. Whether an ended rendition is done waiting is the caller's to say: within
-     * a reconnect grace it is not, since the next publication continues its numbering.
+     * Completes with the first snapshot of {@code path} that is {@code ready} or ended (checked
+     * against {@code lookup} now, then against every snapshot published), or with empty after
+     * {@code timeout}. An ended snapshot answers at once even within a reconnect grace: holding
+     * the request through the gap, as RFC 8216bis would allow, made hls.js 1.4 time its playlist
+     * loads out (levelLoadTimeOut) across a reconnect.
      */
     public CompletionStage<Optional<RenditionSnapshot>> await(RenditionLookup lookup, StreamPath path,
                                                              Predicate<RenditionSnapshot> ready, Duration timeout) {
-        Predicate<RenditionSnapshot> done = ready;
+        Predicate<RenditionSnapshot> done = ready.or(RenditionSnapshot::ended);
         Optional<RenditionSnapshot> now = lookup.find(path);
         if (now.isPresent() && done.test(now.get())) {
             return CompletableFuture.completedFuture(now);
