@@ -4,7 +4,10 @@ package dev.glasscast.config;
  * One rendition of the ABR ladder.
  *
  * @param name         rendition name in URLs, e.g. {@code 720p}
- * @param codec        {@code h264} (libx264) or {@code copy} (passthrough of the source)
+ * @param codec        {@code h264} (libx264) or {@code copy} (passthrough of the source); GlassCast
+ *                     itself also makes {@code h265} (libx265) rungs, to keep an HEVC source's
+ *                     passthrough rendition advancing when a later publisher sends H.264 (not
+ *                     accepted in the YAML)
  * @param width        output width, or 0 to keep the source aspect ratio from {@code height}
  * @param height       output height (even); ignored for {@code copy}
  * @param videoBitrate target video bits per second
@@ -43,6 +46,10 @@ public record RungConfig(
 
     public boolean isCopy() {
         return "copy".equals(codec);
+    }
+
+    public boolean isHevc() {
+        return "h265".equals(codec);
     }
 
     /** The VBV max rate x264 gets: {@code maxrate}, or the target bitrate when unset. */

@@ -156,8 +156,8 @@ final class ContinuousRendition {
                 return;
             }
             track = announced.getFirst();
-            if (track.codec() != Codec.H264 && track.codec() != Codec.AAC) {
-                // The slate is H.264 and AAC; an H.265 copy rung keeps its last picture instead.
+            if (track.codec() != Codec.H264 && track.codec() != Codec.H265 && track.codec() != Codec.AAC) {
+                // The slate is encoded to H.264, HEVC or AAC; any other track keeps its last frame.
                 return;
             }
         }
@@ -249,9 +249,9 @@ final class ContinuousRendition {
             out.tracks(announced);
             TrackInfo track = announced.isEmpty() ? null : announced.getFirst();
             liveParameterSets = null;
-            if (track != null && track.isVideo() && track.codec() == Codec.H264) {
+            if (track != null && track.isVideo() && (track.codec() == Codec.H264 || track.codec() == Codec.H265)) {
                 try {
-                    liveParameterSets = SlateMedia.lengthPrefixedParameterSets(track.codecConfig());
+                    liveParameterSets = SlateMedia.lengthPrefixedParameterSets(track);
                 } catch (RuntimeException e) {
                     liveParameterSets = null;
                 }

@@ -1,5 +1,7 @@
 package dev.glasscast.transcode;
 
+import dev.glasscast.media.Codec;
+import dev.glasscast.media.codec.HevcSps;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +10,9 @@ import java.util.List;
  * Conversions between the two H.264 byte-stream forms: Annex B (NAL units after
  * {@code 00 00 01} start codes), which libx264 emits, and the length-prefixed form of
  * ISO/IEC 14496-15 with its AVCDecoderConfigurationRecord ("avcC"), which GlassCast carries
- * (see {@code dev.glasscast.media.Codec}).
+ * (see {@code dev.glasscast.media.Codec}). HEVC (libx265's output) uses the same start codes and
+ * length prefixes, so {@link #splitAnnexB} and {@link #toLengthPrefixed(byte[], int, Codec)}
+ * serve it too.
  */
 final class H264Bitstream {
 
@@ -63,10 +67,21 @@ final class H264Bitstream {
      * framing replaces them), as are parameter sets, which live in the avcC.
      */
     static byte[] toLengthPrefixed(byte[] annexB, int length) {
+        return toLengthPrefixed(annexB, length, Codec.H264);
+    }
+
+    /**
+     * The same for H.264 or HEVC, whose NAL headers differ: HEVC's type is bits 1–6 of the first
+     * byte (an IDR_N_LP slice, type 20, reads as an H.264 PPS through H.264's mask), and its
+     * VPS, SPS, PPS and delimiters are 32–35.
+     */
+    static byte[] toLengthPrefixed(byte[] annexB, int length, Codec codec) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(length + 16);
         for (byte[] unit : splitAnnexB(annexB, length)) {
-            int type = nalType(unit);
-            if (type == NAL_AUD || type == NAL_SPS || type == NAL_PPS) {
+            boolean dropped = codec == Codec.H265
+                    ? HevcSps.nalType(unit[0]) >= HevcSps.NAL_VPS && HevcSps.nalType(unit[0]) <= HevcSps.NAL_AUD
+                    : nalType(unit) == NAL_AUD || nalType(unit) == NAL_SPS || nalType(unit) == NAL_PPS;
+            if (dropped) {
                 continue;
             }
             out.write(unit.length >>> 24);

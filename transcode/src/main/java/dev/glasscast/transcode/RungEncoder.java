@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One transcoded rung of one stream: takes decoded pictures from its {@link RungInput} queue on a
- * thread of its own, caps the frame rate, encodes with an {@link H264Encoder} and publishes the
+ * thread of its own, caps the frame rate, encodes with an {@link VideoEncoder} and publishes the
  * rendition.
  *
  * <p>Owns (on its thread) the encoder and the rendition's {@link StreamPublisher}, which it
@@ -50,7 +50,7 @@ final class RungEncoder implements Runnable {
     // Durations of pictures sent to the encoder, by PTS, until their packets come out.
     private final Map<Long, Long> durations = new HashMap<>();
     private volatile State state = State.IDLE;
-    private H264Encoder encoder;
+    private VideoEncoder encoder;
     private TrackInfo announced;
     private double nextDue = Double.NEGATIVE_INFINITY;
 
@@ -162,7 +162,7 @@ final class RungEncoder implements Runnable {
         }
         try {
             if (encoder == null) {
-                encoder = new H264Encoder(rung, width, height, source, outputFrameRate(), threads);
+                encoder = new VideoEncoder(rung, width, height, source, outputFrameRate(), threads);
                 if (!encoder.track().equals(announced)) {
                     announced = encoder.track();
                     out.tracks(List.of(announced));

@@ -15,12 +15,17 @@ import java.util.function.Predicate;
  * freeze (the rendition set of a live event never changes under the players); on a stream's
  * first session a rung larger than the source is skipped, since upscaling adds bits and no
  * detail. A {@code copy} rung passes H.264 through; any other codec (H.265, AV1) cannot play in
- * most browsers, so the copy rung is encoded to H.264 at the source's size instead.
+ * most browsers, so the copy rung is encoded to H.264 at the source's size instead. An HEVC
+ * source is also passed through as its own rendition, {@code <copy rung>-hevc}, for the players
+ * that take HEVC (Safari); once listed, a later H.264 publisher's pictures are encoded to HEVC
+ * for it, so it keeps advancing too.
  */
 final class RungPlanner {
 
     /** The largest picture a copy rung is encoded at when its source is not H.264. */
     static final int MAX_ENCODED_COPY_HEIGHT = 1080;
+    /** Appended to a copy rung's name for the rendition that carries an HEVC source as it is. */
+    static final String HEVC_SUFFIX = "-hevc";
 
     /** Why a rung is made the way it is; logged, and shown to the operator. */
     enum Decision {
@@ -30,6 +35,11 @@ final class RungPlanner {
         UPSCALE,
         /** A copy rung whose source codec browsers cannot play: encoded to H.264 instead. */
         ENCODE_INSTEAD_OF_COPY,
+        /**
+         * The HEVC rendition an earlier HEVC publisher of this event passed through, which
+         * players hold: this source, not HEVC, is encoded to HEVC for it.
+         */
+        ENCODE_HEVC_FOR_LISTED,
         /** Larger than the source on the stream's first session: not made. */
         SKIP
     }
@@ -69,6 +79,11 @@ final class RungPlanner {
                     plans.add(new Plan(encoded, encoded.outputWidth(sourceWidth, sourceHeight), encoded.height(),
                             Decision.ENCODE_INSTEAD_OF_COPY));
                 }
+                if (sourceCodec != Codec.H265 && listed.test(hevcName(rung))) {
+                    RungConfig hevc = hevcCopy(rung, sourceWidth, sourceHeight, 0);
+                    plans.add(new Plan(hevc, hevc.outputWidth(sourceWidth, sourceHeight), hevc.height(),
+                            Decision.ENCODE_HEVC_FOR_LISTED));
+                }
                 continue;
             }
             int width = rung.outputWidth(sourceWidth, sourceHeight);
@@ -95,6 +110,26 @@ final class RungPlanner {
         }
         return new RungConfig(copy.name(), "h264", 0, height, bitrate, 0, 0, copy.maxFps(), copy.preset(),
                 copy.profile(), copy.level(), copy.audioBitrate(), 0);
+    }
+
+    /** The name of the rendition that carries an HEVC source through for a copy rung. */
+    static String hevcName(RungConfig copy) {
+        return copy.name() + HEVC_SUFFIX;
+    }
+
+    /**
+     * The settings of a copy rung's HEVC rendition: the source's name and bitrate (advertised for
+     * the passthrough), and, for when GlassCast encodes it (the slate, a later H.264 source),
+     * x265 at its fastest preset (x265 costs several times x264 for the same picture) at the
+     * source's picture, at most {@value #MAX_ENCODED_COPY_HEIGHT} lines.
+     */
+    static RungConfig hevcCopy(RungConfig copy, int sourceWidth, int sourceHeight, long sourceBitrate) {
+        int height = Math.min(sourceHeight, MAX_ENCODED_COPY_HEIGHT);
+        height += height & 1;
+        // HEVC needs about two thirds of H.264's bits for the same picture.
+        long bitrate = sourceBitrate > 0 ? sourceBitrate : bitrateFor(height) * 2 / 3;
+        return new RungConfig(hevcName(copy), "h265", 0, height, bitrate, 0, 0, copy.maxFps(), "ultrafast", "main",
+                null, copy.audioBitrate(), 0);
     }
 
     /** A broadcaster's usual H.264 bitrate for a picture height (30 fps, streaming quality). */

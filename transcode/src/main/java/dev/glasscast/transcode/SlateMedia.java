@@ -23,7 +23,10 @@ import dev.glasscast.config.RungConfig;
 import dev.glasscast.config.SlateConfig;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.TrackInfo;
+import dev.glasscast.media.Codec;
 import dev.glasscast.media.codec.AvcDecoderConfig;
+import dev.glasscast.media.codec.HevcDecoderConfig;
+import dev.glasscast.media.codec.HevcSps;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +41,8 @@ import org.bytedeco.javacpp.BytePointer;
  * CPU while it runs: one group of pictures of the still picture (an IDR then P-frames that
  * repeat it), looped with new timestamps, and one frame of AAC silence, repeated.
  *
- * <p>The video is encoded at the rendition's own size with its codec parameters, and every key
- * frame carries its SPS and PPS in band. The packager keeps a rendition's first init segment,
+ * <p>The video is encoded at the rendition's own size and codec (H.264, or HEVC for an HEVC
+ * rendition) with its codec parameters, and every key frame carries its parameter sets in band. The packager keeps a rendition's first init segment,
  * whose avcC is the live encoder's; a decoder reading the slate takes the in-band parameter sets
  * instead, so the slate decodes even on a {@code copy} rung whose avcC came from the publisher.
  */
@@ -72,7 +75,7 @@ final class SlateMedia {
         byte[] bgr = SlatePicture.renderBgr(slate, width, height);
         AVFrame picture = av_frame_alloc();
         List<byte[]> frames = new ArrayList<>(gopLength);
-        try (H264Encoder encoder = new H264Encoder(settings, width, height, track, SLATE_FPS, 1)) {
+        try (VideoEncoder encoder = new VideoEncoder(settings, width, height, track, SLATE_FPS, 1)) {
             picture.format(AV_PIX_FMT_BGR24).width(width).height(height);
             TranscodeException.check(av_frame_get_buffer(picture, 0), "av_frame_get_buffer(slate)");
             BytePointer plane = picture.data(0);
@@ -87,21 +90,28 @@ final class SlateMedia {
                 encoder.encode(picture, i * frameTicks, frameTicks, i == 0, units::add);
             }
             encoder.drain(units::add);
-            byte[] parameterSets = lengthPrefixedParameterSets(encoder.track().codecConfig());
+            byte[] parameterSets = lengthPrefixedParameterSets(encoder.track());
             for (AccessUnit unit : units) {
                 frames.add(unit.keyFrame() ? concat(parameterSets, unit.data()) : unit.data());
             }
         } finally {
             av_frame_free(picture);
         }
-        if (frames.isEmpty() || !isIdr(frames.getFirst())) {
+        if (frames.isEmpty() || !startsRandomAccess(frames.getFirst(), track.codec())) {
             throw new TranscodeException("slate encoder did not start with a key frame");
         }
         return new Gop(List.copyOf(frames));
     }
 
-    /** x264 settings for a slate on a {@code copy} rung: the publisher's profile and level. */
+    /**
+     * Encoder settings for a slate on a {@code copy} rung: for H.264 the publisher's profile and
+     * level; for HEVC x265's Main profile at its fastest preset (x265 costs several times x264).
+     */
     private static RungConfig copyRungSettings(TrackInfo track, int width, int height) {
+        long bitrate = Math.max(200_000, (long) width * height);
+        if (track.codec() == Codec.H265) {
+            return new RungConfig("slate", "h265", width, height, bitrate, 0, 0, 0, "ultrafast", "main", null, 0, 0);
+        }
         byte[] avcC = track.codecConfig();
         String profile = "high";
         String level = null;
@@ -114,19 +124,28 @@ final class SlateMedia {
             int levelIdc = avcC[3] & 0xFF;
             level = levelIdc <= 0 ? null : (levelIdc / 10) + "." + (levelIdc % 10);
         }
-        long bitrate = Math.max(200_000, (long) width * height);
         return new RungConfig("slate", "h264", width, height, bitrate, 0, 0, 0, "veryfast", profile, level, 0, 0);
     }
 
-    /** The SPS and PPS of an avcC record as length-prefixed NAL units, to put in band. */
-    static byte[] lengthPrefixedParameterSets(byte[] avcC) {
-        AvcDecoderConfig config = AvcDecoderConfig.parse(avcC);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] sps : config.sps()) {
-            writeNal(out, sps);
+    /**
+     * The parameter sets of a video track's avcC (SPS, PPS) or hvcC (VPS, SPS, PPS) record as
+     * length-prefixed NAL units, to put in band.
+     */
+    static byte[] lengthPrefixedParameterSets(TrackInfo track) {
+        List<byte[]> sets = new ArrayList<>();
+        if (track.codec() == Codec.H265) {
+            HevcDecoderConfig.ParameterSets config = HevcDecoderConfig.parse(track.codecConfig());
+            sets.addAll(config.vps());
+            sets.addAll(config.sps());
+            sets.addAll(config.pps());
+        } else {
+            AvcDecoderConfig config = AvcDecoderConfig.parse(track.codecConfig());
+            sets.addAll(config.sps());
+            sets.addAll(config.pps());
         }
-        for (byte[] pps : config.pps()) {
-            writeNal(out, pps);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] nal : sets) {
+            writeNal(out, nal);
         }
         return out.toByteArray();
     }
@@ -139,12 +158,14 @@ final class SlateMedia {
         out.write(nal, 0, nal.length);
     }
 
-    private static boolean isIdr(byte[] lengthPrefixed) {
+    /** Whether an access unit holds an H.264 IDR or an HEVC random-access picture. */
+    static boolean startsRandomAccess(byte[] lengthPrefixed, Codec codec) {
         int i = 0;
         while (i + 4 < lengthPrefixed.length) {
             int size = ((lengthPrefixed[i] & 0xFF) << 24) | ((lengthPrefixed[i + 1] & 0xFF) << 16)
                     | ((lengthPrefixed[i + 2] & 0xFF) << 8) | (lengthPrefixed[i + 3] & 0xFF);
-            if ((lengthPrefixed[i + 4] & 0x1F) == 5) {
+            byte header = lengthPrefixed[i + 4];
+            if (codec == Codec.H265 ? HevcSps.isRandomAccess(HevcSps.nalType(header)) : (header & 0x1F) == 5) {
                 return true;
             }
             i += 4 + size;

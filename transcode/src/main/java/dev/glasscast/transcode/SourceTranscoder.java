@@ -88,6 +88,8 @@ final class SourceTranscoder implements StreamReader {
     private boolean skipVideoToKeyFrame;
     /** Whether copy rungs pass the source through: decided at the session's first video track. */
     private Boolean passthrough;
+    /** Whether an HEVC rendition players hold is encoded from this session's (non-HEVC) source. */
+    private boolean keepsListedHevcRendition;
 
     private final AtomicLong sourceUnitsDropped = new AtomicLong();
 
@@ -163,22 +165,13 @@ final class SourceTranscoder implements StreamReader {
                 log.info("{}: the source's video is {}, which most browsers cannot play; copy rungs are encoded "
                         + "to H.264 instead", stream, videoTracks.getFirst().codec());
             }
-        }
-        if (copyOut.isEmpty() && !videoTracks.isEmpty() && passthrough) {
-            for (RungConfig rung : settings.ladder()) {
-                if (rung.isCopy()) {
-                    StreamPublisher out = renditions.claim(rung.name(), rung);
-                    if (out != null) {
-                        copyOut.add(out);
-                    }
-                }
-            }
+            claimPassthroughRenditions(videoTracks.getFirst());
         }
         for (StreamPublisher out : copyOut) {
             out.tracks(videoTracks);
         }
         TrackInfo newVideo = videoTracks.isEmpty() ? null : videoTracks.getFirst();
-        boolean decodes = transcodesVideo || Boolean.FALSE.equals(passthrough);
+        boolean decodes = transcodesVideo || Boolean.FALSE.equals(passthrough) || keepsListedHevcRendition;
         if (decodes && newVideo != null && !newVideo.equals(video)) {
             if (decodeQueue == null) {
                 decodeQueue = SourceEvent.queue(limits.decodeQueueUnits(), limits.overload());
@@ -221,6 +214,34 @@ final class SourceTranscoder implements StreamReader {
             // audio renditions (DASH Periods, HLS discontinuity sequences) stay aligned.
             log.info("{}: the source's codec parameters changed; every rendition starts a new period", stream);
             onDiscontinuity();
+        }
+    }
+
+    /**
+     * The renditions this session's source goes to as it is: the copy rungs for H.264; for HEVC,
+     * each copy rung's {@code -hevc} rendition (the copy rung itself is then an H.264 encode).
+     * Also notes whether a {@code -hevc} rendition of an earlier HEVC publisher must now be
+     * encoded from this source.
+     */
+    private void claimPassthroughRenditions(TrackInfo source) {
+        for (RungConfig rung : settings.ladder()) {
+            if (!rung.isCopy()) {
+                continue;
+            }
+            StreamPublisher out = null;
+            if (source.codec() == Codec.H264) {
+                out = renditions.claim(rung.name(), rung);
+            } else if (source.codec() == Codec.H265) {
+                String name = RungPlanner.hevcName(rung);
+                out = renditions.claim(name, RungPlanner.hevcCopy(rung, source.width(), source.height(),
+                        source.bitrate()));
+                log.info("{}: the HEVC source also passes through as rendition {}, for players that take HEVC",
+                        stream, name);
+            }
+            if (out != null) {
+                copyOut.add(out);
+            }
+            keepsListedHevcRendition |= source.codec() != Codec.H265 && renditions.holds(RungPlanner.hevcName(rung));
         }
     }
 

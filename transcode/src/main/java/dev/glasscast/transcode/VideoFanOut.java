@@ -222,6 +222,9 @@ final class VideoFanOut implements Runnable {
                         sourceHeight);
                 case ENCODE_INSTEAD_OF_COPY -> log.info("{}: copy rung {} carries the {} source as H.264 at {}x{}",
                         stream, rung.name(), decoding.codec(), plan.width(), plan.height());
+                case ENCODE_HEVC_FOR_LISTED -> log.info("{}: rendition {} carried an earlier HEVC source and players "
+                        + "hold it; this {} source is encoded to HEVC for it at {}x{}", stream, rung.name(),
+                        decoding.codec(), plan.width(), plan.height());
                 case ENCODE -> {
                 }
             }

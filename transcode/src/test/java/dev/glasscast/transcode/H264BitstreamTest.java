@@ -62,8 +62,8 @@ class H264BitstreamTest {
 
     @Test
     void levelIdc() {
-        assertEquals(31, H264Encoder.levelIdc("3.1"));
-        assertEquals(40, H264Encoder.levelIdc("4"));
-        assertEquals(9, H264Encoder.levelIdc("1b"));
+        assertEquals(31, VideoEncoder.levelIdc("3.1"));
+        assertEquals(40, VideoEncoder.levelIdc("4"));
+        assertEquals(9, VideoEncoder.levelIdc("1b"));
     }
 }

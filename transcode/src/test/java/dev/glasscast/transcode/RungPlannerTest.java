@@ -56,4 +56,24 @@ class RungPlannerTest {
         assertEquals(1080, plan.height());
         assertEquals(RungPlanner.bitrateFor(1080), plan.rung().videoBitrate());
     }
+
+    @Test
+    void anHevcRenditionPlayersHoldIsEncodedToHevcFromALaterH264Source() {
+        List<RungPlanner.Plan> plans = RungPlanner.plan(List.of(COPY), 1280, 720, Codec.H264, 0,
+                Set.of("source-hevc")::contains);
+        assertEquals(1, plans.size(), "the copy rung itself still passes H.264 through");
+        RungPlanner.Plan plan = plans.getFirst();
+        assertEquals(RungPlanner.Decision.ENCODE_HEVC_FOR_LISTED, plan.decision());
+        assertEquals("source-hevc", plan.rung().name());
+        assertEquals("h265", plan.rung().codec());
+        assertEquals(1280, plan.width());
+        assertEquals(720, plan.height());
+    }
+
+    @Test
+    void anHevcSourceMakesNoHevcEncodeSinceItPassesThrough() {
+        List<RungPlanner.Plan> plans = RungPlanner.plan(List.of(COPY), 1280, 720, Codec.H265, 0,
+                Set.of("source-hevc")::contains);
+        assertEquals(List.of(RungPlanner.Decision.ENCODE_INSTEAD_OF_COPY), plans.stream().map(RungPlanner.Plan::decision).toList());
+    }
 }

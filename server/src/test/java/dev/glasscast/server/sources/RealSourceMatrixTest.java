@@ -1,6 +1,7 @@
 package dev.glasscast.server.sources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.server.e2e.FfmpegCli;
 import java.nio.file.Files;
@@ -142,7 +143,8 @@ class RealSourceMatrixTest {
      * HEVC from x265 with its default B-frames, as OBS sends it with an HEVC encoder selected:
      * over SRT in MPEG-TS, and over RTMP as Enhanced RTMP ({@code hvc1} FourCC video tags), which
      * JavaCV's FFmpeg 8 writes (Debian's 5.1 cannot). Every rung comes out as H.264, so every
-     * browser plays it.
+     * browser plays it, and the source also passes through as {@code source-hevc} ({@code hvc1},
+     * for Safari).
      */
     @ParameterizedTest
     @EnumSource(Transport.class)
@@ -154,8 +156,10 @@ class RealSourceMatrixTest {
         String ffmpeg = transport == Transport.RTMP ? FfmpegCli.javacvFfmpeg() : "ffmpeg";
         // "source" is transcoded here, not copied: under load its encoder sheds pictures by
         // design, so its frame rate is not held to the copy rung's 2 %.
-        run(transport, ffmpeg, Encoder.copy(hevc, List.of(), daemon.output(transport)),
+        OutputCheck check = run(transport, ffmpeg, Encoder.copy(hevc, List.of(), daemon.output(transport)),
                 new OutputCheck.Expect(true, true, 320, 180, 0, 48_000, 2, 6));
+        assertTrue(check.renditions().contains("source-hevc/index.m3u8"),
+                "the HEVC source passes through as its own rendition: " + check.renditions());
     }
 
     /**
@@ -240,11 +244,11 @@ class RealSourceMatrixTest {
         return file;
     }
 
-    private void run(Transport transport, List<String> ffmpegArgs, OutputCheck.Expect expect) throws Exception {
-        run(transport, "ffmpeg", ffmpegArgs, expect);
+    private OutputCheck run(Transport transport, List<String> ffmpegArgs, OutputCheck.Expect expect) throws Exception {
+        return run(transport, "ffmpeg", ffmpegArgs, expect);
     }
 
-    private void run(Transport transport, String ffmpeg, List<String> ffmpegArgs, OutputCheck.Expect expect)
+    private OutputCheck run(Transport transport, String ffmpeg, List<String> ffmpegArgs, OutputCheck.Expect expect)
             throws Exception {
         long start = System.nanoTime();
         OutputCheck check = new OutputCheck(daemon, dir);
@@ -256,6 +260,7 @@ class RealSourceMatrixTest {
         System.out.println("[matrix] " + row + " (" + transport + "; live and settling "
                 + seconds(ended - start) + " s, checks " + seconds(System.nanoTime() - ended) + " s): "
                 + String.join("; ", seen));
+        return check;
     }
 
     private static String seconds(long nanos) {

@@ -109,6 +109,30 @@ class SourceTransitionsTest {
                 "viewers are still offered H.264");
     }
 
+    /**
+     * HEVC passes through as its own {@code hvc1} rendition (for Safari) beside the H.264 one
+     * every browser plays; when the publisher comes back with H.264, that rendition is listed,
+     * so it keeps advancing, now encoded to HEVC by GlassCast.
+     */
+    @Test
+    void anHevcPublisherPassesThroughAndItsRenditionOutlivesAnH264One() throws Exception {
+        start(config());
+        FfmpegCli.Running hevc = publish(srt(), obs(640, 360, 30, "libx265"));
+        awaitLive("OBS with x265");
+        await("the HEVC source is offered as it is", 30, () -> !resolutionOf("source-hevc").isEmpty());
+        String multivariant = new LiveOutputs(base(), dir).text("index.m3u8");
+        assertTrue(multivariant.contains("hvc1."), "the HEVC rendition says so:\n" + multivariant);
+        assertTrue(multivariant.contains("avc1."), "and as H.264 for every browser:\n" + multivariant);
+        watchAcross(() -> {
+            hevc.close();
+            publish(srt(), obs(640, 360, 30, "libx264"));
+        }, "the H.264 publisher holds main", () -> live() && !hevc.isAlive());
+        // LiveOutputs.check (in watchAcross) has seen source-hevc advance after the change and
+        // every segment it lists decode.
+        assertTrue(new LiveOutputs(base(), dir).text("index.m3u8").contains("source-hevc/"),
+                "the HEVC rendition stays listed");
+    }
+
     // ---- the scenario -------------------------------------------------------------------
 
     @FunctionalInterface

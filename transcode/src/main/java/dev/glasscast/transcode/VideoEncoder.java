@@ -33,6 +33,8 @@ import dev.glasscast.config.RungConfig;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
 import dev.glasscast.media.TrackInfo;
+import dev.glasscast.media.codec.HevcDecoderConfig;
+import dev.glasscast.media.codec.HevcSps;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -43,11 +45,11 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.DoublePointer;
 
 /**
- * Scales decoded pictures to one rung's size with libswscale and encodes them with libx264,
- * producing GlassCast access units (length-prefixed NAL units) and a track whose codec config
- * is the avcC record.
+ * Scales decoded pictures to one rung's size with libswscale and encodes them with libx264 (the
+ * rung's codec {@code h264}) or libx265 ({@code h265}), producing GlassCast access units
+ * (length-prefixed NAL units) and a track whose codec config is the avcC or hvcC record.
  *
- * <p>x264 settings: the rung's preset, profile, level and VBV (maxrate, bufsize), tune
+ * <p>x264 settings (x265 gets the same through its own option names): the rung's preset, profile, level and VBV (maxrate, bufsize), tune
  * {@code zerolatency} (no frame threads, no lookahead: a picture in is a packet out), the rung's
  * B-frames (none by default; each adds a picture of delay and gives packets a DTS before their
  * PTS), no scene-cut or periodic key frames of its own: key frames come only where
@@ -57,16 +59,18 @@ import org.bytedeco.javacpp.DoublePointer;
  * <p>Timestamps: the encoder's time base is the source track's timescale, so output PTS equal
  * source PTS and rungs align exactly.
  *
- * <p>Native resources: owns an {@code AVCodecContext} (libx264), an {@code SwsContext} (made
+ * <p>Native resources: owns an {@code AVCodecContext} (libx264 or libx265), an {@code SwsContext} (made
  * again when the source's size or pixel format changes), the scaled {@code AVFrame} and an
  * {@code AVPacket}; {@link #close()} frees them all. Source pictures passed to {@code encode}
  * are only read. Not thread-safe: used by its rung's thread alone.
  */
-final class H264Encoder implements AutoCloseable {
+final class VideoEncoder implements AutoCloseable {
 
     /** x264's "no periodic key frames" (X264_KEYINT_MAX_INFINITE). */
     private static final int KEYINT_INFINITE = 1 << 30;
 
+    private final Codec codec;
+    private final String library;
     private final AVCodecContext context;
     private final AVFrame scaled;
     private final AVPacket packet;
@@ -87,15 +91,17 @@ final class H264Encoder implements AutoCloseable {
      * @param frameRate the nominal output frame rate, for x264's rate control
      * @param threads   x264 threads, 0 for its choice
      */
-    H264Encoder(RungConfig rung, int width, int height, TrackInfo source, double frameRate, int threads) {
+    VideoEncoder(RungConfig rung, int width, int height, TrackInfo source, double frameRate, int threads) {
         this.width = width;
         this.height = height;
-        AVCodec codec = avcodec_find_encoder_by_name("libx264");
-        if (codec == null) {
-            throw new TranscodeException("this FFmpeg build has no libx264; use the -gpl natives"
+        this.codec = rung.isHevc() ? Codec.H265 : Codec.H264;
+        this.library = codec == Codec.H265 ? "libx265" : "libx264";
+        AVCodec encoder = avcodec_find_encoder_by_name(library);
+        if (encoder == null) {
+            throw new TranscodeException("this FFmpeg build has no " + library + "; use the -gpl natives"
                     + " (-Dorg.bytedeco.javacpp.platform.extension=-gpl)");
         }
-        context = avcodec_alloc_context3(codec);
+        context = avcodec_alloc_context3(encoder);
         scaled = av_frame_alloc();
         packet = av_packet_alloc();
         AVDictionary options = new AVDictionary(null);
@@ -112,25 +118,32 @@ final class H264Encoder implements AutoCloseable {
             context.max_b_frames(rung.bframes());
             context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
             context.thread_count(threads);
-            if (rung.level() != null) {
-                context.level(levelIdc(rung.level()));
-            }
             av_dict_set(options, "preset", rung.preset(), 0);
             av_dict_set(options, "tune", "zerolatency", 0);
-            av_dict_set(options, "profile", rung.profile(), 0);
             av_dict_set(options, "forced-idr", "1", 0);
-            av_dict_set(options, "x264-params", "scenecut=0:open-gop=0", 0);
-            TranscodeException.check(avcodec_open2(context, codec, options), "avcodec_open2(libx264 " + rung.name() + ")");
+            if (codec == Codec.H265) {
+                // keyint -1: x265's "no periodic key frames"; its log goes to stderr otherwise.
+                av_dict_set(options, "x265-params", "keyint=-1:scenecut=0:open-gop=0:log-level=error", 0);
+            } else {
+                if (rung.level() != null) {
+                    context.level(levelIdc(rung.level()));
+                }
+                av_dict_set(options, "profile", rung.profile(), 0);
+                av_dict_set(options, "x264-params", "scenecut=0:open-gop=0", 0);
+            }
+            TranscodeException.check(avcodec_open2(context, encoder, options),
+                    "avcodec_open2(" + library + " " + rung.name() + ")");
 
             scaled.format(AV_PIX_FMT_YUV420P).width(width).height(height);
             TranscodeException.check(av_frame_get_buffer(scaled, 0), "av_frame_get_buffer");
 
             byte[] header = new byte[context.extradata_size()];
             context.extradata().get(header);
-            byte[] avcC = H264Bitstream.avcDecoderConfigurationRecord(header, header.length);
+            byte[] config = codec == Codec.H265 ? hevcDecoderConfigurationRecord(header)
+                    : H264Bitstream.avcDecoderConfigurationRecord(header, header.length);
             double outputRate = frameRate > 0 ? frameRate : source.frameRate();
-            track = TrackInfo.video(source.trackId(), Codec.H264, source.timescale(), width, height, outputRate,
-                    rung.videoBitrate(), avcC);
+            track = TrackInfo.video(source.trackId(), codec, source.timescale(), width, height, outputRate,
+                    rung.videoBitrate(), config);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -164,7 +177,7 @@ final class H264Encoder implements AutoCloseable {
         while ((result = avcodec_send_frame(context, scaled)) == AVERROR_EAGAIN()) {
             receive(out);
         }
-        TranscodeException.check(result, "avcodec_send_frame(libx264)");
+        TranscodeException.check(result, "avcodec_send_frame(" + library + ")");
         receive(out);
     }
 
@@ -180,12 +193,13 @@ final class H264Encoder implements AutoCloseable {
             if (result == AVERROR_EAGAIN() || result == AVERROR_EOF) {
                 return;
             }
-            TranscodeException.check(result, "avcodec_receive_packet(libx264)");
+            TranscodeException.check(result, "avcodec_receive_packet(" + library + ")");
             try {
                 byte[] annexB = new byte[packet.size()];
                 packet.data().get(annexB);
                 out.accept(new AccessUnit(track.trackId(), packet.dts(), packet.pts(), Math.max(0, packet.duration()),
-                        (packet.flags() & AV_PKT_FLAG_KEY) != 0, H264Bitstream.toLengthPrefixed(annexB, annexB.length)));
+                        (packet.flags() & AV_PKT_FLAG_KEY) != 0,
+                        H264Bitstream.toLengthPrefixed(annexB, annexB.length, codec)));
             } finally {
                 av_packet_unref(packet);
             }
@@ -209,6 +223,26 @@ final class H264Encoder implements AutoCloseable {
         scalerSourceWidth = source.width();
         scalerSourceHeight = source.height();
         scalerSourceFormat = source.format();
+    }
+
+    /** libx265's global header (VPS, SPS, PPS in Annex B) as an hvcC record. */
+    private static byte[] hevcDecoderConfigurationRecord(byte[] annexB) {
+        byte[] vps = null;
+        byte[] sps = null;
+        byte[] pps = null;
+        for (byte[] nal : H264Bitstream.splitAnnexB(annexB, annexB.length)) {
+            switch (HevcSps.nalType(nal[0])) {
+                case HevcSps.NAL_VPS -> vps = vps == null ? nal : vps;
+                case HevcSps.NAL_SPS -> sps = sps == null ? nal : sps;
+                case HevcSps.NAL_PPS -> pps = pps == null ? nal : pps;
+                default -> {
+                }
+            }
+        }
+        if (vps == null || sps == null || pps == null) {
+            throw new TranscodeException("libx265 gave no VPS, SPS and PPS in its global header");
+        }
+        return HevcDecoderConfig.toBytes(vps, sps, pps);
     }
 
     /** {@code "4.1"} → 41, {@code "1b"} → 9 (x264's level_idc for 1b), {@code "3"} → 30. */
