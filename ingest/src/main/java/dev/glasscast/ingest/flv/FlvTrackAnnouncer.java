@@ -67,22 +67,23 @@ final class FlvTrackAnnouncer {
 
     void onMetaData(FlvMetadata properties) {
         metadata = properties;
-        if (!announced.isEmpty() || isComplete()) {
-            announceIfChanged();
-        }
+        announceIfDue();
     }
 
     /** A new video configuration, from a sequence header or from parameter sets sent in-band. */
     void useVideoConfig(FlvVideoConfig config) {
         videoConfig = config;
-        if (!announced.isEmpty() || isComplete()) {
-            announceIfChanged();
-        }
+        announceIfDue();
     }
 
     void useAudioConfig(AacConfig config, byte[] audioSpecificConfig) {
         this.aacConfig = config;
         this.audioSpecificConfig = audioSpecificConfig;
+        announceIfDue();
+    }
+
+    /** After news of a track: announces again once announced, or the first time once complete. */
+    private void announceIfDue() {
         if (!announced.isEmpty() || isComplete()) {
             announceIfChanged();
         }
