@@ -1,8 +1,8 @@
 package dev.glasscast.edge;
 
 import dev.glasscast.packager.OriginResponse;
+import dev.glasscast.media.LeaseCount;
 import io.netty.buffer.ByteBuf;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One rendered object as the {@link EdgeCache} keeps it: the body, its metadata, and when it
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * last <em>lease</em> is returned. Leases are counted apart from the buffer's own reference count
  * because a released buffer must never be retained again: a pooled buffer may already be
  * recycled into somebody else's allocation, where a late {@code retain()} would succeed and
- * corrupt it. Whoever wants to hand out a view takes a lease with {@link #tryAcquireLease()}
+ * corrupt it ({@link LeaseCount} says more). Whoever wants to hand out a view takes a lease with {@link #tryAcquireLease()}
  * (which fails, instead of resurrecting, once the count reached zero), calls
  * {@link #handOut} while holding it, and returns it with {@link #releaseLease()}. The body's
  * reference count therefore never drops to zero while someone could still retain it.
@@ -31,8 +31,8 @@ final class CachedObject {
     private final long freshForNanos;
     private final long staleGraceNanos;
     private final int weight;
-    /** Starts at 1, the creator's lease. */
-    private final AtomicInteger leases = new AtomicInteger(1);
+    /** Starts at 1, the creator's lease; the last one returned releases the body. */
+    private final LeaseCount leases;
 
     private CachedObject(ObjectMetadata metadata, String stream, ByteBuf body, long createdAtNanos,
                          long freshForNanos, long staleGraceNanos, int entryOverheadBytes) {
@@ -44,6 +44,7 @@ final class CachedObject {
         this.staleGraceNanos = staleGraceNanos;
         long bytes = (long) body.readableBytes() + entryOverheadBytes + 2L * metadata.cacheKey().length();
         this.weight = (int) Math.min(Integer.MAX_VALUE, bytes);
+        this.leases = new LeaseCount(metadata.cacheKey(), body::release);
     }
 
     /**
@@ -85,24 +86,12 @@ final class CachedObject {
 
     /** Takes a lease unless the last one was already returned (the body is then gone). */
     boolean tryAcquireLease() {
-        int current;
-        do {
-            current = leases.get();
-            if (current == 0) {
-                return false;
-            }
-        } while (!leases.compareAndSet(current, current + 1));
-        return true;
+        return leases.tryAcquire();
     }
 
     /** Returns a lease; the last one releases the body. */
     void releaseLease() {
-        int left = leases.decrementAndGet();
-        if (left == 0) {
-            body.release();
-        } else if (left < 0) {
-            throw new IllegalStateException("lease of " + metadata.cacheKey() + " returned twice");
-        }
+        leases.release();
     }
 
     /** A zero-copy view for one receiver. The caller must hold a lease. */

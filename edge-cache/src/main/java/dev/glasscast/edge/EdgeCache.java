@@ -1,9 +1,5 @@
 package dev.glasscast.edge;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.glasscast.packager.CacheKind;
@@ -19,8 +15,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +51,13 @@ import org.slf4j.LoggerFactory;
  * {@link OriginResponse}) it returns carries a {@code retainedDuplicate()} of the cached body:
  * the same bytes, one more reference, owned and released by the receiver. The cached body itself
  * is released once nobody can hand out another view: see {@link CachedObject} for the lease
- * counting that makes "retain before it can be evicted" hold without locks. Eviction, expiry,
- * replacement, {@link #invalidateStream} and {@link #close()} return the cache's lease through
- * Caffeine's removal listener (run on the maintenance executor).
+ * counting that makes "retain before it can be evicted" hold without locks, and
+ * {@link CachedObjectStore} for the store's own lease on each object it keeps.
+ *
+ * <h2>Parts</h2>
+ * This class answers requests: lookup, coalescing into one render per key, revalidation, and
+ * handing out views. {@link CachedObjectStore} keeps the objects (Caffeine, bound, retention);
+ * {@link EdgeCacheCounters} counts what happened, for {@link #stats()}.
  *
  * <p>Do not cancel the futures returned by {@link #render}; a response completed into a
  * cancelled {@link #fetch} future is released here.
@@ -71,27 +69,13 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EdgeCache.class);
 
-    private enum State { OPEN, CLOSED }
-
     private final MediaOrigin origin;
     private final EdgeCacheSettings settings;
     private final Ticker ticker;
-    private final Cache<String, CachedObject> objects;
+    private final EdgeCacheCounters counters = new EdgeCacheCounters();
+    private final CachedObjectStore objects;
     private final ConcurrentHashMap<String, InFlightRender> inFlight = new ConcurrentHashMap<>();
     private final SegmentRequestRate segmentRequestRate;
-    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
-
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder staleHits = new LongAdder();
-    private final LongAdder coalescedWaits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder originRenders = new LongAdder();
-    private final LongAdder originFailures = new LongAdder();
-    private final LongAdder revalidations = new LongAdder();
-    private final LongAdder bytesServed = new LongAdder();
-    private final LongAdder evictions = new LongAdder();
-    private final LongAdder expirations = new LongAdder();
 
     /** The daemon's cache: system time, maintenance on the common pool, prompt expiry. */
     public EdgeCache(MediaOrigin origin, EdgeCacheSettings settings) {
@@ -113,15 +97,7 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.segmentRequestRate = new SegmentRequestRate(ticker);
-        this.objects = Caffeine.newBuilder()
-                .ticker(ticker)
-                .executor(maintenance)
-                .scheduler(scheduler)
-                .maximumWeight(settings.maxBytes())
-                .weigher((String key, CachedObject object) -> object.weight())
-                .expireAfter(new RetentionByKind())
-                .removalListener(this::onRemoval)
-                .build();
+        this.objects = new CachedObjectStore(settings.maxBytes(), ticker, maintenance, scheduler, counters);
     }
 
     /** Same as {@link #fetch}, for callers that only know the packager's interface. */
@@ -137,7 +113,7 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
      * @return a future of a response whose body the caller owns and must release once
      */
     public CompletableFuture<EdgeResponse> fetch(OriginRequest request) {
-        requests.increment();
+        counters.requests.increment();
         request = withObjectQueryOnly(request);
         String key = request.cacheKey();
         EdgeResponse cached = serveCached(key, request);
@@ -156,7 +132,7 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
      * @return a response whose body the caller owns and must release once, or null
      */
     public EdgeResponse fetchIfFresh(OriginRequest request) {
-        CachedObject object = objects.getIfPresent(withObjectQueryOnly(request).cacheKey());
+        CachedObject object = objects.find(withObjectQueryOnly(request).cacheKey());
         if (object == null || object.metadata().status() != 200 || !object.tryAcquireLease()) {
             return null;
         }
@@ -165,8 +141,8 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
                 return null;
             }
             EdgeResponse response = object.handOut(CacheOutcome.HIT);
-            requests.increment();
-            hits.increment();
+            counters.requests.increment();
+            counters.hits.increment();
             served(object, response);
             return response;
         } finally {
@@ -190,7 +166,7 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
     }
 
     private EdgeResponse serveCached(String key, OriginRequest request) {
-        CachedObject object = objects.getIfPresent(key);
+        CachedObject object = objects.find(key);
         if (object == null || !object.tryAcquireLease()) {
             return null;
         }
@@ -204,10 +180,10 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
             object.releaseLease();
         }
         if (stale) {
-            staleHits.increment();
+            counters.staleHits.increment();
             revalidate(key, request);
         } else {
-            hits.increment();
+            counters.hits.increment();
         }
         return response;
     }
@@ -221,18 +197,18 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
             return joined;
         });
         if (flight != candidate) {
-            coalescedWaits.increment();
+            counters.coalescedWaits.increment();
             return waiter;
         }
         // A render of this key may have finished between our lookup and our becoming the renderer;
         // it put its object in the cache before leaving the in-flight map, so this look finds it.
-        CachedObject finished = objects.getIfPresent(key);
+        CachedObject finished = objects.find(key);
         if (finished != null && !finished.isStaleAt(ticker.read()) && finished.tryAcquireLease()) {
-            hits.increment();
+            counters.hits.increment();
             finish(candidate, finished, CacheOutcome.HIT);
             return waiter;
         }
-        misses.increment();
+        counters.misses.increment();
         startRender(candidate, request);
         return waiter;
     }
@@ -241,13 +217,13 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
     private void revalidate(String key, OriginRequest request) {
         InFlightRender candidate = new InFlightRender(key, InFlightRender.Cause.REVALIDATION);
         if (inFlight.putIfAbsent(key, candidate) == null) {
-            revalidations.increment();
+            counters.revalidations.increment();
             startRender(candidate, request);
         }
     }
 
     private void startRender(InFlightRender flight, OriginRequest request) {
-        originRenders.increment();
+        counters.originRenders.increment();
         CompletionStage<OriginResponse> rendering;
         try {
             rendering = Objects.requireNonNull(origin.render(request), "origin returned no stage");
@@ -281,12 +257,7 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
             return;
         }
         try {
-            if (isCacheable(object) && object.tryAcquireLease()) {
-                objects.put(flight.key(), object);
-                if (state.get() == State.CLOSED) {
-                    objects.invalidate(flight.key()); // close() ran between the check and the put
-                }
-            }
+            objects.admit(flight.key(), object);
         } finally {
             finish(flight, object, flight.cause() == InFlightRender.Cause.MISS ? CacheOutcome.MISS : CacheOutcome.COALESCED);
         }
@@ -321,7 +292,7 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
     }
 
     private void fail(InFlightRender flight, Throwable failure) {
-        originFailures.increment();
+        counters.originFailures.increment();
         log.debug("rendering {} failed: {}", flight.key(), failure.toString());
         inFlight.remove(flight.key(), flight);
         for (CompletableFuture<EdgeResponse> waiter : flight.closeAndTakeWaiters()) {
@@ -329,14 +300,8 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
         }
     }
 
-    private boolean isCacheable(CachedObject object) {
-        return object.metadata().cacheKind() != CacheKind.NO_STORE
-                && object.weight() <= settings.maxBytes()
-                && state.get() == State.OPEN;
-    }
-
     private void served(CachedObject object, EdgeResponse response) {
-        bytesServed.add(response.length());
+        counters.bytesServed.add(response.length());
         if (response.cacheKind() == CacheKind.IMMUTABLE_MEDIA && response.status() == 200) {
             segmentRequestRate.record(object.stream());
         }
@@ -356,39 +321,21 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
         return kind == CacheKind.LIVE_MANIFEST ? settings.liveManifestStaleGrace().toNanos() : 0;
     }
 
-    private void onRemoval(String key, CachedObject object, RemovalCause cause) {
-        if (object == null) {
-            return;
-        }
-        switch (cause) {
-            case SIZE -> evictions.increment();
-            case EXPIRED -> expirations.increment();
-            default -> {
-            }
-        }
-        object.releaseLease();
-    }
-
     /**
      * Drops every cached object of {@code stream}, e.g. when it is unpublished: a republished
      * stream may reuse segment names, and immutable media would otherwise outlive its stream.
      */
     public void invalidateStream(String stream) {
-        String prefix = stream + "/";
-        objects.asMap().keySet().removeIf(key -> key.startsWith(prefix));
+        objects.invalidateStream(stream);
     }
 
     /** Runs pending upkeep now: drops expired entries and releases their buffers. */
     public void runMaintenance() {
-        objects.cleanUp();
+        objects.runMaintenance();
     }
 
     public EdgeCacheStats stats() {
-        long weighted = objects.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
-        return new EdgeCacheStats(requests.sum(), hits.sum(), staleHits.sum(), coalescedWaits.sum(), misses.sum(),
-                originRenders.sum(), originFailures.sum(), revalidations.sum(), bytesServed.sum(),
-                evictions.sum(), expirations.sum(), objects.estimatedSize(), weighted,
-                segmentRequestRate.snapshot());
+        return counters.snapshot(objects.entries(), objects.weightedBytes(), segmentRequestRate.snapshot());
     }
 
     /** Media requests per second of {@code stream} over the last ten seconds. */
@@ -402,27 +349,6 @@ public final class EdgeCache implements MediaOrigin, AutoCloseable {
      */
     @Override
     public void close() {
-        if (state.compareAndSet(State.OPEN, State.CLOSED)) {
-            objects.invalidateAll();
-            objects.cleanUp();
-        }
-    }
-
-    /** Keeps each entry for its fresh time plus, for live manifests, the stale grace. */
-    private static final class RetentionByKind implements Expiry<String, CachedObject> {
-        @Override
-        public long expireAfterCreate(String key, CachedObject object, long currentTime) {
-            return object.retentionNanos();
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, CachedObject object, long currentTime, long currentDuration) {
-            return object.retentionNanos();
-        }
-
-        @Override
-        public long expireAfterRead(String key, CachedObject object, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
+        objects.close();
     }
 }

@@ -37,11 +37,11 @@ import dev.glasscast.server.http.HttpServer;
 import dev.glasscast.server.http.PlaybackTokens;
 import dev.glasscast.server.http.WebContent;
 import dev.glasscast.server.metrics.GlassCastMetrics;
+import dev.glasscast.server.metrics.RecordingMetrics;
 import dev.glasscast.server.testsource.TestPatternSource;
 import dev.glasscast.transcode.LadderTranscoder;
 import dev.glasscast.transcode.TranscodeLimits;
 import dev.glasscast.transcode.TranscodeSettings;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -102,12 +102,12 @@ public final class GlassCastServer implements AutoCloseable {
     static final int RECORDER_QUEUE_SEGMENTS = 512;
     static final int DISK_READ_THREADS = 4;
 
-    /** @param config the configuration, with every stream key already resolved */
     /** How long the network threads wait for quiet (no new work) before closing connections. */
     static final long SHUTDOWN_QUIET_MILLIS = 300;
     /** The longest the network threads take to shut down. */
     static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 
+    /** @param config the configuration, with every stream key already resolved */
     public GlassCastServer(GlassCastConfig config) {
         this.config = config;
         this.current = config;
@@ -259,14 +259,7 @@ public final class GlassCastServer implements AutoCloseable {
         started.add(hub.addListener(thumbnails));
         metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status);
         started.add(metrics);
-        FunctionCounter.builder("glasscast.recordings.written.segments", recordingArchive, RecordingArchive::writtenSegments)
-                .description("segments written to recordings (file and index line on disk)").register(metrics.registry());
-        FunctionCounter.builder("glasscast.recordings.dropped.segments", recordingArchive, RecordingArchive::droppedSegments)
-                .description("segments missing from recordings: the recorder fell behind or the disk failed")
-                .register(metrics.registry());
-        FunctionCounter.builder("glasscast.recordings.pruned.bytes", recordingArchive, RecordingArchive::prunedBytes)
-                .description("bytes of recordings deleted to keep within packaging.recordings_max_bytes")
-                .baseUnit("bytes").register(metrics.registry());
+        new RecordingMetrics(recordingArchive).bindTo(metrics.registry());
         started.add(hub.addListener(metrics));
         return new AdminRoutes(new AdminAuth(adminToken), config, hub, monitor, thumbnails, metrics, this::addresses,
                 playbackTokens);

@@ -3,12 +3,9 @@ package dev.glasscast.ingest.flv;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
 import dev.glasscast.media.StreamPublisher;
-import dev.glasscast.media.TrackInfo;
 import dev.glasscast.media.codec.AacConfig;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +17,10 @@ import org.slf4j.LoggerFactory;
  * timestamps. Kept apart from sockets and sessions so it can serve any FLV-carrying protocol.
  *
  * <p>Video is track {@value #VIDEO_TRACK_ID}, audio track {@value #AUDIO_TRACK_ID}, both with
- * timescale {@value #TIMESCALE} (FLV milliseconds). Tracks are announced once every track that
- * {@code onMetaData} promised has its sequence header; without metadata (or if a promised header
- * never comes within {@value #MAX_FRAMES_AWAITING_HEADERS} frames) at the first media frame, with
- * what is known. A changed sequence header, or a track that turns up late, announces again. Frames
- * of a track not (yet) announced are dropped, as are codecs other than H.264, HEVC and AAC (named
- * once each in a notice to the operator).
+ * timescale {@value #TIMESCALE} (FLV milliseconds). This class vets and converts the tags; when
+ * the tracks are announced, and which frames are held until then, is {@link FlvTrackAnnouncer}'s
+ * job. Frames of a track not (yet) announced are dropped, as are codecs other than H.264, HEVC,
+ * AV1 and AAC (named once each in a notice to the operator).
  *
  * <p>Not thread-safe: one instance per publisher, used from one thread. Buffers passed in are only
  * read; the caller keeps ownership.
@@ -43,18 +38,8 @@ public final class FlvAccessUnitMapper {
     private final StreamPublisher publisher;
     private final FlvTimestampUnwrapper clock;
     private final String streamName;
+    private final FlvTrackAnnouncer tracks;
 
-    private FlvMetadata metadata;
-    private FlvVideoConfig videoConfig;
-    private AacConfig aacConfig;
-    private byte[] audioSpecificConfig;
-
-    private List<TrackInfo> announced = List.of();
-    private boolean videoAnnounced;
-    private boolean audioAnnounced;
-    private int framesAwaitingHeaders;
-    /** Frames of known tracks that came while a promised header was awaited (at most the limit above). */
-    private final List<AccessUnit> heldForHeaders = new ArrayList<>();
     private long lastVideoDts = Long.MIN_VALUE;
     private long lastAudioDts = Long.MIN_VALUE;
     private long discontinuitiesSeen;
@@ -70,20 +55,16 @@ public final class FlvAccessUnitMapper {
         this.publisher = publisher;
         this.clock = clock;
         this.streamName = publisher.stream().path().toString();
+        this.tracks = new FlvTrackAnnouncer(publisher, streamName);
     }
 
     /** Frames dropped because their track was unknown, unsupported or not yet announced. */
     public long droppedFrames() {
-        return droppedFrames;
+        return droppedFrames + tracks.droppedHeldFrames();
     }
 
     public void onMetaData(Map<String, ?> properties) {
-        metadata = FlvMetadata.from(properties);
-        if (!announced.isEmpty()) {
-            announceIfChanged();
-        } else if (isComplete()) {
-            announceIfChanged();
-        }
+        tracks.onMetaData(FlvMetadata.from(properties));
     }
 
     /**
@@ -206,7 +187,7 @@ public final class FlvAccessUnitMapper {
 
     private void onVideoSequenceHeader(Codec codec, byte[] record) {
         try {
-            useVideoConfig(switch (codec) {
+            tracks.useVideoConfig(switch (codec) {
                 case H264 -> FlvVideoConfig.avc(record);
                 case H265 -> FlvVideoConfig.hevc(record);
                 default -> FlvVideoConfig.av1(record);
@@ -216,30 +197,22 @@ public final class FlvAccessUnitMapper {
         }
     }
 
-    private void useVideoConfig(FlvVideoConfig config) {
-        videoConfig = config;
-        if (!announced.isEmpty() || isComplete()) {
-            announceIfChanged();
-        }
-    }
-
     private void onAacSequenceHeader(byte[] asc) {
+        AacConfig config;
         try {
-            aacConfig = AacConfig.parse(asc);
-            audioSpecificConfig = asc;
+            config = AacConfig.parse(asc);
         } catch (IllegalArgumentException e) {
             log.warn("{}: ignoring an unusable AudioSpecificConfig: {}", streamName, e.getMessage());
             return;
         }
-        if (!announced.isEmpty() || isComplete()) {
-            announceIfChanged();
-        }
+        tracks.useAudioConfig(config, asc);
     }
 
     private void onVideoFrame(long timestamp, Codec codec, FlvVideoTag tag) {
         long dts = decodeTime(timestamp);
-        boolean ready = readyFor(true);
-        if (videoConfig == null || videoConfig.codec() != codec || !(ready || awaitingHeaders())) {
+        boolean ready = tracks.readyFor(true);
+        FlvVideoConfig videoConfig = tracks.videoConfig();
+        if (videoConfig == null || videoConfig.codec() != codec || !(ready || tracks.awaitingHeaders())) {
             droppedFrames++;
             return;
         }
@@ -255,61 +228,23 @@ public final class FlvAccessUnitMapper {
             return;
         }
         if (tag.isKeyFrame()) {
-            followInBandParameterSets(data);
+            tracks.followInBandParameterSets(data);
         }
         dts = Math.max(dts, lastVideoDts);
         lastVideoDts = dts;
-        sendOrHold(ready, new AccessUnit(VIDEO_TRACK_ID, dts, dts + tag.compositionTime(), 0, tag.isKeyFrame(), data));
-    }
-
-    /**
-     * An encoder that changes its SPS mid-stream (a new size, profile or level) may send the new
-     * parameter sets only in-band, ahead of the next key frame, and never a new sequence header
-     * (FFmpeg's FLV muxer copying such a stream does this). They are the truth for what follows,
-     * so they become the track's configuration: a changed one starts a new period like a new
-     * header does.
-     */
-    private void followInBandParameterSets(byte[] fourByteLengthFrame) {
-        FlvVideoConfig followed;
-        try {
-            followed = videoConfig.followInBand(fourByteLengthFrame);
-        } catch (IllegalArgumentException e) {
-            log.warn("{}: ignoring unusable in-band parameter sets: {}", streamName, e.getMessage());
-            return;
-        }
-        if (followed != null) {
-            log.info("{}: the encoder sent new parameter sets in-band; following them", streamName);
-            useVideoConfig(followed);
-        }
+        tracks.sendOrHold(ready, new AccessUnit(VIDEO_TRACK_ID, dts, dts + tag.compositionTime(), 0, tag.isKeyFrame(), data));
     }
 
     private void onAacFrame(long timestamp, byte[] frame) {
         long dts = decodeTime(timestamp);
-        boolean ready = readyFor(false);
-        if (aacConfig == null || !(ready || awaitingHeaders()) || frame.length == 0) {
+        boolean ready = tracks.readyFor(false);
+        if (!tracks.hasAudioConfig() || !(ready || tracks.awaitingHeaders()) || frame.length == 0) {
             droppedFrames++;
             return;
         }
         dts = Math.max(dts, lastAudioDts);
         lastAudioDts = dts;
-        sendOrHold(ready, new AccessUnit(AUDIO_TRACK_ID, dts, dts, 0, true, frame));
-    }
-
-    /**
-     * True while nothing is announced because a header {@code onMetaData} promised has not come.
-     * FFmpeg's FLV muxer, copying from MPEG-TS, sends an empty AAC header first and the real one
-     * after the first key frame: dropping that key frame would lose the stream's first GOP.
-     */
-    private boolean awaitingHeaders() {
-        return announced.isEmpty();
-    }
-
-    private void sendOrHold(boolean ready, AccessUnit unit) {
-        if (ready) {
-            publisher.send(unit);
-        } else {
-            heldForHeaders.add(unit);
-        }
+        tracks.sendOrHold(ready, new AccessUnit(AUDIO_TRACK_ID, dts, dts, 0, true, frame));
     }
 
     private long decodeTime(long timestamp) {
@@ -320,69 +255,6 @@ public final class FlvAccessUnitMapper {
             publisher.discontinuity();
         }
         return dts;
-    }
-
-    /** Announces at a media frame if it is time to, and says whether the frame's track is live. */
-    private boolean readyFor(boolean video) {
-        if (announced.isEmpty()) {
-            boolean known = videoConfig != null || aacConfig != null;
-            if (known && (metadata == null || isComplete() || ++framesAwaitingHeaders > MAX_FRAMES_AWAITING_HEADERS)) {
-                announceIfChanged();
-            }
-        }
-        return video ? videoAnnounced : audioAnnounced;
-    }
-
-    /** Whether every track {@code onMetaData} promised (and at least one) has its sequence header. */
-    private boolean isComplete() {
-        if (metadata == null) {
-            return false;
-        }
-        boolean videoReady = !expectsVideo() || videoConfig != null;
-        boolean audioReady = !expectsAudio() || aacConfig != null;
-        return videoReady && audioReady && (videoConfig != null || aacConfig != null);
-    }
-
-    private boolean expectsVideo() {
-        // 99: a FourCC other than avc1/hvc1, such as av01 (taken) or vp09 (named in a notice).
-        int id = metadata.videoCodecId();
-        return id == FlvVideoTag.CODEC_AVC || id == FlvVideoTag.CODEC_HEVC || id == 99;
-    }
-
-    private boolean expectsAudio() {
-        return metadata.audioCodecId() == FlvAudioTag.FORMAT_AAC;
-    }
-
-    private void announceIfChanged() {
-        List<TrackInfo> tracks = new ArrayList<>(2);
-        if (videoConfig != null) {
-            FlvVideoConfig video = videoConfig;
-            double frameRate = video.frameRate() > 0 ? video.frameRate() : metadata == null ? 0 : metadata.frameRate();
-            long bitrate = metadata == null ? 0 : metadata.videoBitrate();
-            tracks.add(TrackInfo.video(VIDEO_TRACK_ID, video.codec(), TIMESCALE, video.width(), video.height(), frameRate,
-                    bitrate, video.record()));
-        }
-        if (aacConfig != null) {
-            long bitrate = metadata == null ? 0 : metadata.audioBitrate();
-            tracks.add(TrackInfo.audio(AUDIO_TRACK_ID, Codec.AAC, TIMESCALE, aacConfig.sampleRate(), aacConfig.channels(), bitrate, audioSpecificConfig));
-        }
-        if (tracks.isEmpty() || tracks.equals(announced)) {
-            return;
-        }
-        announced = List.copyOf(tracks);
-        videoAnnounced = videoConfig != null;
-        audioAnnounced = aacConfig != null;
-        log.debug("{}: tracks {}", streamName, announced);
-        publisher.tracks(announced);
-        for (AccessUnit held : heldForHeaders) {
-            boolean live = held.trackId() == VIDEO_TRACK_ID ? videoAnnounced : audioAnnounced;
-            if (live) {
-                publisher.send(held);
-            } else {
-                droppedFrames++;
-            }
-        }
-        heldForHeaders.clear();
     }
 
     private static byte[] toFourByteLengths(byte[] data, int lengthSize) {

@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receiving side of one SRT live connection, after its handshake: the receiver buffer with
- * TSBPD delivery, loss reports (an immediate NAK per new gap plus a periodic NAK of all open
- * gaps), full ACKs every 10 ms and light ACKs every 64 packets in between, RTT from ACKACK,
- * keep-alives, decryption, and the hand-off of the delivered MPEG-TS to a {@link TsDemuxer}
- * that publishes into the hub.
+ * The receiving side of one SRT live connection, after its handshake: its lifecycle
+ * ({@link State}), decryption and key refreshes, the receiver buffer, keep-alives, the idle
+ * timeout, statistics, and the hand-off of the delivered MPEG-TS to a {@link TsDemuxer} that
+ * publishes into the hub. When each packet is due is {@link SrtDeliveryClock}'s job (TSBPD);
+ * what the sender is told about the data (ACKs, NAKs, RTT) is {@link SrtReceiverFeedback}'s.
  *
  * <p>Everything runs on the listener's event loop: {@link #onPacket} on arrival,
  * {@link #tick} from a timer every {@link #TICK_MICROS}. Nothing here blocks.
@@ -30,14 +30,7 @@ final class SrtReceiverSession {
     enum State { CONNECTED, CLOSED }
 
     static final long TICK_MICROS = 10_000;
-    private static final long FULL_ACK_INTERVAL = 10_000;
-    private static final int LIGHT_ACK_PACKETS = 64;
-    private static final long MIN_NAK_INTERVAL = 20_000;
     private static final long KEEPALIVE_INTERVAL = 1_000_000;
-    private static final int MAX_NAK_RANGES = 180; // 180 ranges x 8 bytes fit one 1456-byte packet
-    private static final int ACK_HISTORY = 64;
-    private static final long DRIFT_WINDOW = 5_000_000;
-    private static final long MAX_DRIFT_STEP = 2_000;
 
     private final String stream;
     private final InetSocketAddress peer;
@@ -51,27 +44,15 @@ final class SrtReceiverSession {
     private final StreamPublisher publisher;
     private final Consumer<SrtPacket> sender;
     private final SrtReceiveBuffer buffer;
+    private final SrtDeliveryClock clock;
+    private final SrtReceiverFeedback feedback;
     private final TsDemuxer demuxer;
     /** The conclusion response, sent again when the caller repeats its conclusion. */
     private final SrtControlPacket handshakeResponse;
 
     private State state = State.CONNECTED;
-    private long tsbpdBase;
-    /** Smallest arrival-minus-timestamp in the current drift window (first transmissions only). */
-    private long driftWindowMin = Long.MAX_VALUE;
-    private long driftWindowStart;
-    private long lastTimestamp = Long.MIN_VALUE;
     private long lastReceiveMicros;
     private long lastSendMicros;
-    private long lastFullAckMicros;
-    private int lastFullAckSequence = -1;
-    private int packetsSinceAck;
-    private long lastNakMicros;
-    private int ackNumber;
-    private final int[] ackNumbers = new int[ACK_HISTORY];
-    private final long[] ackTimes = new long[ACK_HISTORY];
-    private long rtt = 100_000;
-    private long rttVariance = 50_000;
 
     private long packetsReceived;
     private long bytesReceived;
@@ -80,11 +61,6 @@ final class SrtReceiverSession {
     private long packetsTooLate;
     private long packetsUndecryptable;
     private long packetsDuplicate;
-    private long rateWindowStart;
-    private long rateWindowPackets;
-    private long rateWindowBytes;
-    private long ratePackets;
-    private long rateBits;
     private int ticks;
     private volatile SrtSessionStats stats;
 
@@ -110,12 +86,12 @@ final class SrtReceiverSession {
         this.sender = sender;
         this.handshakeResponse = handshakeResponse;
         this.buffer = new SrtReceiveBuffer(bufferPackets, initialSequence);
+        this.clock = new SrtDeliveryClock(latencyMicros, handshakeTimestamp, nowMicros);
+        this.feedback = new SrtReceiverFeedback(buffer, (type, typeInfo, body, now) ->
+                send(SrtControlPacket.of(type, typeInfo, timestamp(now), peerSocketId, body), now), nowMicros);
         this.demuxer = new TsDemuxer(new PublishingListener(publisher));
-        this.tsbpdBase = nowMicros - Integer.toUnsignedLong(handshakeTimestamp);
         this.lastReceiveMicros = nowMicros;
         this.lastSendMicros = nowMicros;
-        this.rateWindowStart = nowMicros;
-        this.driftWindowStart = nowMicros;
         this.stats = snapshot();
     }
 
@@ -188,8 +164,7 @@ final class SrtReceiverSession {
     private void onData(SrtDataPacket data, long nowMicros) {
         packetsReceived++;
         bytesReceived += data.payload().length;
-        rateWindowPackets++;
-        rateWindowBytes += data.payload().length;
+        feedback.countArrival(data.payload().length);
         if (data.retransmitted()) {
             packetsRetransmitted++;
         }
@@ -203,52 +178,23 @@ final class SrtReceiverSession {
             packetsUndecryptable++; // clear text on an encrypted connection: not from our caller
             return;
         }
-        long timestamp = unwrapTimestamp(data.timestamp());
-        // The earliest arrival relative to the sender's clock fixes the base; later ones only queue.
-        long offset = nowMicros - timestamp;
-        tsbpdBase = Math.min(tsbpdBase, offset);
-        if (!data.retransmitted()) {
-            driftWindowMin = Math.min(driftWindowMin, offset);
-        }
-        SrtReceiveBuffer.Insert result = buffer.insert(data.sequence(), payload, tsbpdBase + timestamp + latencyMicros,
-                (first, last) -> {
-                    packetsLost += SrtSequence.diff(last, first) + 1;
-                    sendNak(List.<int[]>of(new int[] {first, last}), nowMicros);
-                });
+        long due = clock.deliveryTime(data.timestamp(), data.retransmitted(), nowMicros);
+        SrtReceiveBuffer.Insert result = buffer.insert(data.sequence(), payload, due, (first, last) -> {
+            packetsLost += SrtSequence.diff(last, first) + 1;
+            feedback.reportLoss(first, last, nowMicros);
+        });
         switch (result) {
             case STORED -> { }
             case DUPLICATE -> packetsDuplicate++;
             case TOO_LATE, BEYOND_BUFFER -> packetsTooLate++;
         }
-        if (++packetsSinceAck >= LIGHT_ACK_PACKETS) {
-            packetsSinceAck = 0;
-            send(SrtControlPacket.of(SrtControlType.ACK, 0, timestamp(nowMicros), peerSocketId,
-                    ByteBuffer.allocate(4).putInt(buffer.ackSequence()).array()), nowMicros);
-        }
-    }
-
-    private long unwrapTimestamp(int raw) {
-        long value = Integer.toUnsignedLong(raw);
-        if (lastTimestamp == Long.MIN_VALUE) {
-            lastTimestamp = value;
-            return value;
-        }
-        long candidate = (lastTimestamp & ~0xFFFFFFFFL) | value;
-        if (candidate - lastTimestamp > 0x80000000L) {
-            candidate -= 0x100000000L;
-        } else if (lastTimestamp - candidate > 0x80000000L) {
-            candidate += 0x100000000L;
-        }
-        if (candidate > lastTimestamp) {
-            lastTimestamp = candidate;
-        }
-        return candidate;
+        feedback.packetHandled(nowMicros);
     }
 
     private void onControl(SrtControlPacket control, long nowMicros) {
         switch (control.type()) {
             case KEEPALIVE, ACK, NAK, CONGESTION_WARNING, PEER_ERROR -> { } // liveness only: we send no data
-            case ACKACK -> onAckAck(control.typeInfo(), nowMicros);
+            case ACKACK -> feedback.onAckAck(control.typeInfo(), nowMicros);
             case SHUTDOWN -> {
                 // What is buffered was sent before the shutdown: hand it over rather than lose the tail.
                 buffer.deliver(Long.MAX_VALUE, payload -> demuxer.feed(payload, 0, payload.length));
@@ -262,18 +208,6 @@ final class SrtReceiverSession {
             }
             case HANDSHAKE -> send(handshakeResponse, nowMicros); // a repeated conclusion: our answer was lost
             case USER_DEFINED -> onUserDefined(control, nowMicros);
-        }
-    }
-
-    private void onAckAck(int acknowledged, long nowMicros) {
-        for (int i = 0; i < ACK_HISTORY; i++) {
-            if (ackNumbers[i] == acknowledged && ackTimes[i] != 0) {
-                long sample = nowMicros - ackTimes[i];
-                ackTimes[i] = 0;
-                rttVariance = (3 * rttVariance + Math.abs(rtt - sample)) / 4;
-                rtt = (7 * rtt + sample) / 8;
-                return;
-            }
         }
     }
 
@@ -308,87 +242,14 @@ final class SrtReceiverSession {
             return;
         }
         buffer.deliver(nowMicros, payload -> demuxer.feed(payload, 0, payload.length));
-        int ackSequence = buffer.ackSequence();
-        if (nowMicros - lastFullAckMicros >= FULL_ACK_INTERVAL && ackSequence != lastFullAckSequence) {
-            sendFullAck(ackSequence, nowMicros);
-        }
-        long nakInterval = Math.max(MIN_NAK_INTERVAL, (rtt + 4 * rttVariance) / 2);
-        if (nowMicros - lastNakMicros >= nakInterval) {
-            List<int[]> losses = buffer.lossRanges(MAX_NAK_RANGES);
-            if (!losses.isEmpty()) {
-                sendNak(losses, nowMicros);
-            }
-        }
+        feedback.tick(nowMicros);
         if (nowMicros - lastSendMicros >= KEEPALIVE_INTERVAL) {
             send(SrtControlPacket.of(SrtControlType.KEEPALIVE, 0, timestamp(nowMicros), peerSocketId, new byte[4]), nowMicros);
         }
-        if (nowMicros - driftWindowStart >= DRIFT_WINDOW) {
-            followSlowerSenderClock();
-            driftWindowStart = nowMicros;
-        }
-        if (nowMicros - rateWindowStart >= 1_000_000) {
-            long span = nowMicros - rateWindowStart;
-            ratePackets = rateWindowPackets * 1_000_000 / span;
-            rateBits = rateWindowBytes * 8 * 1_000_000 / span;
-            rateWindowPackets = 0;
-            rateWindowBytes = 0;
-            rateWindowStart = nowMicros;
-        }
+        clock.tick(nowMicros);
         if (++ticks % 10 == 0) {
             stats = snapshot();
         }
-    }
-
-    /**
-     * A sender whose clock runs slower than ours makes every packet arrive a little later
-     * relative to the base, eating into the latency until lost packets can no longer be
-     * repaired in time. When a whole window arrived later than the base, move the base towards
-     * it (a few milliseconds per window, so one delayed burst cannot move it far). A faster
-     * sender clock needs nothing: the minimum in {@link #onData} already follows it.
-     */
-    private void followSlowerSenderClock() {
-        if (driftWindowMin != Long.MAX_VALUE && driftWindowMin > tsbpdBase) {
-            tsbpdBase += Math.min(driftWindowMin - tsbpdBase, MAX_DRIFT_STEP);
-        }
-        driftWindowMin = Long.MAX_VALUE;
-    }
-
-    private void sendFullAck(int ackSequence, long nowMicros) {
-        ackNumber = ackNumber == Integer.MAX_VALUE ? 1 : ackNumber + 1;
-        int slot = ackNumber % ACK_HISTORY;
-        ackNumbers[slot] = ackNumber;
-        ackTimes[slot] = nowMicros;
-        lastFullAckMicros = nowMicros;
-        lastFullAckSequence = ackSequence;
-        packetsSinceAck = 0;
-        // Last Acknowledged Packet Sequence Number, RTT, RTT Variance, Available Buffer Size,
-        // Packets Receiving Rate, Estimated Link Capacity, Receiving Rate (bytes/s).
-        byte[] body = ByteBuffer.allocate(28)
-                .putInt(ackSequence)
-                .putInt((int) rtt)
-                .putInt((int) rttVariance)
-                .putInt(Math.max(2, buffer.capacity() - buffer.level()))
-                .putInt((int) ratePackets)
-                .putInt((int) Math.max(ratePackets, 1))
-                .putInt((int) (rateBits / 8))
-                .array();
-        send(SrtControlPacket.of(SrtControlType.ACK, ackNumber, timestamp(nowMicros), peerSocketId, body), nowMicros);
-    }
-
-    /** A loss report: single sequence numbers, or ranges as (first | 0x80000000, last). */
-    private void sendNak(List<int[]> ranges, long nowMicros) {
-        ByteBuffer body = ByteBuffer.allocate(ranges.size() * 8);
-        for (int[] range : ranges) {
-            if (range[0] == range[1]) {
-                body.putInt(range[0]);
-            } else {
-                body.putInt(range[0] | 0x80000000).putInt(range[1]);
-            }
-        }
-        byte[] cif = new byte[body.position()];
-        body.flip().get(cif);
-        lastNakMicros = nowMicros;
-        send(SrtControlPacket.of(SrtControlType.NAK, 0, timestamp(nowMicros), peerSocketId, cif), nowMicros);
     }
 
     private void send(SrtPacket packet, long nowMicros) {
@@ -421,8 +282,9 @@ final class SrtReceiverSession {
 
     private SrtSessionStats snapshot() {
         return new SrtSessionStats(stream, peer, socketId, connectedAt, (int) (latencyMicros / 1000), crypto != null,
-                rtt, rttVariance, packetsReceived, bytesReceived, packetsLost, packetsRetransmitted,
-                packetsTooLate + packetsUndecryptable + buffer.droppedPackets(), packetsDuplicate, ratePackets, rateBits,
+                feedback.rtt(), feedback.rttVariance(), packetsReceived, bytesReceived, packetsLost, packetsRetransmitted,
+                packetsTooLate + packetsUndecryptable + buffer.droppedPackets(), packetsDuplicate,
+                feedback.ratePackets(), feedback.rateBits(),
                 buffer.level(), demuxer.stats().continuityErrors(), crypto == null ? 0 : crypto.refreshes());
     }
 }

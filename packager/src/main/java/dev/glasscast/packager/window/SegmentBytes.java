@@ -1,5 +1,6 @@
 package dev.glasscast.packager.window;
 
+import dev.glasscast.media.LeaseCount;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Bytes the store keeps (an init segment or one part), safe to read from any thread while the
@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Why not hand out the pooled buffer directly: a released pooled {@link ByteBuf} object is
  * recycled for another allocation, so a reader that calls {@code retain()} on a buffer the store
- * has just evicted could pin someone else's bytes. This holder keeps its own count of users; a
- * reader briefly becomes one, takes a retained slice (a Netty reference of its own), and leaves.
+ * has just evicted could pin someone else's bytes. This holder keeps its own count of users (a
+ * {@link LeaseCount}); a reader briefly becomes one, takes a retained slice (a Netty reference of
+ * its own), and leaves.
  * Once the store has let go and no reader is inside, the buffer is released exactly once.
  *
  * <p>Buffer ownership: the holder owns one reference to {@code buffer} from construction until
@@ -36,8 +37,8 @@ public final class SegmentBytes {
     private final Path file;
     private final long offset;
     private final int size;
-    /** 1 for the store plus one per reader currently taking a slice; 0 once released. */
-    private final AtomicInteger users = new AtomicInteger(1);
+    /** 1 for the store plus one per reader currently taking a slice; null for bytes on disk. */
+    private final LeaseCount users;
 
     /** @param buffer the bytes from its reader index to its writer index; ownership passes to this holder */
     public SegmentBytes(ByteBuf buffer) {
@@ -45,6 +46,7 @@ public final class SegmentBytes {
         this.file = null;
         this.offset = 0;
         this.size = buffer.readableBytes();
+        this.users = new LeaseCount("segment bytes", buffer::release);
     }
 
     private SegmentBytes(Path file, long offset, int size) {
@@ -52,6 +54,7 @@ public final class SegmentBytes {
         this.file = file;
         this.offset = offset;
         this.size = size;
+        this.users = null;
     }
 
     /** {@code size} bytes at {@code offset} of {@code file}, which nobody changes any more. */
@@ -100,17 +103,13 @@ public final class SegmentBytes {
         if (file != null) {
             return readFile(allocator);
         }
-        int current;
-        do {
-            current = users.get();
-            if (current == 0) {
-                return null;
-            }
-        } while (!users.compareAndSet(current, current + 1));
+        if (!users.tryAcquire()) {
+            return null;
+        }
         try {
             return buffer.retainedSlice().asReadOnly();
         } finally {
-            leave();
+            users.release();
         }
     }
 
@@ -133,19 +132,13 @@ public final class SegmentBytes {
 
     /** True until {@link #release()} has been called and no reader is inside (always, on disk). */
     public boolean isLive() {
-        return file != null || users.get() > 0;
+        return file != null || users.isHeld();
     }
 
     /** Lets go of the store's reference; call exactly once. Nothing to do for bytes on disk. */
     void release() {
         if (file == null) {
-            leave();
-        }
-    }
-
-    private void leave() {
-        if (users.decrementAndGet() == 0) {
-            buffer.release();
+            users.release();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.glasscast.server.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.glasscast.media.LeaseCount;
 import dev.glasscast.packager.FileSpan;
 import io.netty.channel.FileRegion;
 import io.netty.util.AbstractReferenceCounted;
@@ -12,7 +13,6 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Files the HTTP layer sends with {@code sendfile}, kept open while they are in demand: opening
@@ -79,38 +79,34 @@ final class OpenFiles implements AutoCloseable {
     /** An open file and its leases: 1 for the cache, plus one per region being written. */
     private static final class SharedFile {
         private final FileChannel channel;
-        private final AtomicInteger leases = new AtomicInteger(1);
+        private final LeaseCount leases;
 
-        private SharedFile(FileChannel channel) {
+        private SharedFile(Path path, FileChannel channel) {
             this.channel = channel;
+            this.leases = new LeaseCount(path.toString(), this::closeChannel);
         }
 
         static SharedFile open(Path path) {
             try {
-                return new SharedFile(FileChannel.open(path, StandardOpenOption.READ));
+                return new SharedFile(path, FileChannel.open(path, StandardOpenOption.READ));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
         boolean tryLease() {
-            int current;
-            do {
-                current = leases.get();
-                if (current == 0) {
-                    return false;
-                }
-            } while (!leases.compareAndSet(current, current + 1));
-            return true;
+            return leases.tryAcquire();
         }
 
         void returnLease() {
-            if (leases.decrementAndGet() == 0) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // Read-only: nothing was left to write.
-                }
+            leases.release();
+        }
+
+        private void closeChannel() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Read-only: nothing was left to write.
             }
         }
     }
