@@ -38,6 +38,7 @@ import dev.glasscast.server.http.PlaybackTokens;
 import dev.glasscast.server.http.WebContent;
 import dev.glasscast.server.metrics.GlassCastMetrics;
 import dev.glasscast.server.testsource.TestPatternSource;
+import dev.glasscast.transcode.KeyFrameThumbnailer;
 import dev.glasscast.transcode.LadderTranscoder;
 import dev.glasscast.transcode.TranscodeLimits;
 import dev.glasscast.transcode.TranscodeSettings;
@@ -254,7 +255,8 @@ public final class GlassCastServer implements AutoCloseable {
             }
         }, MONITOR_INTERVAL_SECONDS, MONITOR_INTERVAL_SECONDS, TimeUnit.SECONDS);
         started.add(() -> sampling.cancel(false));
-        KeyFrameThumbnails thumbnails = new KeyFrameThumbnails();
+        KeyFrameThumbnails thumbnails = new KeyFrameThumbnails(new KeyFrameThumbnailer(KeyFrameThumbnails.MAX_WIDTH),
+                System::nanoTime);
         started.add(thumbnails);
         started.add(hub.addListener(thumbnails));
         metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status);
