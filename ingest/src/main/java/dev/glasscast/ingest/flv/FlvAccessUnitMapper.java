@@ -2,6 +2,7 @@ package dev.glasscast.ingest.flv;
 
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.media.codec.AacConfig;
@@ -43,6 +44,7 @@ public final class FlvAccessUnitMapper {
     private final StreamPublisher publisher;
     private final FlvTimestampUnwrapper clock;
     private final String streamName;
+    private final LatencyProbe probe;
 
     private FlvMetadata metadata;
     private FlvVideoConfig videoConfig;
@@ -63,12 +65,14 @@ public final class FlvAccessUnitMapper {
     private long droppedFrames;
 
     public FlvAccessUnitMapper(StreamPublisher publisher) {
-        this(publisher, new FlvTimestampUnwrapper());
+        this(publisher, new FlvTimestampUnwrapper(), LatencyProbe.OFF);
     }
 
-    public FlvAccessUnitMapper(StreamPublisher publisher, FlvTimestampUnwrapper clock) {
+    /** @param probe marks each video frame as it leaves ingest (the latency benchmark's first stage) */
+    public FlvAccessUnitMapper(StreamPublisher publisher, FlvTimestampUnwrapper clock, LatencyProbe probe) {
         this.publisher = publisher;
         this.clock = clock;
+        this.probe = probe;
         this.streamName = publisher.stream().path().toString();
     }
 
@@ -259,6 +263,7 @@ public final class FlvAccessUnitMapper {
         }
         dts = Math.max(dts, lastVideoDts);
         lastVideoDts = dts;
+        probe.ingested(dts + tag.compositionTime());
         sendOrHold(ready, new AccessUnit(VIDEO_TRACK_ID, dts, dts + tag.compositionTime(), 0, tag.isKeyFrame(), data));
     }
 
