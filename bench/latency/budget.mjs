@@ -1,5 +1,6 @@
 // Latency budget, stage by stage, from one instrumented run (see RESULTS.md, "Where the time goes"):
 //   node budget.mjs <probe log written by the daemon with -Dglasscast.latencyProbe=FILE> <player dump (LATENCY_DUMP)>
+// (run.sh does both with LATENCY_OUT=dir LATENCY_PROBE=1; LatencyProbeLog in server/ writes the log)
 // The probe log has a line per mark: "<epoch ms> <stage> <what> <pts ms> <extra>"; the decode
 // thread reads each source picture's wall-clock stamp, which ties source PTS to the publisher's
 // clock. Every frame the page presented is followed back through the stages by its stamp.

@@ -9,7 +9,10 @@
 #   bench/latency/run.sh [seconds per player, default 60] [players, default: watch dashjs hlsjs]
 # players: watch (LL-HLS, the watch page), dashjs (LL-DASH), hlsjs (classic HLS: whole segments)
 # Environment: LATENCY_OUT=dir keeps the daemon log and, per player, every frame and media load
-# (<player>.json, for budget.mjs); BENCH_JAVA_OPTS adds JVM options to the daemon;
+# (<player>.json); LATENCY_PROBE=1 (with LATENCY_OUT) also runs the daemon with its latency probe
+# (-Dglasscast.latencyProbe=dir/probe.log: a wall-clock mark per frame at ingest, decoded,
+# encoded, into the segmenter, part cut) and prints each player's budget, stage by stage
+# (budget.mjs); BENCH_JAVA_OPTS adds JVM options to the daemon;
 # LATENCY_YAML adds lines to its config, e.g. LATENCY_YAML='packaging: {part_duration: 333ms}'.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +25,11 @@ daemon=""; publisher=""
 trap 'kill $publisher 2>/dev/null && wait $publisher 2>/dev/null; stop_daemon; rm -rf "$work"' EXIT
 
 source bench/daemon.sh
+if [ -n "${LATENCY_PROBE:-}" ]; then
+  [ -n "${LATENCY_OUT:-}" ] || { echo "LATENCY_PROBE needs LATENCY_OUT (where probe.log goes)" >&2; exit 2; }
+  mkdir -p "$LATENCY_OUT"
+  BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Dglasscast.latencyProbe=$(realpath "$LATENCY_OUT")/probe.log"
+fi
 
 http=18090; rtmp=11990; key=bench-key
 start_daemon "$work" "$http" "$rtmp" "$key" "ladder:
@@ -48,5 +56,9 @@ sleep 6
 for player in "${players[@]}"; do
   LATENCY_DUMP=${LATENCY_OUT:+$LATENCY_OUT/$player.json} node bench/latency/measure.mjs "http://127.0.0.1:$http" "$player" main "$seconds" \
     || echo "{\"player\":\"$player\",\"failed\":true}"
+  if [ -n "${LATENCY_PROBE:-}" ] && [ -f "$LATENCY_OUT/$player.json" ]; then
+    echo "latency budget, $player:"
+    node bench/latency/budget.mjs "$LATENCY_OUT/probe.log" "$LATENCY_OUT/$player.json" || true
+  fi
 done
 [ -z "${LATENCY_OUT:-}" ] || cp "$work/daemon.log" "$LATENCY_OUT/"

@@ -5,6 +5,7 @@ import dev.glasscast.config.ConfigLoader;
 import dev.glasscast.config.ConfigWatcher;
 import dev.glasscast.config.GlassCastConfig;
 import dev.glasscast.config.StreamConfig;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.server.api.PublicAddresses;
 import dev.glasscast.server.qr.QrCode;
 import java.nio.file.Files;
@@ -61,7 +62,8 @@ public final class GlassCastMain {
 
         // FFmpeg (test source, transcoder) would otherwise print its banner and every encoder setting.
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-        GlassCastServer server = new GlassCastServer(config);
+        LatencyProbeLog probeLog = latencyProbeLog();
+        GlassCastServer server = new GlassCastServer(config, probeLog == null ? LatencyProbe.OFF : probeLog);
         try {
             server.start();
         } catch (java.net.BindException e) {
@@ -94,6 +96,9 @@ public final class GlassCastMain {
                 runningWatcher.close();
             }
             server.close();
+            if (probeLog != null) {
+                probeLog.close();
+            }
             log.info("stopped");
             watchdog.interrupt();
             stopped.countDown();
@@ -149,6 +154,25 @@ public final class GlassCastMain {
                     .append("  (test_source.enabled: false turns the pattern off).\n");
         }
         return text.toString();
+    }
+
+    /**
+     * The latency benchmark's record ({@code bench/latency/run.sh} with {@code LATENCY_OUT}), when
+     * the JVM runs with {@code -Dglasscast.latencyProbe=FILE}; null, and the probe off, otherwise.
+     */
+    private static LatencyProbeLog latencyProbeLog() {
+        String file = System.getProperty(LatencyProbeLog.PROPERTY);
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        try {
+            LatencyProbeLog probeLog = new LatencyProbeLog(Path.of(file), System::currentTimeMillis);
+            log.info("latency probe: marking every video frame's stages in {}", Path.of(file).toAbsolutePath());
+            return probeLog;
+        } catch (java.io.IOException e) {
+            fail("cannot write the latency probe's file " + file + ": " + e.getMessage());
+            return null;
+        }
     }
 
     private static void usage(String problem) {

@@ -12,6 +12,7 @@ import dev.glasscast.ingest.rtmp.RtmpServer;
 import dev.glasscast.ingest.rtmp.RtmpServerLimits;
 import dev.glasscast.ingest.srt.SrtListener;
 import dev.glasscast.ingest.srt.SrtSessionStats;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.packager.PackagerOrigin;
@@ -39,6 +40,7 @@ import dev.glasscast.server.http.WebContent;
 import dev.glasscast.server.metrics.GlassCastMetrics;
 import dev.glasscast.server.metrics.RecordingMetrics;
 import dev.glasscast.server.testsource.TestPatternSource;
+import dev.glasscast.transcode.KeyFrameThumbnailer;
 import dev.glasscast.transcode.LadderTranscoder;
 import dev.glasscast.transcode.TranscodeLimits;
 import dev.glasscast.transcode.TranscodeSettings;
@@ -79,6 +81,7 @@ public final class GlassCastServer implements AutoCloseable {
     static final Duration DASH_LATENCY_TARGET = Duration.ofMillis(2000);
 
     private final GlassCastConfig config;
+    private final LatencyProbe probe;
     /** The latest valid config; the ladder of newly published streams is taken from it. */
     private volatile GlassCastConfig current;
     private EdgeCache edge;
@@ -109,8 +112,17 @@ public final class GlassCastServer implements AutoCloseable {
 
     /** @param config the configuration, with every stream key already resolved */
     public GlassCastServer(GlassCastConfig config) {
+        this(config, LatencyProbe.OFF);
+    }
+
+    /**
+     * @param probe marks each video frame at ingest, decode, encode, the segmenter and its part's
+     *              cut ({@link LatencyProbeLog} for the latency benchmark); owned by the caller
+     */
+    public GlassCastServer(GlassCastConfig config, LatencyProbe probe) {
         this.config = config;
         this.current = config;
+        this.probe = probe;
     }
 
     /**
@@ -154,14 +166,15 @@ public final class GlassCastServer implements AutoCloseable {
                         waiters.published(snapshot);
                         snapshotListeners.forEach(listener -> listener.accept(snapshot));
                     },
-                    config.packaging().record() ? recordings : RenditionRecorder.NONE);
+                    config.packaging().record() ? recordings : RenditionRecorder.NONE, probe);
             SegmentStore store = liveStore;
             RenditionLookup served = new ServedRenditions(liveStore, recordings);
             started.add(store);
             started.add(hub.addListener(store));
             ScheduledFuture<?> purge = ioGroup.scheduleAtFixedRate(store::purgeExpired, 10, 10, TimeUnit.SECONDS);
             started.add(() -> purge.cancel(false));
-            transcoder = new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults());
+            transcoder = new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults(),
+                    probe);
             started.add(hub.addListener(transcoder));
             // Closed after ingest (which unpublishes every source): drains the encoders and ends
             // the renditions, slate or not, so the packager finishes them.
@@ -198,7 +211,8 @@ public final class GlassCastServer implements AutoCloseable {
             PublishAuthorizer authorizer = new PublishAuthorizer(config.ingest().streams(), testPatternKey.stream().toList(),
                     new AuthFailureLimiter());
             if (config.ingest().rtmp().enabled()) {
-                rtmp = new RtmpServer(config.ingest().rtmp(), authorizer, hub, RtmpServerLimits.defaults(), acceptGroup, ioGroup);
+                rtmp = new RtmpServer(config.ingest().rtmp(), authorizer, hub, RtmpServerLimits.defaults(), acceptGroup, ioGroup,
+                        probe);
                 rtmp.start();
                 started.add(rtmp);
             }
@@ -254,7 +268,8 @@ public final class GlassCastServer implements AutoCloseable {
             }
         }, MONITOR_INTERVAL_SECONDS, MONITOR_INTERVAL_SECONDS, TimeUnit.SECONDS);
         started.add(() -> sampling.cancel(false));
-        KeyFrameThumbnails thumbnails = new KeyFrameThumbnails();
+        KeyFrameThumbnails thumbnails = new KeyFrameThumbnails(new KeyFrameThumbnailer(KeyFrameThumbnails.MAX_WIDTH),
+                System::nanoTime);
         started.add(thumbnails);
         started.add(hub.addListener(thumbnails));
         metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status);

@@ -1,5 +1,6 @@
 package dev.glasscast.transcode;
 
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.LiveStream;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamListener;
@@ -41,6 +42,7 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
     private final StreamHub hub;
     private final Supplier<TranscodeSettings> settings;
     private final TranscodeLimits limits;
+    private final LatencyProbe probe;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LadderTranscoder.class);
 
     private final Map<String, SourceTranscoder> active = new ConcurrentHashMap<>();
@@ -53,9 +55,16 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
      * @param limits   queue bounds, overload policy and thread counts; {@link TranscodeLimits#defaults()} live
      */
     public LadderTranscoder(StreamHub hub, Supplier<TranscodeSettings> settings, TranscodeLimits limits) {
+        this(hub, settings, limits, LatencyProbe.OFF);
+    }
+
+    /** @param probe marks each source picture as decoded and each rung's frame as encoded */
+    public LadderTranscoder(StreamHub hub, Supplier<TranscodeSettings> settings, TranscodeLimits limits,
+                            LatencyProbe probe) {
         this.hub = hub;
         this.settings = settings;
         this.limits = limits;
+        this.probe = probe;
         this.renditionKeeper = new RenditionKeeper(hub);
     }
 
@@ -69,9 +78,9 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
         SourceTranscoder transcoder;
         if (current.slate().enabled()) {
             RenditionKeeper.Session session = renditionKeeper.beginSession(name, current.slate(), current.keyFrameInterval());
-            transcoder = new SourceTranscoder(session, name, current, limits);
+            transcoder = new SourceTranscoder(session, name, current, limits, probe);
         } else {
-            transcoder = new SourceTranscoder(hub, name, current, limits);
+            transcoder = new SourceTranscoder(hub, name, current, limits, probe);
         }
         active.put(name, transcoder);
         return new StreamReader() {

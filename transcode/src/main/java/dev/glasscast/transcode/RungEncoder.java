@@ -3,6 +3,7 @@ package dev.glasscast.transcode;
 import dev.glasscast.config.RungConfig;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.HandoffQueue;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
 import java.util.HashMap;
@@ -43,6 +44,7 @@ final class RungEncoder implements Runnable {
     private final StreamPublisher out;
     private final HandoffQueue<RungInput> queue;
     private final int threads;
+    private final LatencyProbe probe;
     private final double frameSpacing;
     private final AtomicLong encoded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -63,9 +65,10 @@ final class RungEncoder implements Runnable {
      * @param out     the rendition's publisher; owned from now on (closed on End)
      * @param queue   where the decode thread puts pictures
      * @param threads x264 threads, 0 for x264's choice
+     * @param probe   marks each frame as it comes out of the encoder
      */
     RungEncoder(String stream, RungConfig rung, int width, int height, TrackInfo source, StreamPublisher out,
-                HandoffQueue<RungInput> queue, int threads) {
+                HandoffQueue<RungInput> queue, int threads, LatencyProbe probe) {
         this.stream = stream;
         this.rung = rung;
         this.width = width;
@@ -74,6 +77,7 @@ final class RungEncoder implements Runnable {
         this.out = out;
         this.queue = queue;
         this.threads = threads;
+        this.probe = probe;
         this.frameSpacing = rung.maxFps() > 0 ? source.timescale() / rung.maxFps() : 0;
     }
 
@@ -205,6 +209,7 @@ final class RungEncoder implements Runnable {
     }
 
     private void send(AccessUnit unit) {
+        probe.encoded(rung.name(), unit.pts());
         Long duration = durations.remove(unit.pts());
         if (unit.duration() == 0 && duration != null) {
             unit = unit.withDuration(duration);

@@ -4,6 +4,7 @@ import dev.glasscast.config.RungConfig;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
 import dev.glasscast.media.HandoffQueue;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamConflictException;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
@@ -70,6 +71,7 @@ final class SourceTranscoder implements StreamReader {
     private final String stream;
     private final TranscodeSettings settings;
     private final TranscodeLimits limits;
+    private final LatencyProbe probe;
     private final boolean transcodesVideo;
     private volatile State state = State.WAITING_FOR_TRACKS;
 
@@ -93,19 +95,23 @@ final class SourceTranscoder implements StreamReader {
 
     private final AtomicLong sourceUnitsDropped = new AtomicLong();
 
-    SourceTranscoder(StreamHub hub, String stream, TranscodeSettings settings, TranscodeLimits limits) {
-        this((rendition, rung) -> hub.publish(StreamPath.rendition(stream, rendition)), stream, settings, limits);
+    SourceTranscoder(StreamHub hub, String stream, TranscodeSettings settings, TranscodeLimits limits,
+                     LatencyProbe probe) {
+        this((rendition, rung) -> hub.publish(StreamPath.rendition(stream, rendition)), stream, settings, limits,
+                probe);
     }
 
     /**
      * @param opener claims renditions: straight from the hub, or through the {@link RenditionKeeper}
      *               that keeps them across publisher sessions
      */
-    SourceTranscoder(RenditionOpener opener, String stream, TranscodeSettings settings, TranscodeLimits limits) {
+    SourceTranscoder(RenditionOpener opener, String stream, TranscodeSettings settings, TranscodeLimits limits,
+                     LatencyProbe probe) {
         this.renditions = new RenditionClaimer(opener, stream);
         this.stream = stream;
         this.settings = settings;
         this.limits = limits;
+        this.probe = probe;
         this.transcodesVideo = settings.ladder().stream().anyMatch(r -> !r.isCopy());
     }
 
@@ -175,7 +181,7 @@ final class SourceTranscoder implements StreamReader {
         if (decodes && newVideo != null && !newVideo.equals(video)) {
             if (decodeQueue == null) {
                 decodeQueue = SourceEvent.queue(limits.decodeQueueUnits(), limits.overload());
-                fanOut = new VideoFanOut(stream, settings, limits, renditions, decodeQueue);
+                fanOut = new VideoFanOut(stream, settings, limits, renditions, decodeQueue, probe);
                 decodeThread = Thread.ofPlatform().name("transcode-" + stream + "-decode").start(fanOut);
             }
             decodeQueue.signal(new SourceEvent.Track(newVideo));

@@ -37,15 +37,17 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * Decodes one H.264 (or H.265) track with libavcodec, straight from GlassCast's access units:
- * the avcC/hvcC record is the decoder's extradata and the length-prefixed payloads are its
- * packets, which FFmpeg's decoders accept as they are.
+ * Decodes one H.264, H.265 or AV1 track with libavcodec, straight from GlassCast's access units:
+ * the avcC/hvcC/av1C record is the decoder's extradata and the payloads (length-prefixed NAL
+ * units, AV1 OBUs) are its packets, which FFmpeg's decoders accept as they are. The ladder's
+ * decode thread and the dashboard's {@link KeyFrameThumbnailer} both decode with it, so the
+ * choice of decoder is made here only.
  *
  * <p>Native resources: this object owns one {@code AVCodecContext} (with its extradata), one
  * {@code AVPacket} and one {@code AVFrame}, all freed by {@link #close()}. Frames handed to the
  * consumer of {@link #decode} are borrowed: valid only during the call; a consumer that keeps
  * one takes its own reference ({@code av_frame_clone}). Not thread-safe: one thread (the
- * stream's decode thread) uses it from construction to {@code close()}.
+ * stream's decode thread, or the thumbnailer's caller) uses it from construction to {@code close()}.
  *
  * <p>Threads split each picture (slice threading), never work on several pictures at once:
  * frame threading holds back one picture per extra thread before the first comes out (two

@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import dev.glasscast.config.RungConfig;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.HandoffQueue;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ final class VideoFanOut implements Runnable {
     private final TranscodeLimits limits;
     private final RenditionClaimer renditions;
     private final HandoffQueue<SourceEvent> queue;
+    private final LatencyProbe probe;
     // Read by other threads (status, drain); written here once.
     private final List<RungEncoder> rungs = new CopyOnWriteArrayList<>();
 
@@ -56,14 +58,16 @@ final class VideoFanOut implements Runnable {
     /**
      * @param renditions claims the transcoded rungs' renditions
      * @param queue      what the reader thread hands this thread
+     * @param probe      marks each picture as it comes out of the decoder; handed to the rungs
      */
     VideoFanOut(String stream, TranscodeSettings settings, TranscodeLimits limits, RenditionClaimer renditions,
-                HandoffQueue<SourceEvent> queue) {
+                HandoffQueue<SourceEvent> queue, LatencyProbe probe) {
         this.stream = stream;
         this.settings = settings;
         this.limits = limits;
         this.renditions = renditions;
         this.queue = queue;
+        this.probe = probe;
     }
 
     /** The transcoded rungs made so far, smallest first. */
@@ -146,6 +150,9 @@ final class VideoFanOut implements Runnable {
     /** One decoded picture: decide whether it is a key frame, then hand it to every rung. */
     private void fanOut(AVFrame frame) {
         long pts = frame.pts();
+        if (probe.enabled()) {
+            probe.decoded(pts, BenchmarkStamp.read(frame));
+        }
         SourceFrame source = pending.remove(pts);
         // Units before this one that never came out were dropped by the decoder.
         pending.headMap(pts).clear();
@@ -234,7 +241,7 @@ final class VideoFanOut implements Runnable {
             }
             HandoffQueue<RungInput> rungQueue = RungInput.queue(limits.rungQueueFrames(), limits.overload());
             made.add(new RungEncoder(stream, rung, plan.width(), plan.height(), decoding, out, rungQueue,
-                    limits.encoderThreads()));
+                    limits.encoderThreads(), probe));
         }
         made.sort(Comparator.comparingLong(r -> (long) r.width() * r.height()));
         rungs.addAll(made);

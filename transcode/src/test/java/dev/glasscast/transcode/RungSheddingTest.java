@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.glasscast.config.RungConfig;
 import dev.glasscast.media.Codec;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
@@ -25,7 +26,8 @@ class RungSheddingTest {
         RungConfig config = new RungConfig(name, "h264", 0, height, 500_000, 0, 0, 0, "ultrafast", "main", null, 64_000);
         TrackInfo source = TrackInfo.video(1, Codec.H264, 90_000, 1920, 1080, 30, 0, new byte[0]);
         return new RungEncoder("live", config, height * 16 / 9, height, source,
-                hub.publish(StreamPath.rendition("live", name)), RungInput.queue(queueFrames, TranscodeLimits.Overload.DROP), 1);
+                hub.publish(StreamPath.rendition("live", name)), RungInput.queue(queueFrames, TranscodeLimits.Overload.DROP), 1,
+                LatencyProbe.OFF);
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.glasscast.transcode;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
@@ -26,10 +28,11 @@ import org.bytedeco.javacv.Frame;
 
 /**
  * A synthetic source for tests: a moving square over a gradient with a 440 Hz tone, encoded by
- * JavaCV (H.264 with B-frames, so the decoder must reorder; AAC) into an MP4, then read back
- * packet by packet into GlassCast access units, as ingest would produce them.
+ * JavaCV (H.264 with B-frames, so the decoder must reorder, or H.265 or AV1; AAC) into an MP4,
+ * then read back packet by packet into GlassCast access units, as ingest would produce them.
+ * The gradient's blue grows from left to right, green from top to bottom; red is 96.
  *
- * @param video the video track (id 1), avcC config
+ * @param video the video track (id 1), avcC (hvcC, av1C) config
  * @param audio the audio track (id 2), AudioSpecificConfig
  * @param units video and audio access units, interleaved by decode time
  */
@@ -44,19 +47,32 @@ record SyntheticClip(TrackInfo video, TrackInfo audio, List<AccessUnit> units) {
      */
     static SyntheticClip make(Path file, int width, int height, int fps, int frames, int keyFrameInterval)
             throws Exception {
-        write(file, width, height, fps, frames, keyFrameInterval);
+        return make(file, Codec.H264, width, height, fps, frames, keyFrameInterval);
+    }
+
+    /** @param codec H.264 (libx264), H.265 (libx265) or AV1 (libsvtav1), all in JavaCV's FFmpeg */
+    static SyntheticClip make(Path file, Codec codec, int width, int height, int fps, int frames,
+                              int keyFrameInterval) throws Exception {
+        write(file, codec, width, height, fps, frames, keyFrameInterval);
         return read(file);
     }
 
-    static void write(Path file, int width, int height, int fps, int frames, int keyFrameInterval) throws Exception {
+    static void write(Path file, Codec codec, int width, int height, int fps, int frames, int keyFrameInterval)
+            throws Exception {
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toString(), width, height, 2)) {
             recorder.setFormat("mp4");
-            recorder.setVideoCodec(AV_CODEC_ID_H264);
+            switch (codec) {
+                case H264 -> recorder.setVideoCodec(AV_CODEC_ID_H264);
+                case H265 -> recorder.setVideoCodecName("libx265");
+                case AV1 -> recorder.setVideoCodecName("libsvtav1");
+                default -> throw new IllegalArgumentException("no video codec " + codec);
+            }
             recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(fps);
             recorder.setGopSize(keyFrameInterval);
             recorder.setVideoBitrate(width * height * 2);
-            recorder.setVideoOption("preset", "ultrafast");
+            // SVT-AV1's presets are numbers, the fastest 12 or 13; x264's and x265's are names.
+            recorder.setVideoOption("preset", codec == Codec.AV1 ? "12" : "ultrafast");
             recorder.setVideoOption("x264-params", "bframes=2:b-adapt=0:scenecut=0");
             recorder.setAudioCodec(AV_CODEC_ID_AAC);
             recorder.setSampleRate(SAMPLE_RATE);
@@ -125,7 +141,8 @@ record SyntheticClip(TrackInfo video, TrackInfo audio, List<AccessUnit> units) {
                 int timescale = stream.time_base().den();
                 if (parameters.codec_type() == AVMEDIA_TYPE_VIDEO) {
                     videoIndex = i;
-                    video = TrackInfo.video(VIDEO_TRACK, Codec.H264, timescale, parameters.width(), parameters.height(),
+                    video = TrackInfo.video(VIDEO_TRACK, videoCodec(parameters.codec_id()), timescale,
+                            parameters.width(), parameters.height(),
                             grabber.getFrameRate(), parameters.bit_rate(), config);
                 } else if (parameters.codec_type() == AVMEDIA_TYPE_AUDIO) {
                     audioIndex = i;
@@ -152,6 +169,13 @@ record SyntheticClip(TrackInfo video, TrackInfo audio, List<AccessUnit> units) {
             timed.sort(Comparator.comparingDouble(Timed::seconds));
             return new SyntheticClip(video, audio, timed.stream().map(Timed::unit).toList());
         }
+    }
+
+    private static Codec videoCodec(int codecId) {
+        if (codecId == AV_CODEC_ID_HEVC) {
+            return Codec.H265;
+        }
+        return codecId == AV_CODEC_ID_AV1 ? Codec.AV1 : Codec.H264;
     }
 
     List<AccessUnit> videoUnits() {

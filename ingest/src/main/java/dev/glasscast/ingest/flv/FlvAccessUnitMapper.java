@@ -2,6 +2,7 @@ package dev.glasscast.ingest.flv;
 
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.codec.AacConfig;
 import io.netty.buffer.ByteBuf;
@@ -39,6 +40,7 @@ public final class FlvAccessUnitMapper {
     private final FlvTimestampUnwrapper clock;
     private final String streamName;
     private final FlvTrackAnnouncer tracks;
+    private final LatencyProbe probe;
 
     private long lastVideoDts = Long.MIN_VALUE;
     private long lastAudioDts = Long.MIN_VALUE;
@@ -48,12 +50,14 @@ public final class FlvAccessUnitMapper {
     private long droppedFrames;
 
     public FlvAccessUnitMapper(StreamPublisher publisher) {
-        this(publisher, new FlvTimestampUnwrapper());
+        this(publisher, new FlvTimestampUnwrapper(), LatencyProbe.OFF);
     }
 
-    public FlvAccessUnitMapper(StreamPublisher publisher, FlvTimestampUnwrapper clock) {
+    /** @param probe marks each video frame as it leaves ingest (the latency benchmark's first stage) */
+    public FlvAccessUnitMapper(StreamPublisher publisher, FlvTimestampUnwrapper clock, LatencyProbe probe) {
         this.publisher = publisher;
         this.clock = clock;
+        this.probe = probe;
         this.streamName = publisher.stream().path().toString();
         this.tracks = new FlvTrackAnnouncer(publisher, streamName);
     }
@@ -232,6 +236,7 @@ public final class FlvAccessUnitMapper {
         }
         dts = Math.max(dts, lastVideoDts);
         lastVideoDts = dts;
+        probe.ingested(dts + tag.compositionTime());
         tracks.sendOrHold(ready, new AccessUnit(VIDEO_TRACK_ID, dts, dts + tag.compositionTime(), 0, tag.isKeyFrame(), data));
     }
 

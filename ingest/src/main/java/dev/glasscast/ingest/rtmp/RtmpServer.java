@@ -3,6 +3,7 @@ package dev.glasscast.ingest.rtmp;
 import dev.glasscast.config.RtmpConfig;
 import dev.glasscast.ingest.amf0.Amf0Decoder;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamHub;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -54,6 +55,7 @@ public final class RtmpServer implements AutoCloseable {
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup connectionGroup;
     private final boolean ownsGroups;
+    private final LatencyProbe probe;
     private final ChannelGroup channels = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
     private int port = -1;
@@ -66,18 +68,24 @@ public final class RtmpServer implements AutoCloseable {
      */
     public RtmpServer(RtmpConfig config, PublishAuthorizer authorizer, StreamHub hub, RtmpServerLimits limits,
                       EventLoopGroup acceptGroup, EventLoopGroup connectionGroup) {
-        this(config, authorizer, hub, limits, acceptGroup, connectionGroup, false);
+        this(config, authorizer, hub, limits, acceptGroup, connectionGroup, LatencyProbe.OFF);
+    }
+
+    /** @param probe marks each published video frame as it leaves ingest ({@link LatencyProbe#OFF} but for benchmarks) */
+    public RtmpServer(RtmpConfig config, PublishAuthorizer authorizer, StreamHub hub, RtmpServerLimits limits,
+                      EventLoopGroup acceptGroup, EventLoopGroup connectionGroup, LatencyProbe probe) {
+        this(config, authorizer, hub, limits, acceptGroup, connectionGroup, false, probe);
     }
 
     /** A server with default limits and event loops of its own (one acceptor, two workers). */
     public RtmpServer(RtmpConfig config, PublishAuthorizer authorizer, StreamHub hub) {
         this(config, authorizer, hub, RtmpServerLimits.defaults(),
                 new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()),
-                new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory()), true);
+                new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory()), true, LatencyProbe.OFF);
     }
 
     private RtmpServer(RtmpConfig config, PublishAuthorizer authorizer, StreamHub hub, RtmpServerLimits limits,
-                       EventLoopGroup acceptGroup, EventLoopGroup connectionGroup, boolean ownsGroups) {
+                       EventLoopGroup acceptGroup, EventLoopGroup connectionGroup, boolean ownsGroups, LatencyProbe probe) {
         this.config = config;
         this.authorizer = authorizer;
         this.hub = hub;
@@ -85,6 +93,7 @@ public final class RtmpServer implements AutoCloseable {
         this.acceptGroup = acceptGroup;
         this.connectionGroup = connectionGroup;
         this.ownsGroups = ownsGroups;
+        this.probe = probe;
     }
 
     /**
@@ -113,7 +122,7 @@ public final class RtmpServer implements AutoCloseable {
                         pipeline.addLast("chunkEncoder", new RtmpChunkEncoder(limits.maxChunkSize()));
                         pipeline.addLast("chunkDecoder", new RtmpChunkDecoder(limits.maxChunkSize(),
                                 limits.maxMessageSizeBeforePublish(), limits.maxChunkStreams(), limits.maxBufferedBytesBeforePublish()));
-                        pipeline.addLast("session", new RtmpSessionHandler(authorizer, hub, limits, amf0Decoder));
+                        pipeline.addLast("session", new RtmpSessionHandler(authorizer, hub, limits, amf0Decoder, probe));
                     }
                 });
         serverChannel = bootstrap.bind(config.bind(), config.port()).sync().channel();

@@ -6,7 +6,9 @@ import dev.glasscast.ingest.amf0.Amf0Encoder;
 import dev.glasscast.ingest.amf0.Amf0Undefined;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.ingest.flv.FlvAccessUnitMapper;
+import dev.glasscast.ingest.flv.FlvTimestampUnwrapper;
 import dev.glasscast.ingest.flv.FlvVideoTag;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamConflictException;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
@@ -69,6 +71,7 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
     private final StreamHub hub;
     private final RtmpServerLimits limits;
     private final Amf0Decoder amf0Decoder;
+    private final LatencyProbe probe;
     private final Amf0Encoder amf0Encoder = new Amf0Encoder();
 
     private State state = State.AWAIT_CONNECT;
@@ -78,10 +81,17 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
     private FlvAccessUnitMapper mapper;
 
     public RtmpSessionHandler(PublishAuthorizer authorizer, StreamHub hub, RtmpServerLimits limits, Amf0Decoder amf0Decoder) {
+        this(authorizer, hub, limits, amf0Decoder, LatencyProbe.OFF);
+    }
+
+    /** @param probe handed to the publisher's {@link FlvAccessUnitMapper} */
+    public RtmpSessionHandler(PublishAuthorizer authorizer, StreamHub hub, RtmpServerLimits limits, Amf0Decoder amf0Decoder,
+                              LatencyProbe probe) {
         this.authorizer = authorizer;
         this.hub = hub;
         this.limits = limits;
         this.amf0Decoder = amf0Decoder;
+        this.probe = probe;
     }
 
     @Override
@@ -236,7 +246,7 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
             unpublish(ctx, reason);
             ctx.close();
         }));
-        mapper = new FlvAccessUnitMapper(publisher);
+        mapper = new FlvAccessUnitMapper(publisher, new FlvTimestampUnwrapper(), probe);
         publishStreamId = messageStreamId;
         RtmpChunkDecoder decoder = ctx.pipeline().get(RtmpChunkDecoder.class);
         if (decoder != null) {

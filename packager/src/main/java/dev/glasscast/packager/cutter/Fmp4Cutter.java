@@ -1,6 +1,7 @@
 package dev.glasscast.packager.cutter;
 
 import dev.glasscast.media.AccessUnit;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.fmp4.Fmp4FragmentWriter;
@@ -92,6 +93,7 @@ public final class Fmp4Cutter {
     private final Fmp4FragmentWriter fragmentWriter;
     private final Clock clock;
     private final Output output;
+    private final LatencyProbe probe;
 
     private State state = State.AWAITING_TRACKS;
     private TrackInfo track;
@@ -121,6 +123,9 @@ public final class Fmp4Cutter {
     private final List<Fmp4Sample> partSamples = new ArrayList<>();
     private long partStart;
     private long partDurationSoFar;
+    /** Presentation times (source timescale) of the open part's first and last unit. */
+    private long partFirstPts;
+    private long partLastPts;
 
     /** Wall clock and decode time of one sample, from which every program date-time derives. */
     private Instant anchorWallClock;
@@ -132,9 +137,11 @@ public final class Fmp4Cutter {
      * @param partDuration    target part length
      * @param clock           wall clock program date-times are anchored to
      * @param output          receives what is cut
+     * @param probe           marks each video unit as it comes in ({@link LatencyProbe#OFF} but for benchmarks)
      */
     public Fmp4Cutter(StreamPath path, Duration segmentDuration, Duration partDuration,
-                      Fmp4InitSegmentWriter initWriter, Fmp4FragmentWriter fragmentWriter, Clock clock, Output output) {
+                      Fmp4InitSegmentWriter initWriter, Fmp4FragmentWriter fragmentWriter, Clock clock, Output output,
+                      LatencyProbe probe) {
         this.path = path;
         this.segmentDuration = segmentDuration;
         this.partDuration = partDuration;
@@ -142,11 +149,25 @@ public final class Fmp4Cutter {
         this.fragmentWriter = fragmentWriter;
         this.clock = clock;
         this.output = output;
+        this.probe = probe;
     }
 
     /** The track being cut, or null until a usable one is announced. */
     public TrackInfo track() {
         return track;
+    }
+
+    /**
+     * Presentation times, in the source's timescale, of the first and last unit of the part
+     * {@link Output#partCut} is being told of (the latency probe's record of what a part holds).
+     */
+    public long cutPartFirstPts() {
+        return partFirstPts;
+    }
+
+    /** @see #cutPartFirstPts() */
+    public long cutPartLastPts() {
+        return partLastPts;
     }
 
     /** The fMP4 output track of the current period, or null until a usable track is announced. */
@@ -327,6 +348,9 @@ public final class Fmp4Cutter {
 
     /** Keeps {@code unit} back until the next one gives its duration. */
     private void holdBack(AccessUnit unit, long dts) {
+        if (track.isVideo()) {
+            probe.segmenterReceived(path, unit.pts());
+        }
         heldBack = unit;
         heldBackDts = dts;
         if (anchorWallClock == null) {
@@ -347,7 +371,9 @@ public final class Fmp4Cutter {
         Fmp4Sample sample = new Fmp4Sample(duration, (int) compositionOffset, isSync(unit), unit.data());
         if (partSamples.isEmpty()) {
             partStart = heldBackDts;
+            partFirstPts = unit.pts();
         }
+        partLastPts = unit.pts();
         partSamples.add(sample);
         partDurationSoFar += duration;
         lastSampleDuration = duration;

@@ -1,6 +1,7 @@
 package dev.glasscast.packager.window;
 
 import dev.glasscast.media.AccessUnit;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.StreamReader;
 import dev.glasscast.media.TrackInfo;
@@ -49,6 +50,7 @@ final class LiveRendition implements StreamReader, Fmp4Cutter.Output {
     private final Consumer<RenditionSnapshot> onPublish;
     private final RenditionRecorder recorder;
     private final Fmp4Cutter cutter;
+    private final LatencyProbe probe;
     private final SegmentWindow window;
 
     private Lifecycle lifecycle = Lifecycle.LIVE;
@@ -77,7 +79,7 @@ final class LiveRendition implements StreamReader, Fmp4Cutter.Output {
                   long discontinuitySequence, boolean startsDiscontinuous) {
         this(path, limits, initWriter, fragmentWriter, clock,
                 PublicationHandover.empty(firstSequence, discontinuitySequence), snapshot -> { },
-                RenditionRecorder.NONE);
+                RenditionRecorder.NONE, LatencyProbe.OFF);
         this.discontinuityPending = startsDiscontinuous;
     }
 
@@ -88,16 +90,18 @@ final class LiveRendition implements StreamReader, Fmp4Cutter.Output {
      *                   monitor held: it must only hand the snapshot on
      * @param recorder   told of every closed segment and of the end; gives back the recorded copy
      *                   of segments older than the memory window
+     * @param probe      marks each video unit coming in and each part cut
      */
     LiveRendition(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
                   Fmp4FragmentWriter fragmentWriter, Clock clock, PublicationHandover handedOver,
-                  Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder) {
+                  Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder, LatencyProbe probe) {
         this.path = path;
         this.clock = clock;
         this.onPublish = onPublish;
         this.recorder = recorder;
+        this.probe = probe;
         this.cutter = new Fmp4Cutter(path, limits.segmentDuration(), limits.partDuration(), initWriter,
-                fragmentWriter, clock, this);
+                fragmentWriter, clock, this, probe);
         this.window = new SegmentWindow(path, limits, recorder, handedOver.segments(), handedOver.inits());
         this.nextSequence = handedOver.nextSequence();
         this.discontinuitySequence = handedOver.discontinuitySequence();
@@ -204,6 +208,9 @@ final class LiveRendition implements StreamReader, Fmp4Cutter.Output {
     @Override
     public void partCut(long startTime, long duration, boolean independent, ByteBuf fragment) {
         openParts.add(new SegmentPart(startTime, duration, independent, new SegmentBytes(fragment)));
+        if (cutter.track().isVideo()) {
+            probe.partCut(path, nextSequence, openParts.size() - 1, cutter.cutPartFirstPts(), cutter.cutPartLastPts());
+        }
         publish();
     }
 

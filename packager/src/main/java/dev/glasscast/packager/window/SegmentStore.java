@@ -1,5 +1,6 @@
 package dev.glasscast.packager.window;
 
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.LiveStream;
 import dev.glasscast.media.StreamListener;
 import dev.glasscast.media.StreamPath;
@@ -47,6 +48,7 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     private final FirstSequenceNumber firstSequenceNumber;
     private final Consumer<RenditionSnapshot> onPublish;
     private final RenditionRecorder recorder;
+    private final LatencyProbe probe;
     private final Map<StreamPath, LiveRendition> renditions = new ConcurrentHashMap<>();
 
     /**
@@ -79,7 +81,15 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
      */
     public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention,
                         FirstSequenceNumber firstSequenceNumber, Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder) {
+        this(limits, allocator, clock, endedRetention, firstSequenceNumber, onPublish, recorder, LatencyProbe.OFF);
+    }
+
+    /** @param probe marks each video unit as a rendition's segmenter takes it in, and each part cut */
+    public SegmentStore(SegmentStoreLimits limits, ByteBufAllocator allocator, Clock clock, Duration endedRetention,
+                        FirstSequenceNumber firstSequenceNumber, Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder,
+                        LatencyProbe probe) {
         this.recorder = recorder;
+        this.probe = probe;
         this.firstSequenceNumber = firstSequenceNumber;
         this.onPublish = onPublish;
         this.limits = limits;
@@ -104,7 +114,7 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
             // A reconnect (the earlier publication is still held) continues its event's recording.
             recorder.started(path, old != null);
             created[0] = new LiveRendition(path, limits, initWriter, fragmentWriter, clock, handedOver, onPublish,
-                    recorder);
+                    recorder, probe);
             return created[0];
         });
         return created[0];

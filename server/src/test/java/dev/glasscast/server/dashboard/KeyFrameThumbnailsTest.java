@@ -13,6 +13,7 @@ import dev.glasscast.media.TrackInfo;
 import dev.glasscast.media.codec.AvcDecoderConfig;
 import dev.glasscast.media.codec.NalUnits;
 import dev.glasscast.server.e2e.FfmpegCli;
+import dev.glasscast.transcode.KeyFrameThumbnailer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bookkeeping around the picture (OperatorApiEndToEndTest decodes one from a whole daemon):
+ * The bookkeeping around the picture (KeyFrameThumbnailerTest, in transcode/, checks the picture
+ * of every codec; OperatorApiEndToEndTest fetches one from a whole daemon):
  * a real x264 key frame from Debian's ffmpeg gives a JPEG of its size, an undecodable key frame
  * that replaces it gives none (and no crash), and sources are not read. Every "no picture"
  * is reached from a picture, waiting for the change, so it cannot hold merely because the unit
@@ -72,7 +74,7 @@ class KeyFrameThumbnailsTest {
     void aKeyFrameGivesAPictureAndAnUndecodableOneAfterItGivesNoneAndNoCrash() throws Exception {
         StreamHub hub = new StreamHub();
         AtomicLong clock = new AtomicLong();
-        try (KeyFrameThumbnails thumbnails = new KeyFrameThumbnails(clock::get);
+        try (KeyFrameThumbnails thumbnails = new KeyFrameThumbnails(new KeyFrameThumbnailer(KeyFrameThumbnails.MAX_WIDTH), clock::get);
              StreamPublisher rung = publishRung(hub, thumbnails)) {
             rung.send(new AccessUnit(1, 0, 0, 3600, true, keyFrame));
             assertPicture(awaitPicture(thumbnails, clock, true));
@@ -89,7 +91,7 @@ class KeyFrameThumbnailsTest {
     @Test
     void sourcesAreNotRead() throws Exception {
         StreamHub hub = new StreamHub();
-        try (KeyFrameThumbnails thumbnails = new KeyFrameThumbnails();
+        try (KeyFrameThumbnails thumbnails = new KeyFrameThumbnails(new KeyFrameThumbnailer(KeyFrameThumbnails.MAX_WIDTH), System::nanoTime);
              StreamPublisher source = hub.publish(StreamPath.source("main"))) {
             // The hub reads a stream only through the reader onPublished returns.
             assertNull(thumbnails.onPublished(source.stream()));
