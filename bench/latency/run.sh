@@ -22,7 +22,7 @@ players=("$@")
 [ ${#players[@]} -gt 0 ] || players=(watch dashjs hlsjs)
 work=$(mktemp -d)
 daemon=""; publisher=""
-trap 'kill $publisher 2>/dev/null && wait $publisher 2>/dev/null; stop_daemon; rm -rf "$work"' EXIT
+trap 'kill $publisher 2>/dev/null && { wait $publisher 2>/dev/null || true; }; stop_daemon; rm -rf "$work"' EXIT
 
 source bench/daemon.sh
 if [ -n "${LATENCY_PROBE:-}" ]; then
