@@ -13,11 +13,9 @@ class PackagerOriginTest {
 
     private final RenditionSnapshot video = Snapshots.rendition("source", Snapshots.VIDEO_720, 4,
             new double[] {2, 2}, new int[] {1000, 1200}, false);
-    private final RenditionSnapshot audio = Snapshots.rendition("audio", Snapshots.AUDIO, 4,
-            new double[] {2, 2}, new int[] {100, 100}, true);
     private final RenditionSnapshot fresh = Snapshots.empty("fresh", Snapshots.VIDEO_720);
 
-    private final MediaOrigin origin = TestOrigins.over(TestOrigins.fixed("cam", audio, fresh, video));
+    private final MediaOrigin origin = TestOrigins.over(TestOrigins.fixed("cam", video, fresh));
 
     private void assertStatus(int status, String stream, String rendition, String resource) throws Exception {
         OriginResponse response = origin.render(new OriginRequest(stream, rendition, resource, Map.of()))

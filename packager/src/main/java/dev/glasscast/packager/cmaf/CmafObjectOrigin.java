@@ -73,11 +73,9 @@ public final class CmafObjectOrigin implements NamedObjectsOrigin, SegmentStream
 
     @Override
     public CompletionStage<OriginResponse> render(OriginRequest request) {
-        if (!StreamPath.isValidName(request.stream())) {
-            return completed(OriginResponse.badRequest("invalid stream name"));
-        }
-        if (request.rendition() != null && !StreamPath.isValidName(request.rendition())) {
-            return completed(OriginResponse.badRequest("invalid rendition name"));
+        String invalidName = request.invalidNameReason();
+        if (invalidName != null) {
+            return completed(OriginResponse.badRequest(invalidName));
         }
         CmafResource resource = CmafResource.parse(request.resource());
         if (resource == null) {
@@ -177,8 +175,7 @@ public final class CmafObjectOrigin implements NamedObjectsOrigin, SegmentStream
      */
     @Override
     public boolean streamIfOpen(OriginRequest request, PartSink sink) {
-        if (request.rendition() == null || !StreamPath.isValidName(request.stream())
-                || !StreamPath.isValidName(request.rendition())
+        if (request.rendition() == null || request.invalidNameReason() != null
                 || !(CmafResource.parse(request.resource()) instanceof CmafResource.Segment segment)) {
             return false;
         }

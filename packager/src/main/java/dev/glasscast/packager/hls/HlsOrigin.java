@@ -98,11 +98,9 @@ public final class HlsOrigin implements MediaOrigin {
 
     @Override
     public CompletionStage<OriginResponse> render(OriginRequest request) {
-        if (!StreamPath.isValidName(request.stream())) {
-            return completed(OriginResponse.badRequest("invalid stream name"));
-        }
-        if (request.rendition() != null && !StreamPath.isValidName(request.rendition())) {
-            return completed(OriginResponse.badRequest("invalid rendition name"));
+        String invalidName = request.invalidNameReason();
+        if (invalidName != null) {
+            return completed(OriginResponse.badRequest(invalidName));
         }
         HlsResource resource = HlsResource.parse(request.resource());
         if (resource == null) {
