@@ -1,5 +1,6 @@
 package dev.glasscast.packager;
 
+import dev.glasscast.media.StreamPath;
 import java.util.Map;
 
 /**
@@ -19,6 +20,20 @@ public record OriginRequest(String stream, String rendition, String resource, Ma
 
     public static OriginRequest of(String stream, String rendition, String resource) {
         return new OriginRequest(stream, rendition, resource, Map.of());
+    }
+
+    /**
+     * Why the stream or rendition name can never name anything (the origins answer 400), or null
+     * when both can.
+     */
+    public String invalidNameReason() {
+        if (!StreamPath.isValidName(stream)) {
+            return "invalid stream name";
+        }
+        if (rendition != null && !StreamPath.isValidName(rendition)) {
+            return "invalid rendition name";
+        }
+        return null;
     }
 
     /** A key that identifies the object this request asks for, for caches and logs. */

@@ -1,7 +1,8 @@
 /**
  * The packager: one {@link dev.glasscast.packager.window.SegmentStore} of CMAF parts and segments
  * per rendition, and renderers that turn it into every output on request
- * ({@link dev.glasscast.packager.PackagerOrigin} routes a request to its format).
+ * ({@link dev.glasscast.packager.PackagerOrigin} routes a request to its format: DASH, the CMAF
+ * objects HLS and DASH share, or HLS).
  *
  * <h2>URL layout (under {@code /live/{stream}/})</h2>
  * <pre>

@@ -15,7 +15,9 @@ import dev.glasscast.ingest.srt.SrtSessionStats;
 import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
+import dev.glasscast.packager.DiskReads;
 import dev.glasscast.packager.PackagerOrigin;
+import dev.glasscast.packager.cmaf.CmafObjectOrigin;
 import dev.glasscast.packager.dash.DashOrigin;
 import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.recording.RecordingArchive;
@@ -157,9 +159,9 @@ public final class GlassCastServer implements AutoCloseable {
             started.add(recordings);
             recordingArchive = recordings;
             // Media on disk (DVR beyond memory, recordings) is read here, never on an event loop.
-            ExecutorService diskReads = Executors.newFixedThreadPool(DISK_READ_THREADS,
+            ExecutorService diskReadThreads = Executors.newFixedThreadPool(DISK_READ_THREADS,
                     Thread.ofPlatform().name("disk-read-", 0).daemon().factory());
-            started.add(diskReads::shutdownNow);
+            started.add(diskReadThreads::shutdownNow);
             SegmentStore liveStore = new SegmentStore(SegmentStoreLimits.of(config.packaging()),
                     PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), SegmentStore.DEFAULT_ENDED_RETENTION,
                     FirstSequenceNumber.EPOCH_SECONDS, snapshot -> {
@@ -180,16 +182,17 @@ public final class GlassCastServer implements AutoCloseable {
             // the renditions, slate or not, so the packager finishes them.
             started.add(transcoder);
 
-            HlsOrigin origin = new HlsOrigin(served, config.packaging().playlistSegments(),
-                    config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE,
-                    PooledByteBufAllocator.DEFAULT, diskReads,
-                    config.packaging().record() ? recordings : RecordedSegmentFiles.NONE);
+            DiskReads diskReads = new DiskReads(diskReadThreads);
+            CmafObjectOrigin cmafObjects = new CmafObjectOrigin(served, waiters, PooledByteBufAllocator.DEFAULT,
+                    diskReads, config.packaging().record() ? recordings : RecordedSegmentFiles.NONE);
+            HlsOrigin hls = new HlsOrigin(served, config.packaging().playlistSegments(),
+                    config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE, diskReads);
             DashOrigin dash = new DashOrigin(served, config.packaging().dvrWindow(),
                     config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET,
                     config.packaging().segmentDuration().minus(config.packaging().partDuration()), Clock.systemUTC(),
                     RECONNECT_GRACE);
             EdgeCacheSettings cacheSettings = EdgeCacheSettings.from(config.cache(), config.packaging());
-            edge = new EdgeCache(new PackagerOrigin(origin, dash), cacheSettings);
+            edge = new EdgeCache(new PackagerOrigin(hls, dash, cmafObjects), cacheSettings);
             started.add(edge);
             // A stream published again (source or rendition) must not be answered from its previous
             // session's cached playlists, which say ENDLIST and stay valid for a while.
@@ -201,7 +204,7 @@ public final class GlassCastServer implements AutoCloseable {
             adminToken = new AdminTokenStore(config.dataDir(), new SecureRandom()).resolve(config.server().adminToken());
             playbackTokens = createPlaybackTokens();
             AdminRoutes admin = startOperatorSide(cacheSettings);
-            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, origin,
+            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, cmafObjects,
                     playbackTokens, acceptGroup, ioGroup);
             http.start();
             started.add(http);

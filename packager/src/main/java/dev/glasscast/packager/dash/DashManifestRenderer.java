@@ -2,6 +2,7 @@ package dev.glasscast.packager.dash;
 
 import dev.glasscast.media.Codec;
 import dev.glasscast.media.TrackInfo;
+import dev.glasscast.packager.cmaf.CmafResource;
 import dev.glasscast.packager.fmp4.Rfc6381Codecs;
 import dev.glasscast.packager.window.InitSegment;
 import dev.glasscast.packager.window.MediaSegment;
@@ -257,8 +258,8 @@ public final class DashManifestRenderer {
         mpd.append("        <SegmentTemplate timescale=\"").append(timescale)
                 .append("\" presentationTimeOffset=\"").append(presentationTimeOffset)
                 .append("\" startNumber=\"").append(first.sequence())
-                .append("\" initialization=\"").append(name).append("/init").append(init.firstSequence())
-                .append(".mp4\" media=\"").append(name).append("/seg$Number$.m4s\"");
+                .append("\" initialization=\"").append(name).append('/').append(CmafResource.initName(init.firstSequence()))
+                .append("\" media=\"").append(name).append('/').append(CmafResource.SEGMENT_TEMPLATE).append('"');
         if (ato != null) {
             mpd.append(" availabilityTimeOffset=\"").append(seconds(ato)).append("\" availabilityTimeComplete=\"false\"");
         }

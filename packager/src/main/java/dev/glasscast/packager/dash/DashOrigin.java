@@ -20,8 +20,11 @@ import java.util.concurrent.CompletionStage;
 /**
  * Serves {@code /live/{stream}/manifest.mpd}: a dynamic MPD while the stream is live (and for
  * {@code reconnectGrace} after its publisher stopped, so a reconnect continues it with a new
- * Period), a static one once it is over. Segments and init segments are the HLS origin's CMAF
- * objects ({@code {rendition}/seg{N}.m4s}, {@code {rendition}/init{N}.mp4}).
+ * Period), a static one once it is over. The MPD's segments and init segments are the CMAF
+ * objects HLS lists too ({@code {rendition}/seg{N}.m4s}, {@code {rendition}/init{N}.mp4}, named by
+ * {@link dev.glasscast.packager.cmaf.CmafResource}), served by
+ * {@link dev.glasscast.packager.cmaf.CmafObjectOrigin}, which also streams an open segment part by
+ * part for low-latency DASH.
  */
 public final class DashOrigin implements NamedObjectsOrigin {
 
@@ -44,7 +47,7 @@ public final class DashOrigin implements NamedObjectsOrigin {
      * @param utcTiming           URL of the ISO-8601 time endpoint (e.g. {@code /time})
      * @param latencyTarget       the ServiceDescription latency target, or null for none
      * @param availabilityTimeOffset low-latency DASH (segment minus part duration; the HTTP layer
-     *                            must stream open segments, see SegmentStreaming), or null
+     *                            must stream open segments, see CmafObjectOrigin#streamIfOpen), or null
      * @param clock               wall clock for the reconnect grace
      * @param reconnectGrace      how long an unpublished stream's MPD stays dynamic
      */

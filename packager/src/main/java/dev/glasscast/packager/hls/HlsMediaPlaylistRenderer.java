@@ -1,5 +1,6 @@
 package dev.glasscast.packager.hls;
 
+import dev.glasscast.packager.cmaf.CmafResource;
 import dev.glasscast.packager.window.InitSegment;
 import dev.glasscast.packager.window.MediaSegment;
 import dev.glasscast.packager.window.RenditionSnapshot;
@@ -108,7 +109,7 @@ public final class HlsMediaPlaylistRenderer {
         int listed = live ? Math.max(playlistSegments, LOW_LATENCY_WINDOW_SEGMENTS) : playlistSegments;
         List<MediaSegment> window = view.wholeWindow() ? all : all.subList(Math.max(0, all.size() - listed), all.size());
         MediaSegment first = window.getFirst();
-        long targetDuration = targetDuration(rendition);
+        long targetDuration = rendition.targetDurationSeconds();
         int timescale = rendition.timescale();
         long partTargetTicks = live ? partTargetTicks(rendition) : 0;
         // Delta updates are advertised only while one would leave something out (not while the
@@ -136,7 +137,7 @@ public final class HlsMediaPlaylistRenderer {
         }
         m3u8.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
         InitSegment init = rendition.initFor(first.sequence());
-        m3u8.append("#EXT-X-MAP:URI=\"").append(HlsResource.initName(init.firstSequence())).append("\"\n");
+        m3u8.append("#EXT-X-MAP:URI=\"").append(CmafResource.initName(init.firstSequence())).append("\"\n");
         if (skipped > 0) {
             m3u8.append("#EXT-X-SKIP:SKIPPED-SEGMENTS=").append(skipped).append('\n');
         }
@@ -149,7 +150,7 @@ public final class HlsMediaPlaylistRenderer {
             InitSegment segmentInit = rendition.initFor(segment.sequence());
             if (segmentInit != init) {
                 init = segmentInit;
-                m3u8.append("#EXT-X-MAP:URI=\"").append(HlsResource.initName(init.firstSequence())).append("\"\n");
+                m3u8.append("#EXT-X-MAP:URI=\"").append(CmafResource.initName(init.firstSequence())).append("\"\n");
             }
             m3u8.append("#EXT-X-PROGRAM-DATE-TIME:").append(PROGRAM_DATE_TIME.format(segment.programDateTime()))
                     .append('\n');
@@ -157,7 +158,7 @@ public final class HlsMediaPlaylistRenderer {
                 appendParts(m3u8, segment.sequence(), segment.parts(), timescale);
             }
             m3u8.append("#EXTINF:").append(seconds(segment.duration(), timescale)).append(",\n");
-            m3u8.append(HlsResource.segmentName(segment.sequence())).append('\n');
+            m3u8.append(CmafResource.segmentName(segment.sequence())).append('\n');
         }
         if (live) {
             long open = rendition.nextSequence();
@@ -169,7 +170,7 @@ public final class HlsMediaPlaylistRenderer {
                     m3u8.append("#EXT-X-DISCONTINUITY\n");
                 }
                 if (openInit != init) {
-                    m3u8.append("#EXT-X-MAP:URI=\"").append(HlsResource.initName(openInit.firstSequence())).append("\"\n");
+                    m3u8.append("#EXT-X-MAP:URI=\"").append(CmafResource.initName(openInit.firstSequence())).append("\"\n");
                 }
             }
             appendParts(m3u8, open, rendition.openParts(), timescale);
@@ -200,14 +201,14 @@ public final class HlsMediaPlaylistRenderer {
         }
         long typical = rendition.segments().getLast().duration();
         boolean due = !parts.isEmpty() && written + partTargetTicks / 2 >= typical;
-        return due ? HlsResource.partName(open + 1, 0) : HlsResource.partName(open, parts.size());
+        return due ? CmafResource.partName(open + 1, 0) : CmafResource.partName(open, parts.size());
     }
 
     private static void appendParts(StringBuilder m3u8, long sequence, List<SegmentPart> parts, int timescale) {
         for (int i = 0; i < parts.size(); i++) {
             SegmentPart part = parts.get(i);
             m3u8.append("#EXT-X-PART:DURATION=").append(seconds(part.duration(), timescale))
-                    .append(",URI=\"").append(HlsResource.partName(sequence, i)).append('"');
+                    .append(",URI=\"").append(CmafResource.partName(sequence, i)).append('"');
             if (part.independent()) {
                 m3u8.append(",INDEPENDENT=YES");
             }
@@ -302,18 +303,6 @@ public final class HlsMediaPlaylistRenderer {
             ticks = Math.max(ticks, part.duration());
         }
         return ticks;
-    }
-
-    /**
-     * The longest segment ever, in seconds rounded to the nearest integer, so it never shrinks.
-     * RFC 8216bis 4.4.3.1 asks that every EXTINF, rounded to the nearest integer, be at most the
-     * target duration. Rounding up instead would turn 2.005 s AAC segments (94 frames of
-     * 1024 samples at 48 kHz) into a 3 s target, and players hold back three target durations
-     * from the live edge.
-     */
-    static long targetDuration(RenditionSnapshot rendition) {
-        long timescale = rendition.timescale();
-        return Math.max(1, (rendition.maxSegmentDuration() + timescale / 2) / timescale);
     }
 
     /** Ticks as seconds with three decimals, rounded half up, without floating-point surprises. */

@@ -70,7 +70,7 @@ public final class HlsTsPlaylistRenderer {
         MediaSegment first = window.getFirst();
         StringBuilder m3u8 = new StringBuilder(128 + 96 * window.size());
         m3u8.append("#EXTM3U\n#EXT-X-VERSION:").append(VERSION).append('\n');
-        m3u8.append("#EXT-X-TARGETDURATION:").append(HlsMediaPlaylistRenderer.targetDuration(video)).append('\n');
+        m3u8.append("#EXT-X-TARGETDURATION:").append(video.targetDurationSeconds()).append('\n');
         m3u8.append("#EXT-X-MEDIA-SEQUENCE:").append(first.sequence()).append('\n');
         if (first.discontinuitySequence() > 0) {
             m3u8.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(first.discontinuitySequence()).append('\n');

@@ -63,7 +63,8 @@ final class RecordingWriter {
     private record End(StreamPath path, Instant at) implements Task {
     }
 
-    private record Barrier(CountDownLatch done) implements Task {
+    /** {@code passed} is counted down once the writer reaches it: all queued before it is written. */
+    private record Barrier(CountDownLatch passed) implements Task {
     }
 
     private record Stop() implements Task {
@@ -174,9 +175,9 @@ final class RecordingWriter {
         if (!thread.isAlive()) {
             return;
         }
-        CountDownLatch done = new CountDownLatch(1);
-        queue.add(new Barrier(done));
-        if (!done.await(30, TimeUnit.SECONDS)) {
+        CountDownLatch passed = new CountDownLatch(1);
+        queue.add(new Barrier(passed));
+        if (!passed.await(30, TimeUnit.SECONDS)) {
             log.warn("recorder still busy after 30 s; {} segments queued", queuedSegments.get());
         }
     }
@@ -219,7 +220,7 @@ final class RecordingWriter {
                         write(segment);
                     }
                     case End end -> end(end);
-                    case Barrier barrier -> barrier.done().countDown();
+                    case Barrier barrier -> barrier.passed().countDown();
                     case Stop stop -> {
                         closeAll();
                         discardLateTasks();
@@ -241,7 +242,7 @@ final class RecordingWriter {
                 segment.body().release();
                 drop(segment.path(), segment.segment().sequence(), "the archive is closed");
             } else if (late instanceof Barrier barrier) {
-                barrier.done().countDown();
+                barrier.passed().countDown();
             }
         }
     }

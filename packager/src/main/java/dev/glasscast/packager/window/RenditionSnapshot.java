@@ -121,6 +121,19 @@ public record RenditionSnapshot(StreamPath path, TrackInfo track, Fmp4Track form
         return sequence == nextSequence && index < openParts.size();
     }
 
+    /**
+     * The longest segment ever, in seconds rounded to the nearest integer, so it never shrinks.
+     * RFC 8216bis 4.4.3.1 asks that every EXTINF, rounded to the nearest integer, be at most the
+     * target duration. Rounding up instead would turn 2.005 s AAC segments (94 frames of
+     * 1024 samples at 48 kHz) into a 3 s target, and players hold back three target durations
+     * from the live edge. It is also the unit in which a request for media that does not exist
+     * yet (a blocking playlist reload, a preload-hinted part) waits for it.
+     */
+    public long targetDurationSeconds() {
+        long timescale = timescale();
+        return Math.max(1, (maxSegmentDuration + timescale / 2) / timescale);
+    }
+
     public int timescale() {
         return format.timescale();
     }

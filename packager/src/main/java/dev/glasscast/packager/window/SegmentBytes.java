@@ -26,7 +26,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Bytes may also live in a recording file on disk ({@link #onDisk}): the DVR window beyond the
  * memory window, and recordings. Those are read on every {@link #retainedSlice()}, which then
  * blocks on the disk: callers on a Netty event loop check {@link #inMemory()} first and read
- * elsewhere (see {@code HlsOrigin}).
+ * elsewhere (see {@code DiskReads}).
  */
 public final class SegmentBytes {
 

@@ -82,12 +82,12 @@ class HlsMediaPlaylistRendererTest {
 
     @Test
     void targetDurationIsTheLongestSegmentRoundedToTheNearestSecond() {
-        assertEquals(2, HlsMediaPlaylistRenderer.targetDuration(
-                Snapshots.rendition("a", Snapshots.AUDIO, 0, new double[] {2.49}, new int[] {2}, false)));
-        assertEquals(3, HlsMediaPlaylistRenderer.targetDuration(
-                Snapshots.rendition("a", Snapshots.AUDIO, 0, new double[] {2.5}, new int[] {2}, false)));
-        assertEquals(1, HlsMediaPlaylistRenderer.targetDuration(
-                Snapshots.rendition("a", Snapshots.AUDIO, 0, new double[] {0.2}, new int[] {2}, false)));
+        assertEquals(2,
+                Snapshots.rendition("a", Snapshots.AUDIO, 0, new double[] {2.49}, new int[] {2}, false).targetDurationSeconds());
+        assertEquals(3,
+                Snapshots.rendition("a", Snapshots.AUDIO, 0, new double[] {2.5}, new int[] {2}, false).targetDurationSeconds());
+        assertEquals(1,
+                Snapshots.rendition("a", Snapshots.AUDIO, 0, new double[] {0.2}, new int[] {2}, false).targetDurationSeconds());
     }
 
     @Test

@@ -14,9 +14,11 @@ import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.CacheKind;
+import dev.glasscast.packager.MediaOrigin;
 import dev.glasscast.packager.NettyLeakWatch;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
+import dev.glasscast.packager.TestOrigins;
 import dev.glasscast.packager.window.RenditionSnapshot;
 import dev.glasscast.packager.window.SegmentStore;
 import dev.glasscast.packager.window.SegmentStoreLimits;
@@ -49,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end with real media: x264 + AAC encoded by FFmpeg, published through a real hub into
- * the store, served by {@link HlsOrigin}, written to disk and decoded again by FFmpeg.
+ * the store, served by the packager's origin ({@link HlsOrigin} and
+ * {@link dev.glasscast.packager.cmaf.CmafObjectOrigin}), written to disk and decoded again by FFmpeg.
  */
 class HlsOriginRealMediaTest {
 
@@ -78,7 +81,7 @@ class HlsOriginRealMediaTest {
             StreamHub hub = new StreamHub(10_000, Clock.systemUTC());
             SegmentStore store = new SegmentStore(SegmentStoreLimits.of(packaging), PooledByteBufAllocator.DEFAULT,
                     Clock.systemUTC(), Duration.ofMinutes(1));
-            HlsOrigin origin = new HlsOrigin(store, packaging.playlistSegments(), PooledByteBufAllocator.DEFAULT);
+            MediaOrigin origin = TestOrigins.over(store);
             AutoCloseable registration = hub.addListener(store);
             try {
                 publish(hub, media);
@@ -268,7 +271,7 @@ class HlsOriginRealMediaTest {
     private static final Pattern SEGMENT_URI = Pattern.compile("^(seg\\d+\\.m4s)$", Pattern.MULTILINE);
 
     /** Writes the rendition's playlist, init and segments under {@code out/rendition}; returns init + segments concatenated. */
-    private static Path fetchRendition(HlsOrigin origin, String rendition, Path out) throws Exception {
+    private static Path fetchRendition(MediaOrigin origin, String rendition, Path out) throws Exception {
         Path renditionDir = out.resolve(rendition);
         String playlist = fetchText(origin, OriginRequest.of("cam", rendition, "index.m3u8"),
                 renditionDir.resolve("index.m3u8"));
@@ -293,7 +296,7 @@ class HlsOriginRealMediaTest {
         return joined;
     }
 
-    private static String fetchText(HlsOrigin origin, OriginRequest request, Path file) throws Exception {
+    private static String fetchText(MediaOrigin origin, OriginRequest request, Path file) throws Exception {
         OriginResponse response = origin.render(request).toCompletableFuture().get();
         try {
             assertEquals(200, response.status(), request.cacheKey());
@@ -308,7 +311,7 @@ class HlsOriginRealMediaTest {
         }
     }
 
-    private static byte[] fetchBytes(HlsOrigin origin, OriginRequest request, String contentType, Path file)
+    private static byte[] fetchBytes(MediaOrigin origin, OriginRequest request, String contentType, Path file)
             throws Exception {
         OriginResponse response = origin.render(request).toCompletableFuture().get();
         try {

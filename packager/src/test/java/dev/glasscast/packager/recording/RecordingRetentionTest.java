@@ -11,10 +11,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.glasscast.media.StreamPath;
+import dev.glasscast.packager.MediaOrigin;
 import dev.glasscast.packager.MutableClock;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
-import dev.glasscast.packager.hls.HlsOrigin;
+import dev.glasscast.packager.TestOrigins;
 import dev.glasscast.packager.hls.Snapshots;
 import dev.glasscast.packager.window.InitSegment;
 import dev.glasscast.packager.window.MediaSegment;
@@ -420,10 +421,10 @@ class RecordingRetentionTest {
 
         assertNull(found.segment(41).retainedBody(UnpooledByteBufAllocator.DEFAULT));
         assertNull(found.init().retainedSlice());
-        HlsOrigin raced = new HlsOrigin(foundEarlier, 6, UnpooledByteBufAllocator.DEFAULT);
+        MediaOrigin raced = TestOrigins.over(foundEarlier);
         assertEquals(404, status(raced, "seg41.m4s"));
         assertEquals(404, status(raced, "init40.mp4"));
-        HlsOrigin later = new HlsOrigin(archive, 6, UnpooledByteBufAllocator.DEFAULT);
+        MediaOrigin later = TestOrigins.over(archive);
         assertEquals(404, status(later, "seg41.m4s"));
         assertEquals(404, status(later, "index.m3u8"));
         assertTrue(archive.find(CAM).isEmpty());
@@ -431,7 +432,7 @@ class RecordingRetentionTest {
         assertEquals(List.of(), messages(Level.WARN, "cannot read recording"));
     }
 
-    private static int status(HlsOrigin origin, String resource) throws Exception {
+    private static int status(MediaOrigin origin, String resource) throws Exception {
         OriginResponse response = origin.render(OriginRequest.of("cam", "source", resource))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         if (response.body() != null) {

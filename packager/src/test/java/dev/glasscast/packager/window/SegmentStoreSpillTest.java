@@ -11,11 +11,12 @@ import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
+import dev.glasscast.packager.MediaOrigin;
 import dev.glasscast.packager.MutableClock;
 import dev.glasscast.packager.NettyLeakWatch;
 import dev.glasscast.packager.OriginRequest;
 import dev.glasscast.packager.OriginResponse;
-import dev.glasscast.packager.hls.HlsOrigin;
+import dev.glasscast.packager.TestOrigins;
 import dev.glasscast.packager.recording.RecordingArchive;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -57,8 +58,7 @@ class SegmentStoreSpillTest {
              SegmentStore store = new SegmentStore(limits, PooledByteBufAllocator.DEFAULT, clock, Duration.ofMinutes(1),
                      FirstSequenceNumber.ZERO, snapshot -> { }, archive);
              AutoCloseable registration = hub.addListener(store)) {
-            HlsOrigin origin = new HlsOrigin(store, 6, Duration.ofMillis(500), null, clock, Duration.ZERO,
-                    UnpooledByteBufAllocator.DEFAULT, task -> {
+            MediaOrigin origin = TestOrigins.over(store, clock, task -> {
                         diskReads.incrementAndGet();
                         reader.execute(task);
                     });
@@ -122,7 +122,7 @@ class SegmentStoreSpillTest {
         return segment.retainedBody(UnpooledByteBufAllocator.DEFAULT);
     }
 
-    private static byte[] served(HlsOrigin origin, long sequence) throws Exception {
+    private static byte[] served(MediaOrigin origin, long sequence) throws Exception {
         OriginResponse response = origin.render(OriginRequest.of("cam", "low", "seg" + sequence + ".m4s"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(200, response.status(), "seg" + sequence);
