@@ -57,14 +57,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,7 +200,7 @@ public final class GlassCastServer implements AutoCloseable {
             }));
             HttpCacheSemantics semantics = HttpCacheSemantics.from(config.packaging(), cacheSettings, HttpCacheSemantics.ANY_ORIGIN);
             adminToken = new AdminTokenStore(config.dataDir(), new SecureRandom()).resolve(config.server().adminToken());
-            playbackTokens = createPlaybackTokens();
+            playbackTokens = new PlaybackSecretStore(config.dataDir(), new SecureRandom()).tokensFor(config, Clock.systemUTC());
             AdminRoutes admin = startOperatorSide(cacheSettings);
             http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, cmafObjects,
                     playbackTokens, acceptGroup, ioGroup);
@@ -231,26 +229,6 @@ public final class GlassCastServer implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    /**
-     * The signer and judge of playback links. The secret is only read (or generated and kept)
-     * when some stream has {@code playback: signed}; otherwise nothing is signed and a throwaway
-     * key stands in.
-     */
-    private PlaybackTokens createPlaybackTokens() throws java.io.IOException {
-        Set<String> signed = config.ingest().streams().stream().filter(StreamConfig::signedPlayback)
-                .map(StreamConfig::name).collect(Collectors.toSet());
-        SecureRandom random = new SecureRandom();
-        String secret;
-        if (signed.isEmpty() && config.server().playbackSecret() == null) {
-            byte[] throwaway = new byte[32];
-            random.nextBytes(throwaway);
-            secret = HexFormat.of().formatHex(throwaway);
-        } else {
-            secret = new PlaybackSecretStore(config.dataDir(), random).resolve(config.server().playbackSecret());
-        }
-        return new PlaybackTokens(secret, signed, Clock.systemUTC());
     }
 
     /** The signer of playback links, for tests and tools that mint one. */
