@@ -123,7 +123,10 @@ final class VideoEncoder implements AutoCloseable {
             av_dict_set(options, "forced-idr", "1", 0);
             if (codec == Codec.H265) {
                 // keyint -1: x265's "no periodic key frames"; its log goes to stderr otherwise.
-                av_dict_set(options, "x265-params", "keyint=-1:scenecut=0:open-gop=0:log-level=error", 0);
+                // x265 sizes its own thread pool to every core unless told: a slate encoded ahead
+                // of need (threads 1) must not take the cores from the live encoders.
+                String pools = threads > 0 ? ":pools=" + threads + ":frame-threads=1:lookahead-slices=0" : "";
+                av_dict_set(options, "x265-params", "keyint=-1:scenecut=0:open-gop=0:log-level=error" + pools, 0);
             } else {
                 if (rung.level() != null) {
                     context.level(levelIdc(rung.level()));
