@@ -37,7 +37,8 @@ public final class StreamMonitor {
 
     /** The monitor's inputs, each a narrow view of one daemon component. */
     public record Sources(StreamHub hub, Supplier<List<RungStatus>> rungs, Supplier<List<SrtSessionStats>> srtSessions,
-                          ToDoubleFunction<String> segmentRequestsPerSecond, DoubleSupplier cacheHitRatio) {
+                          ToDoubleFunction<String> segmentRequestsPerSecond, DoubleSupplier cacheHitRatio,
+                          Supplier<Map<String, List<String>>> autoLadders) {
     }
 
     private record Reading(long nanos, long bytesIn, Map<String, Long> frames) {
@@ -134,7 +135,7 @@ public final class StreamMonitor {
         if (live.isEmpty()) {
             return new StreamReport(name, false, null, addresses.get().watchUrl(name), addresses.get().hlsUrl(name), null, List.of(),
                     null, new StreamReport.Audience(0, 0, sources.cacheHitRatio().getAsDouble()), obs, List.of(), stream.playback(),
-                    List.of());
+                    List.of(), List.of());
         }
         LiveStream source = live.get();
         Rates measured = rates.getOrDefault(name, new Rates(null, Map.of()));
@@ -167,7 +168,8 @@ public final class StreamMonitor {
             }
         }
         return new StreamReport(name, true, source.publishedAt(), addresses.get().watchUrl(name), addresses.get().hlsUrl(name),
-                sourceReport, rungs, srt, audience, obs, points, stream.playback(), notices(name));
+                sourceReport, rungs, srt, audience, obs, points, stream.playback(), notices(name),
+                sources.autoLadders().get().getOrDefault(name, List.of()));
     }
 
     /** The notices of the stream's source and of its renditions, each once. */
