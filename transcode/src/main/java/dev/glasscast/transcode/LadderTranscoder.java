@@ -166,9 +166,12 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
      * @param height         output height
      * @param encodedFrames  pictures encoded so far
      * @param droppedFrames  pictures dropped because the rung (or a smaller one) fell behind
+     * @param step           how the rung keeps real time now: "as configured", or a step down
+     *                       ({@link RungPace.Step#describe})
+     * @param stepDowns      steps down so far
      */
     public record RungStatus(String stream, String rendition, int width, int height, long encodedFrames,
-                             long droppedFrames) {
+                             long droppedFrames, String step, long stepDowns) {
     }
 
     public List<RungStatus> status() {
@@ -176,7 +179,7 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
         for (SourceTranscoder source : active.values()) {
             for (RungEncoder rung : source.rungs()) {
                 status.add(new RungStatus(source.stream(), rung.rung().name(), rung.width(), rung.height(),
-                        rung.encodedFrames(), rung.droppedFrames()));
+                        rung.encodedFrames(), rung.droppedFrames(), rung.step().describe(), rung.stepDowns()));
             }
         }
         return status;

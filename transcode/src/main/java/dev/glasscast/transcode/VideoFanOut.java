@@ -270,7 +270,7 @@ final class VideoFanOut implements Runnable {
             }
             HandoffQueue<RungInput> rungQueue = RungInput.queue(limits.rungQueueFrames(), limits.overload());
             made.add(new RungEncoder(stream, rung, plan.width(), plan.height(), decoding, out, rungQueue,
-                    limits.encoderThreads(), probe));
+                    limits.encoderThreads(), probe, limits.paceFor(decoding.frameRate())));
         }
         made.sort(Comparator.comparingLong(r -> (long) r.width() * r.height()));
         rungs.addAll(made);

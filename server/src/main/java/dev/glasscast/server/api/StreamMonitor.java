@@ -150,7 +150,8 @@ public final class StreamMonitor {
         for (RungView rung : rungsOf(name)) {
             Double fps = measured.fps().get(rung.name);
             Double speed = fps == null || video == null || video.frameRate() <= 0 ? null : fps / video.frameRate();
-            rungs.add(new StreamReport.Rung(rung.name, rung.width, rung.height, rung.frames, rung.dropped, fps, speed));
+            rungs.add(new StreamReport.Rung(rung.name, rung.width, rung.height, rung.frames, rung.dropped, fps, speed,
+                    rung.step));
         }
         StreamReport.Srt srt = sources.srtSessions().get().stream().filter(s -> s.stream().equals(name)).findFirst()
                 .map(s -> new StreamReport.Srt(String.valueOf(s.peer()), s.rttMicros() / 1000.0, s.packetsLost(),
@@ -185,7 +186,7 @@ public final class StreamMonitor {
         return sources.segmentRequestsPerSecond().applyAsDouble(stream) / perViewer;
     }
 
-    private record RungView(String name, int width, int height, long frames, long dropped) {
+    private record RungView(String name, int width, int height, long frames, long dropped, String step) {
     }
 
     /**
@@ -197,7 +198,7 @@ public final class StreamMonitor {
         for (RungStatus status : sources.rungs().get()) {
             if (status.stream().equals(stream)) {
                 byName.put(status.rendition(), new RungView(status.rendition(), status.width(), status.height(),
-                        status.encodedFrames(), status.droppedFrames()));
+                        status.encodedFrames(), status.droppedFrames(), status.step()));
             }
         }
         for (LiveStream rendition : sources.hub().liveStreams()) {
@@ -209,7 +210,7 @@ public final class StreamMonitor {
             TrackInfo video = rendition.tracks().stream().filter(TrackInfo::isVideo).findFirst().orElse(null);
             if (video != null) {
                 byName.put(path.rendition(), new RungView(path.rendition(), video.width(), video.height(),
-                        rendition.unitsIn(), rendition.unitsDropped()));
+                        rendition.unitsIn(), rendition.unitsDropped(), "passthrough"));
             }
         }
         List<RungView> rungs = new ArrayList<>(byName.values());

@@ -42,8 +42,11 @@ public record StreamReport(
     /**
      * @param fps   pictures encoded per second, measured
      * @param speed {@code fps} over the source frame rate: below 1 the rung falls behind
+     * @param step  how the rung keeps real time: "passthrough", "as configured", or the step down
+     *              its encoder took (faster analysis, then half the frame rate)
      */
-    public record Rung(String name, int width, int height, long encodedFrames, long droppedFrames, Double fps, Double speed) {
+    public record Rung(String name, int width, int height, long encodedFrames, long droppedFrames, Double fps, Double speed,
+                       String step) {
     }
 
     public record Srt(String peer, double rttMillis, long packetsLost, long packetsRetransmitted, long packetsDropped,
