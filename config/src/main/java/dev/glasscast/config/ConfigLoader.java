@@ -60,6 +60,8 @@ public final class ConfigLoader {
 
     private static final String DEFAULTS = "defaults.yaml";
     private static final String RUNG_DEFAULTS = "rung-defaults.yaml";
+    /** The value of {@code ladder} that lets GlassCast choose the rungs. */
+    public static final String AUTO_LADDER = "auto";
 
     private final ObjectMapper yaml;
     private final YAMLFactory yamlFactory;
@@ -138,6 +140,7 @@ public final class ConfigLoader {
             }
         }
         applyEnvironment(tree, environment, where);
+        expandAutoLadder(tree);
 
         Map<Class<?>, ObjectNode> itemDefaults = Map.of(
                 RungConfig.class, (ObjectNode) readResource(RUNG_DEFAULTS).root(),
@@ -152,6 +155,21 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /**
+     * {@code ladder: auto} is the passthrough rung plus an {@code auto} rung, which stands for the
+     * rungs the transcoder chooses when a source arrives (see {@link RungConfig#isAuto()}). Any
+     * other text is left for the shape check to report.
+     */
+    private void expandAutoLadder(ObjectNode tree) {
+        JsonNode ladder = tree.get("ladder");
+        if (ladder != null && ladder.isTextual() && AUTO_LADDER.equals(ladder.asText())) {
+            ArrayNode rungs = yaml.createArrayNode();
+            rungs.addObject().put("name", "source").put("codec", "copy");
+            rungs.addObject().put("name", AUTO_LADDER).put("codec", AUTO_LADDER);
+            tree.set("ladder", rungs);
+        }
     }
 
     private GlassCastConfig bind(ObjectNode tree, ConfigLocations where) throws ConfigException {

@@ -18,7 +18,7 @@ final class ConfigValidator {
 
     /** Stream and rendition names appear in URLs and file names unescaped. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    static final Set<String> RUNG_CODECS = Set.of("h264", "copy");
+    static final Set<String> RUNG_CODECS = Set.of("h264", "copy", "auto");
     static final Set<String> AUDIO_CODECS = Set.of("aac", "copy");
     static final List<String> X264_PRESETS = List.of("ultrafast", "superfast", "veryfast", "faster", "fast",
             "medium", "slow", "slower", "veryslow", "placebo");
@@ -156,6 +156,9 @@ final class ConfigValidator {
         for (int i = 0; i < ladder.size(); i++) {
             rung("ladder[" + i + "]", ladder.get(i), names, i);
         }
+        if (ladder.stream().filter(RungConfig::isAuto).count() > 1) {
+            problem("ladder", "has more than one auto rung; write 'ladder: auto', or list the rungs");
+        }
     }
 
     private void rung(String path, RungConfig rung, Map<String, Integer> names, int index) {
@@ -170,10 +173,10 @@ final class ConfigValidator {
             }
         }
         if (!RUNG_CODECS.contains(rung.codec())) {
-            problem(path + ".codec", quote(rung.codec()) + " is not a rung codec; use h264 or copy");
+            problem(path + ".codec", quote(rung.codec()) + " is not a rung codec; use h264 or copy (or ladder: auto)");
             return;
         }
-        if (rung.isCopy()) {
+        if (rung.isCopy() || rung.isAuto()) {
             return;
         }
         if (rung.height() <= 0) {

@@ -7,7 +7,9 @@ package dev.glasscast.config;
  * @param codec        {@code h264} (libx264) or {@code copy} (passthrough of the source); GlassCast
  *                     itself also makes {@code h265} (libx265) rungs, to keep an HEVC source's
  *                     passthrough rendition advancing when a later publisher sends H.264 (not
- *                     accepted in the YAML)
+ *                     accepted in the YAML); {@code auto} stands for the rungs the transcoder
+ *                     chooses from the source and this machine's encoder speed
+ *                     ({@code ladder: auto}; only its preset and audio bitrate are read)
  * @param width        output width, or 0 to keep the source aspect ratio from {@code height}
  * @param height       output height (even); ignored for {@code copy}
  * @param videoBitrate target video bits per second
@@ -46,6 +48,10 @@ public record RungConfig(
 
     public boolean isCopy() {
         return "copy".equals(codec);
+    }
+
+    public boolean isAuto() {
+        return "auto".equals(codec);
     }
 
     public boolean isHevc() {

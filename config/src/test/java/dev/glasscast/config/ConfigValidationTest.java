@@ -157,7 +157,7 @@ class ConfigValidationTest {
                         "ladder[0].level: '7' is not an H.264 level; use one of 1, 1.0, 1b, 1.1, 1.2, 1.3, 2, 2.0, 2.1,"
                                 + " 2.2, 3, 3.0, 3.1, 3.2, 4, 4.0, 4.1, 4.2, 5, 5.0, 5.1, 5.2, 6, 6.0, 6.1, 6.2, or null"
                                 + " to let x264 choose (line 7, column 12)",
-                        "ladder[1].codec: 'vp9' is not a rung codec; use h264 or copy (line 9, column 12)",
+                        "ladder[1].codec: 'vp9' is not a rung codec; use h264 or copy (or ladder: auto) (line 9, column 12)",
                         "audio.codec: 'opus' is not an audio codec; use aac or copy (line 11, column 10)")),
                 Arguments.of("slate colour and timeout", """
                         slate:

@@ -111,6 +111,17 @@ public final class GlassCastMain {
      * What the daemon prints once it listens: per stream the watch URL with its QR code (to scan
      * with a phone), the HLS URL and OBS's settings; then the dashboard link with the admin token.
      */
+    /** What the ladder makes, in one line: the rungs as written, or what {@code auto} does. */
+    static String ladderLine(GlassCastConfig config) {
+        if (config.ladder().stream().anyMatch(dev.glasscast.config.RungConfig::isAuto)) {
+            return "auto: the source passes through, and below it a rung for weak networks plus what this "
+                    + "machine's measured x264 speed allows, chosen when a source arrives (the dashboard and "
+                    + "/api/v1/streams say what and why)";
+        }
+        return String.join(", ", config.ladder().stream()
+                .map(r -> r.isCopy() ? r.name() + " (passthrough)" : r.name() + " (" + r.height() + "p)").toList());
+    }
+
     public static String banner(GlassCastServer server) {
         GlassCastConfig config = server.config();
         PublicAddresses addresses = server.addresses();
@@ -148,6 +159,7 @@ public final class GlassCastMain {
         text.append("\n  Dashboard:     ").append(web).append("/dashboard?token=").append(server.adminToken()).append('\n');
         text.append("  API, metrics:  ").append(web).append("/api/v1/streams, ").append(web)
                 .append("/metrics   (header Authorization: Bearer <token>)\n");
+        text.append("\n  Ladder:        ").append(ladderLine(config)).append('\n');
         if (config.testSource().enabled()) {
             text.append("\n  The test pattern is publishing to '").append(config.testSource().stream())
                     .append("' until you publish it: OBS with the settings above takes over at once\n")

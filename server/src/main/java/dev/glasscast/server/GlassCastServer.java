@@ -239,7 +239,7 @@ public final class GlassCastServer implements AutoCloseable {
     /** The dashboard's and API's parts: stream monitor, thumbnails, metrics, and their routes. */
     private AdminRoutes startOperatorSide(EdgeCacheSettings cacheSettings) {
         StreamMonitor.Sources sources = new StreamMonitor.Sources(hub, transcoder::status, this::srtSessions,
-                edge::segmentRequestsPerSecond, () -> edge.stats().hitRatio());
+                edge::segmentRequestsPerSecond, () -> edge.stats().hitRatio(), transcoder::autoLadders);
         monitor = new StreamMonitor(config, this::addresses, sources, System::nanoTime, Clock.systemUTC());
         ScheduledFuture<?> sampling = ioGroup.next().scheduleAtFixedRate(() -> {
             try {

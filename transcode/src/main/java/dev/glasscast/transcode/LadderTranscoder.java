@@ -1,5 +1,6 @@
 package dev.glasscast.transcode;
 
+import dev.glasscast.config.RungConfig;
 import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.LiveStream;
 import dev.glasscast.media.StreamHub;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +48,8 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LadderTranscoder.class);
 
     private final Map<String, SourceTranscoder> active = new ConcurrentHashMap<>();
+    /** This machine's x264 speed by preset, measured when {@code ladder: auto} first needs it. */
+    private final Map<String, EncoderSpeed> encoderSpeeds = new ConcurrentHashMap<>();
     private final RenditionKeeper renditionKeeper;
 
     /**
@@ -78,9 +82,9 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
         SourceTranscoder transcoder;
         if (current.slate().enabled()) {
             RenditionKeeper.Session session = renditionKeeper.beginSession(name, current.slate(), current.keyFrameInterval());
-            transcoder = new SourceTranscoder(session, name, current, limits, probe);
+            transcoder = new SourceTranscoder(session, name, current, limits, probe, encoderSpeed(current));
         } else {
-            transcoder = new SourceTranscoder(hub, name, current, limits, probe);
+            transcoder = new SourceTranscoder(hub, name, current, limits, probe, encoderSpeed(current));
         }
         active.put(name, transcoder);
         return new StreamReader() {
@@ -112,6 +116,27 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
         };
     }
 
+    private DoubleSupplier encoderSpeed(TranscodeSettings current) {
+        String preset = current.ladder().stream().filter(RungConfig::isAuto).map(RungConfig::preset).findFirst()
+                .orElse("veryfast");
+        return encoderSpeeds.computeIfAbsent(preset, p -> new EncoderSpeed(p, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * What {@code ladder: auto} chose for each live stream, one line per standard rung, for the
+     * dashboard and the API; streams without an auto ladder are left out.
+     */
+    public Map<String, List<String>> autoLadders() {
+        Map<String, List<String>> chosen = new java.util.TreeMap<>();
+        for (SourceTranscoder transcoder : active.values()) {
+            List<String> reasons = transcoder.autoLadderReasons();
+            if (!reasons.isEmpty()) {
+                chosen.put(transcoder.stream(), reasons);
+            }
+        }
+        return chosen;
+    }
+
     /**
      * For shutdown, after ingest has unpublished every source: lets the encoders finish (up to
      * {@value #DRAIN_MILLIS} ms per stream), then ends every rendition, slate or not, so the
@@ -141,9 +166,12 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
      * @param height         output height
      * @param encodedFrames  pictures encoded so far
      * @param droppedFrames  pictures dropped because the rung (or a smaller one) fell behind
+     * @param step           how the rung keeps real time now: "as configured", or a step down
+     *                       ({@link RungPace.Step#describe})
+     * @param stepDowns      steps down so far
      */
     public record RungStatus(String stream, String rendition, int width, int height, long encodedFrames,
-                             long droppedFrames) {
+                             long droppedFrames, String step, long stepDowns) {
     }
 
     public List<RungStatus> status() {
@@ -151,7 +179,7 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
         for (SourceTranscoder source : active.values()) {
             for (RungEncoder rung : source.rungs()) {
                 status.add(new RungStatus(source.stream(), rung.rung().name(), rung.width(), rung.height(),
-                        rung.encodedFrames(), rung.droppedFrames()));
+                        rung.encodedFrames(), rung.droppedFrames(), rung.step().describe(), rung.stepDowns()));
             }
         }
         return status;

@@ -55,6 +55,13 @@ final class RungEncoder implements Runnable {
     private VideoEncoder encoder;
     private TrackInfo announced;
     private double nextDue = Double.NEGATIVE_INFINITY;
+    private final RungPace pace;
+    /** The step the open encoder was made with. */
+    private RungPace.Step encoderStep = RungPace.Step.AS_CONFIGURED;
+    private volatile RungPace.Step step = RungPace.Step.AS_CONFIGURED;
+    private final AtomicLong stepDowns = new AtomicLong();
+    private long dropsSeen;
+    private long lastEncodedPts = Long.MIN_VALUE;
 
     /**
      * @param stream  the source stream's name, for logs
@@ -66,9 +73,10 @@ final class RungEncoder implements Runnable {
      * @param queue   where the decode thread puts pictures
      * @param threads x264 threads, 0 for x264's choice
      * @param probe   marks each frame as it comes out of the encoder
+     * @param pace    steps the encoder down when it falls behind real time ({@link TranscodeLimits#paceFor})
      */
     RungEncoder(String stream, RungConfig rung, int width, int height, TrackInfo source, StreamPublisher out,
-                HandoffQueue<RungInput> queue, int threads, LatencyProbe probe) {
+                HandoffQueue<RungInput> queue, int threads, LatencyProbe probe, RungPace pace) {
         this.stream = stream;
         this.rung = rung;
         this.width = width;
@@ -79,6 +87,7 @@ final class RungEncoder implements Runnable {
         this.threads = threads;
         this.probe = probe;
         this.frameSpacing = rung.maxFps() > 0 ? source.timescale() / rung.maxFps() : 0;
+        this.pace = pace;
     }
 
     RungConfig rung() {
@@ -103,6 +112,16 @@ final class RungEncoder implements Runnable {
 
     long encodedFrames() {
         return encoded.get();
+    }
+
+    /** How far the rung has stepped down to keep real time ({@link RungPace}). */
+    RungPace.Step step() {
+        return step;
+    }
+
+    /** Steps down so far. */
+    long stepDowns() {
+        return stepDowns.get();
     }
 
     /** Pictures this rung never encoded because it fell behind (counted by the decode thread). */
@@ -165,17 +184,25 @@ final class RungEncoder implements Runnable {
             return;
         }
         try {
+            if (encoder != null && picture.keyFrame() && step != encoderStep) {
+                // The headers stay the same across steps, so the rendition carries on in its period.
+                finishEncoder();
+            }
             if (encoder == null) {
-                encoder = new VideoEncoder(rung, width, height, source, outputFrameRate(), threads);
+                encoderStep = step;
+                encoder = new VideoEncoder(rung, width, height, source, outputFrameRate(), threads, encoderStep);
                 if (!encoder.track().equals(announced)) {
                     announced = encoder.track();
                     out.tracks(List.of(announced));
                 }
                 state = State.ENCODING;
             }
-            long duration = frameSpacing > 0 ? Math.max(picture.duration(), Math.round(frameSpacing)) : picture.duration();
+            double spacing = spacing();
+            long duration = spacing > 0 ? Math.max(picture.duration(), Math.round(spacing)) : picture.duration();
             durations.put(picture.pts(), duration);
+            long started = System.nanoTime();
             encoder.encode(picture.frame(), picture.pts(), duration, picture.keyFrame(), this::send);
+            keepPace(System.nanoTime() - started, picture);
             encoded.incrementAndGet();
         } catch (RuntimeException e) {
             // Whatever failed, this thread must keep taking pictures: a rung that stops would
@@ -188,7 +215,37 @@ final class RungEncoder implements Runnable {
         }
     }
 
+    /** Feeds the pace with this picture's encoding time; logs a step once, when it is taken. */
+    private void keepPace(long encodeNanos, RungInput.Picture picture) {
+        long pictureTicks = lastEncodedPts == Long.MIN_VALUE || picture.pts() <= lastEncodedPts
+                ? picture.duration() : picture.pts() - lastEncodedPts;
+        lastEncodedPts = picture.pts();
+        RungPace.Step before = step;
+        long drops = dropped.get();
+        if (drops > dropsSeen) {
+            dropsSeen = drops;
+            pace.dropped();
+        }
+        RungPace.Step after = pace.encoded(encodeNanos, pictureTicks * 1_000_000_000L / Math.max(1, source.timescale()));
+        if (after != before) {
+            step = after;
+            if (after.ordinal() > before.ordinal()) {
+                stepDowns.incrementAndGet();
+                log.warn("{}/{}: encoding falls behind real time; stepping down to {} from the next key frame",
+                        stream, rung.name(), after.describe());
+            } else {
+                log.info("{}/{}: headroom again; stepping back up to {}", stream, rung.name(), after.describe());
+            }
+        }
+    }
+
+    /** Source ticks between encoded pictures: {@code max_fps}, or 30 fps at the half-rate step; 0 for all. */
+    private double spacing() {
+        return step == RungPace.Step.HALF_RATE ? Math.max(frameSpacing, source.timescale() / 30.0) : frameSpacing;
+    }
+
     private boolean overFrameRateCap(RungInput.Picture picture) {
+        double frameSpacing = spacing();
         if (frameSpacing <= 0) {
             return false;
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ final class SourceTranscoder implements StreamReader {
     private final String stream;
     private final TranscodeSettings settings;
     private final TranscodeLimits limits;
+    private final DoubleSupplier encoderSpeed;
     private final LatencyProbe probe;
     private final boolean transcodesVideo;
     private volatile State state = State.WAITING_FOR_TRACKS;
@@ -96,18 +98,20 @@ final class SourceTranscoder implements StreamReader {
     private final AtomicLong sourceUnitsDropped = new AtomicLong();
 
     SourceTranscoder(StreamHub hub, String stream, TranscodeSettings settings, TranscodeLimits limits,
-                     LatencyProbe probe) {
+                     LatencyProbe probe, DoubleSupplier encoderSpeed) {
         this((rendition, rung) -> hub.publish(StreamPath.rendition(stream, rendition)), stream, settings, limits,
-                probe);
+                probe, encoderSpeed);
     }
 
     /**
-     * @param opener claims renditions: straight from the hub, or through the {@link RenditionKeeper}
-     *               that keeps them across publisher sessions
+     * @param opener       claims renditions: straight from the hub, or through the {@link RenditionKeeper}
+     *                     that keeps them across publisher sessions
+     * @param encoderSpeed this machine's x264 pixels per second, for {@code ladder: auto} ({@link EncoderSpeed})
      */
     SourceTranscoder(RenditionOpener opener, String stream, TranscodeSettings settings, TranscodeLimits limits,
-                     LatencyProbe probe) {
+                     LatencyProbe probe, DoubleSupplier encoderSpeed) {
         this.renditions = new RenditionClaimer(opener, stream);
+        this.encoderSpeed = encoderSpeed;
         this.stream = stream;
         this.settings = settings;
         this.limits = limits;
@@ -121,6 +125,12 @@ final class SourceTranscoder implements StreamReader {
 
     State state() {
         return state;
+    }
+
+    /** What {@code ladder: auto} chose for this source and why; empty before or without it. */
+    List<String> autoLadderReasons() {
+        VideoFanOut video = fanOut;
+        return video == null ? List.of() : video.autoLadderReasons();
     }
 
     /** The transcoded rungs made so far, smallest first. */
@@ -181,7 +191,7 @@ final class SourceTranscoder implements StreamReader {
         if (decodes && newVideo != null && !newVideo.equals(video)) {
             if (decodeQueue == null) {
                 decodeQueue = SourceEvent.queue(limits.decodeQueueUnits(), limits.overload());
-                fanOut = new VideoFanOut(stream, settings, limits, renditions, decodeQueue, probe);
+                fanOut = new VideoFanOut(stream, settings, limits, renditions, decodeQueue, probe, encoderSpeed);
                 decodeThread = Thread.ofPlatform().name("transcode-" + stream + "-decode").start(fanOut);
             }
             decodeQueue.signal(new SourceEvent.Track(newVideo));

@@ -19,9 +19,12 @@ import dev.glasscast.media.HandoffQueue;
  *                         every frame must come out
  * @param decoderThreads   libavcodec decoder threads per stream; 0 lets FFmpeg choose
  * @param encoderThreads   x264 threads per rung; 0 lets x264 choose
+ * @param pace             how quickly a live rung steps its encoder down when it falls behind
+ *                         real time, and back up ({@link RungPace}); offline work
+ *                         ({@link Overload#WAIT}) never steps
  */
 public record TranscodeLimits(int decodeQueueUnits, int rungQueueFrames, int audioQueueUnits, Overload overload,
-                              int decoderThreads, int encoderThreads) {
+                              int decoderThreads, int encoderThreads, RungPace.Timing pace) {
 
     /** What a producer does when a consumer's queue is full. */
     public enum Overload {
@@ -39,6 +42,9 @@ public record TranscodeLimits(int decodeQueueUnits, int rungQueueFrames, int aud
         if (decodeQueueUnits < 1 || rungQueueFrames < 1 || audioQueueUnits < 1) {
             throw new IllegalArgumentException("queue bounds must be at least 1");
         }
+        if (pace == null) {
+            pace = RungPace.Timing.DEFAULT;
+        }
         if (decoderThreads < 0 || encoderThreads < 0) {
             throw new IllegalArgumentException("thread counts must not be negative");
         }
@@ -46,15 +52,26 @@ public record TranscodeLimits(int decodeQueueUnits, int rungQueueFrames, int aud
 
     /** The live defaults. */
     public static TranscodeLimits defaults() {
-        return new TranscodeLimits(60, 8, 200, Overload.DROP, 0, 0);
+        return new TranscodeLimits(60, 8, 200, Overload.DROP, 0, 0, RungPace.Timing.DEFAULT);
     }
 
     public TranscodeLimits withOverload(Overload newOverload) {
         return new TranscodeLimits(decodeQueueUnits, rungQueueFrames, audioQueueUnits, newOverload, decoderThreads,
-                encoderThreads);
+                encoderThreads, pace);
     }
 
     public TranscodeLimits withRungQueueFrames(int frames) {
-        return new TranscodeLimits(decodeQueueUnits, frames, audioQueueUnits, overload, decoderThreads, encoderThreads);
+        return new TranscodeLimits(decodeQueueUnits, frames, audioQueueUnits, overload, decoderThreads, encoderThreads,
+                pace);
+    }
+
+    TranscodeLimits withPace(RungPace.Timing newPace) {
+        return new TranscodeLimits(decodeQueueUnits, rungQueueFrames, audioQueueUnits, overload, decoderThreads,
+                encoderThreads, newPace);
+    }
+
+    /** A new pace for one rung of a source at {@code sourceFps}: live rungs step, offline ones do not. */
+    RungPace paceFor(double sourceFps) {
+        return overload == Overload.DROP ? new RungPace(sourceFps, System::nanoTime, pace) : RungPace.steady();
     }
 }

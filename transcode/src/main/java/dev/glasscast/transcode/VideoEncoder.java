@@ -92,6 +92,16 @@ final class VideoEncoder implements AutoCloseable {
      * @param threads   x264 threads, 0 for its choice
      */
     VideoEncoder(RungConfig rung, int width, int height, TrackInfo source, double frameRate, int threads) {
+        this(rung, width, height, source, frameRate, threads, RungPace.Step.AS_CONFIGURED);
+    }
+
+    /**
+     * @param step how much of x264's analysis to leave out when the rung falls behind real time
+     *             ({@link RungPace}); the stream's headers (SPS, PPS) are the same at every step,
+     *             so changing step needs no new init segment
+     */
+    VideoEncoder(RungConfig rung, int width, int height, TrackInfo source, double frameRate, int threads,
+                 RungPace.Step step) {
         this.width = width;
         this.height = height;
         this.codec = rung.isHevc() ? Codec.H265 : Codec.H264;
@@ -132,7 +142,7 @@ final class VideoEncoder implements AutoCloseable {
                     context.level(levelIdc(rung.level()));
                 }
                 av_dict_set(options, "profile", rung.profile(), 0);
-                av_dict_set(options, "x264-params", "scenecut=0:open-gop=0", 0);
+                av_dict_set(options, "x264-params", "scenecut=0:open-gop=0" + step.x264Params(), 0);
             }
             TranscodeException.check(avcodec_open2(context, encoder, options),
                     "avcodec_open2(" + library + " " + rung.name() + ")");

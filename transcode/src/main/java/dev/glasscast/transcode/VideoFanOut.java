@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.DoubleSupplier;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ final class VideoFanOut implements Runnable {
     private final String stream;
     private final TranscodeSettings settings;
     private final TranscodeLimits limits;
+    private final DoubleSupplier encoderSpeed;
+    private volatile List<String> autoLadderReasons = List.of();
     private final RenditionClaimer renditions;
     private final HandoffQueue<SourceEvent> queue;
     private final LatencyProbe probe;
@@ -59,15 +62,22 @@ final class VideoFanOut implements Runnable {
      * @param renditions claims the transcoded rungs' renditions
      * @param queue      what the reader thread hands this thread
      * @param probe      marks each picture as it comes out of the decoder; handed to the rungs
+     * @param encoderSpeed this machine's x264 pixels per second, read once if the ladder is {@code auto}
      */
     VideoFanOut(String stream, TranscodeSettings settings, TranscodeLimits limits, RenditionClaimer renditions,
-                HandoffQueue<SourceEvent> queue, LatencyProbe probe) {
+                HandoffQueue<SourceEvent> queue, LatencyProbe probe, DoubleSupplier encoderSpeed) {
+        this.encoderSpeed = encoderSpeed;
         this.stream = stream;
         this.settings = settings;
         this.limits = limits;
         this.renditions = renditions;
         this.queue = queue;
         this.probe = probe;
+    }
+
+    /** What {@code ladder: auto} chose and why, once the first picture has been decoded. */
+    List<String> autoLadderReasons() {
+        return autoLadderReasons;
     }
 
     /** The transcoded rungs made so far, smallest first. */
@@ -213,9 +223,28 @@ final class VideoFanOut implements Runnable {
         }
     }
 
+    /** The configured ladder, with an {@code auto} rung replaced by what {@link AutoLadder} chooses here. */
+    private List<RungConfig> ladderFor(int sourceWidth, int sourceHeight) {
+        List<RungConfig> ladder = new ArrayList<>();
+        for (RungConfig rung : settings.ladder()) {
+            if (!rung.isAuto()) {
+                ladder.add(rung);
+                continue;
+            }
+            AutoLadder.Choice choice = AutoLadder.choose(rung, sourceWidth, sourceHeight, decoding.frameRate(),
+                    decoding.codec(), encoderSpeed.getAsDouble(), renditions::holds);
+            ladder.addAll(choice.rungs());
+            autoLadderReasons = choice.reasons();
+            log.info("{}: ladder auto for this {}x{} {} source: {}", stream, sourceWidth, sourceHeight,
+                    decoding.codec(), String.join("; ", choice.reasons()));
+        }
+        return ladder;
+    }
+
     private void makeRungs(int sourceWidth, int sourceHeight) {
         List<RungEncoder> made = new ArrayList<>();
-        for (RungPlanner.Plan plan : RungPlanner.plan(settings.ladder(), sourceWidth, sourceHeight, decoding.codec(),
+        for (RungPlanner.Plan plan : RungPlanner.plan(ladderFor(sourceWidth, sourceHeight), sourceWidth, sourceHeight,
+                decoding.codec(),
                 decoding.bitrate(), renditions::holds)) {
             RungConfig rung = plan.rung();
             switch (plan.decision()) {
@@ -241,7 +270,7 @@ final class VideoFanOut implements Runnable {
             }
             HandoffQueue<RungInput> rungQueue = RungInput.queue(limits.rungQueueFrames(), limits.overload());
             made.add(new RungEncoder(stream, rung, plan.width(), plan.height(), decoding, out, rungQueue,
-                    limits.encoderThreads(), probe));
+                    limits.encoderThreads(), probe, limits.paceFor(decoding.frameRate())));
         }
         made.sort(Comparator.comparingLong(r -> (long) r.width() * r.height()));
         rungs.addAll(made);

@@ -108,6 +108,45 @@ class LadderTranscoderTest {
         assertEquals(firstSourceAudioPts, audio.units.getFirst().pts(), "audio keeps the source's timeline");
     }
 
+    @Test
+    void ladderAutoPassesTheSourceThroughAndMakesTheRungsItChoseBelowIt() throws Exception {
+        List<RungConfig> ladder = List.of(
+                new RungConfig("source", "copy", 0, 0, 0, 0, 0, 0, "veryfast", "high", null, 128_000),
+                new RungConfig("auto", "auto", 0, 0, 0, 0, 0, 0, "ultrafast", "high", null, 128_000));
+        StreamHub hub = new StreamHub(100_000, Clock.systemUTC());
+        RenditionCollector renditions = new RenditionCollector();
+        hub.addListener(renditions);
+        TranscodeLimits limits = TranscodeLimits.defaults().withOverload(TranscodeLimits.Overload.WAIT);
+        LadderTranscoder transcoder = new LadderTranscoder(hub,
+                () -> new TranscodeSettings(ladder, new AudioConfig("copy", 0), Duration.ofSeconds(2)), limits);
+        hub.addListener(transcoder);
+        List<String> reasons;
+        try (StreamPublisher source = hub.publish(StreamPath.source("live"))) {
+            source.tracks(List.of(clip.video(), clip.audio()));
+            for (AccessUnit unit : clip.units()) {
+                source.send(unit);
+            }
+            long until = System.nanoTime() + Duration.ofSeconds(PATIENCE_SECONDS).toNanos();
+            while ((reasons = transcoder.autoLadders().getOrDefault("live", List.of())).isEmpty()) {
+                assertTrue(System.nanoTime() < until, "auto chose nothing");
+                Thread.sleep(20);
+            }
+        }
+        Set<String> chosen = reasons.stream().filter(r -> !r.contains("left out") && !r.contains("not below")
+                && !r.contains("not needed")).map(r -> r.substring(0, r.indexOf(':'))).collect(Collectors.toSet());
+        assertTrue(chosen.contains("360p"), "the weak-network rung is always made: " + reasons);
+        Set<String> expected = new TreeSet<>(chosen);
+        expected.addAll(Set.of("source", LadderTranscoder.AUDIO_RENDITION));
+        renditions.awaitEnded(expected, PATIENCE_SECONDS);
+        assertEquals(expected, renditions.renditions.keySet(), "made what it chose: " + reasons);
+        assertEquals(clip.video().codecConfig().length, renditions.renditions.get("source").track().codecConfig().length,
+                "the source passes through");
+        List<Decoded.Picture> pictures = Decoded.video(renditions.renditions.get("360p").track(),
+                renditions.renditions.get("360p").units);
+        assertEquals(FRAMES, pictures.size());
+        assertEquals(640, pictures.getFirst().width());
+    }
+
     /** Publishes the clip as source "live" through a transcoder and waits for every rendition to end. */
     static RenditionCollector run(List<RungConfig> ladder, AudioConfig audio, Duration keyFrameInterval)
             throws Exception {

@@ -27,7 +27,7 @@ class RungSheddingTest {
         TrackInfo source = TrackInfo.video(1, Codec.H264, 90_000, 1920, 1080, 30, 0, new byte[0]);
         return new RungEncoder("live", config, height * 16 / 9, height, source,
                 hub.publish(StreamPath.rendition("live", name)), RungInput.queue(queueFrames, TranscodeLimits.Overload.DROP), 1,
-                LatencyProbe.OFF);
+                LatencyProbe.OFF, RungPace.steady());
     }
 
     @Test

@@ -137,7 +137,7 @@ class TranscoderBehaviourTest {
 
     @Test
     void overloadDropsPicturesButNeverTheAlignedKeyFrames() throws Exception {
-        TranscodeLimits tight = new TranscodeLimits(10, 3, 10, TranscodeLimits.Overload.DROP, 1, 1);
+        TranscodeLimits tight = new TranscodeLimits(10, 3, 10, TranscodeLimits.Overload.DROP, 1, 1, RungPace.Timing.DEFAULT);
         RenditionCollector out = run(List.of(rung("240p", 240, 0), rung("180p", 180, 0), rung("120p", 120, 0)),
                 new AudioConfig("aac", 64_000), Duration.ofMillis(500), tight, List.of(clip.units()));
         Set<Long> referenceKeys = keys(out.renditions.get("120p").units);
@@ -212,7 +212,7 @@ class TranscoderBehaviourTest {
     }
 
     static TranscodeLimits limitsWaiting() {
-        return new TranscodeLimits(60, 8, 200, TranscodeLimits.Overload.WAIT, 1, 1);
+        return new TranscodeLimits(60, 8, 200, TranscodeLimits.Overload.WAIT, 1, 1, RungPace.Timing.DEFAULT);
     }
 
     static Set<Long> keys(List<AccessUnit> units) {

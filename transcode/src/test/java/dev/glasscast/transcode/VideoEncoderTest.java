@@ -4,6 +4,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HEVC side of {@link VideoEncoder} (what keeps an HEVC passthrough rendition advancing when
@@ -69,6 +72,27 @@ class VideoEncoderTest {
             assertEquals(20, decoded[0], "every picture decodes");
         } finally {
             av_frame_free(picture);
+        }
+    }
+
+    /**
+     * Stepping a rung down to keep real time reopens its encoder at a key frame: the stream's
+     * headers must stay the same, or every step would start a new period for the players.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"veryfast", "faster", "medium", "ultrafast"})
+    void everyPaceStepKeepsTheStreamsHeaders(String preset) {
+        RungConfig rung = new RungConfig("720p", "h264", 0, 180, 800_000, 0, 0, 0, preset, "high", "3.1", 0, 0);
+        byte[] configured = null;
+        for (RungPace.Step step : RungPace.Step.values()) {
+            try (VideoEncoder encoder = new VideoEncoder(rung, 320, 180, SOURCE, 30, 1, step)) {
+                byte[] avcC = encoder.track().codecConfig();
+                if (configured == null) {
+                    configured = avcC;
+                } else {
+                    assertArrayEquals(configured, avcC, preset + " at " + step);
+                }
+            }
         }
     }
 

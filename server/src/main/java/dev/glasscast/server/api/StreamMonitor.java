@@ -37,7 +37,8 @@ public final class StreamMonitor {
 
     /** The monitor's inputs, each a narrow view of one daemon component. */
     public record Sources(StreamHub hub, Supplier<List<RungStatus>> rungs, Supplier<List<SrtSessionStats>> srtSessions,
-                          ToDoubleFunction<String> segmentRequestsPerSecond, DoubleSupplier cacheHitRatio) {
+                          ToDoubleFunction<String> segmentRequestsPerSecond, DoubleSupplier cacheHitRatio,
+                          Supplier<Map<String, List<String>>> autoLadders) {
     }
 
     private record Reading(long nanos, long bytesIn, Map<String, Long> frames) {
@@ -134,7 +135,7 @@ public final class StreamMonitor {
         if (live.isEmpty()) {
             return new StreamReport(name, false, null, addresses.get().watchUrl(name), addresses.get().hlsUrl(name), null, List.of(),
                     null, new StreamReport.Audience(0, 0, sources.cacheHitRatio().getAsDouble()), obs, List.of(), stream.playback(),
-                    List.of());
+                    List.of(), List.of());
         }
         LiveStream source = live.get();
         Rates measured = rates.getOrDefault(name, new Rates(null, Map.of()));
@@ -149,7 +150,8 @@ public final class StreamMonitor {
         for (RungView rung : rungsOf(name)) {
             Double fps = measured.fps().get(rung.name);
             Double speed = fps == null || video == null || video.frameRate() <= 0 ? null : fps / video.frameRate();
-            rungs.add(new StreamReport.Rung(rung.name, rung.width, rung.height, rung.frames, rung.dropped, fps, speed));
+            rungs.add(new StreamReport.Rung(rung.name, rung.width, rung.height, rung.frames, rung.dropped, fps, speed,
+                    rung.step));
         }
         StreamReport.Srt srt = sources.srtSessions().get().stream().filter(s -> s.stream().equals(name)).findFirst()
                 .map(s -> new StreamReport.Srt(String.valueOf(s.peer()), s.rttMicros() / 1000.0, s.packetsLost(),
@@ -167,7 +169,8 @@ public final class StreamMonitor {
             }
         }
         return new StreamReport(name, true, source.publishedAt(), addresses.get().watchUrl(name), addresses.get().hlsUrl(name),
-                sourceReport, rungs, srt, audience, obs, points, stream.playback(), notices(name));
+                sourceReport, rungs, srt, audience, obs, points, stream.playback(), notices(name),
+                sources.autoLadders().get().getOrDefault(name, List.of()));
     }
 
     /** The notices of the stream's source and of its renditions, each once. */
@@ -183,7 +186,7 @@ public final class StreamMonitor {
         return sources.segmentRequestsPerSecond().applyAsDouble(stream) / perViewer;
     }
 
-    private record RungView(String name, int width, int height, long frames, long dropped) {
+    private record RungView(String name, int width, int height, long frames, long dropped, String step) {
     }
 
     /**
@@ -195,7 +198,7 @@ public final class StreamMonitor {
         for (RungStatus status : sources.rungs().get()) {
             if (status.stream().equals(stream)) {
                 byName.put(status.rendition(), new RungView(status.rendition(), status.width(), status.height(),
-                        status.encodedFrames(), status.droppedFrames()));
+                        status.encodedFrames(), status.droppedFrames(), status.step()));
             }
         }
         for (LiveStream rendition : sources.hub().liveStreams()) {
@@ -207,7 +210,7 @@ public final class StreamMonitor {
             TrackInfo video = rendition.tracks().stream().filter(TrackInfo::isVideo).findFirst().orElse(null);
             if (video != null) {
                 byName.put(path.rendition(), new RungView(path.rendition(), video.width(), video.height(),
-                        rendition.unitsIn(), rendition.unitsDropped()));
+                        rendition.unitsIn(), rendition.unitsDropped(), "passthrough"));
             }
         }
         List<RungView> rungs = new ArrayList<>(byName.values());

@@ -10,6 +10,8 @@ import java.util.List;
  * stream's {@code watchUrl} and {@code hlsUrl} answer 403 until a signed link is minted
  * ({@code POST /api/v1/streams/{name}/watch-link}). {@code notices} say in words what of the
  * published media cannot be served (a codec GlassCast does not take, say); empty when all is.
+ * {@code ladder} says, with {@code ladder: auto}, which rungs were chosen for this source and
+ * why, one line per standard rung; empty for a ladder written out in the config.
  */
 public record StreamReport(
         String name,
@@ -24,7 +26,8 @@ public record StreamReport(
         Obs obs,
         List<Point> history,
         String playback,
-        List<String> notices) {
+        List<String> notices,
+        List<String> ladder) {
 
     /**
      * @param videoCodec  e.g. H264; null before the tracks are known
@@ -39,8 +42,11 @@ public record StreamReport(
     /**
      * @param fps   pictures encoded per second, measured
      * @param speed {@code fps} over the source frame rate: below 1 the rung falls behind
+     * @param step  how the rung keeps real time: "passthrough", "as configured", or the step down
+     *              its encoder took (faster analysis, then half the frame rate)
      */
-    public record Rung(String name, int width, int height, long encodedFrames, long droppedFrames, Double fps, Double speed) {
+    public record Rung(String name, int width, int height, long encodedFrames, long droppedFrames, Double fps, Double speed,
+                       String step) {
     }
 
     public record Srt(String peer, double rttMillis, long packetsLost, long packetsRetransmitted, long packetsDropped,

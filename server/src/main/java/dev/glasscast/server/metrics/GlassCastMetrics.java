@@ -54,6 +54,7 @@ public final class GlassCastMetrics implements StreamListener, AutoCloseable {
     private final Supplier<List<RungStatus>> rungs;
     private final Map<String, IngestBytes> ingestBytes = new ConcurrentHashMap<>();
     private final MultiGauge rungDrops;
+    private final MultiGauge rungStepDowns;
 
     public GlassCastMetrics(StreamHub hub, EdgeCacheMetrics edge, Supplier<List<RungStatus>> rungs) {
         this.edge = edge;
@@ -70,6 +71,10 @@ public final class GlassCastMetrics implements StreamListener, AutoCloseable {
                 .description("streams being published now").register(registry);
         rungDrops = MultiGauge.builder("glasscast.transcode.dropped.frames")
                 .description("pictures each running rung dropped because it fell behind (since its stream was published)")
+                .register(registry);
+        rungStepDowns = MultiGauge.builder("glasscast.transcode.step.downs")
+                .description("times each running rung stepped its encoder down (faster analysis, then half rate) to keep "
+                        + "real time (since its stream was published)")
                 .register(registry);
     }
 
@@ -93,6 +98,9 @@ public final class GlassCastMetrics implements StreamListener, AutoCloseable {
         edge.refreshStreamRates();
         rungDrops.register(rungs.get().stream()
                 .<MultiGauge.Row<?>>map(r -> MultiGauge.Row.of(Tags.of("stream", r.stream(), "rung", r.rendition()), r.droppedFrames()))
+                .toList(), true);
+        rungStepDowns.register(rungs.get().stream()
+                .<MultiGauge.Row<?>>map(r -> MultiGauge.Row.of(Tags.of("stream", r.stream(), "rung", r.rendition()), r.stepDowns()))
                 .toList(), true);
         return registry.scrape();
     }

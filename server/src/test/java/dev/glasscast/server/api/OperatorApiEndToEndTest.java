@@ -200,6 +200,42 @@ public class OperatorApiEndToEndTest {
         }
     }
 
+    /**
+     * {@code ladder: auto} with a small source: the banner says auto, the report lists what was
+     * chosen and why, and the weak-network rung it chose is a rendition players are offered.
+     */
+    @Test
+    void ladderAutoSaysWhatItChoseAndMakesIt() throws Exception {
+        GlassCastConfig config = new ConfigLoader().loadText("""
+                data_dir: %s
+                server: {http_port: 0, admin_token: %s}
+                ingest:
+                  rtmp: {port: 0}
+                  srt: {port: 0}
+                  streams: [{name: main, key: %s}]
+                ladder: auto
+                test_source: {enabled: false}
+                """.formatted(dir.resolve("data"), TOKEN, KEY), Map.of());
+        try (GlassCastServer server = new GlassCastServer(config)) {
+            server.start();
+            assertTrue(GlassCastMain.banner(server).contains("Ladder:        auto"), GlassCastMain.banner(server));
+            String base = "http://127.0.0.1:" + server.httpPort();
+            List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(320, 180, 25, 40));
+            args.addAll(List.of("-f", "mpegts",
+                    "srt://127.0.0.1:" + server.srtPort() + "?streamid=" + KEY + "&latency=200000"));
+            try (FfmpegCli.Running publisher = FfmpegCli.start(dir, args)) {
+                JsonNode live = await(() -> json.readTree(get(base + "/api/v1/streams/main", TOKEN).body()),
+                        s -> s.path("ladder").size() > 0, "the auto ladder's reasons in the report");
+                String reasons = live.path("ladder").toString();
+                assertTrue(reasons.contains("144p: the rung for weak networks"), reasons);
+                assertTrue(reasons.contains("240p: not below the source"), reasons);
+                String multivariant = await(() -> get(base + "/live/main/index.m3u8", null),
+                        r -> r.statusCode() == 200 && r.body().contains("144p/"), "the 144p rung listed").body();
+                assertTrue(multivariant.contains("source/index.m3u8"), "the source passes through:\n" + multivariant);
+            }
+        }
+    }
+
     @Test
     void bannerQrCodeDecodesToThePublicWatchUrl() throws Exception {
         GlassCastConfig config = twoRungConfig(dir, ", public_url: 'https://live.example.org/'");

@@ -27,7 +27,7 @@ class GlassCastMetricsTest {
         StreamHub hub = new StreamHub();
         try (EdgeCache edge = new EdgeCache(request -> CompletableFuture.<OriginResponse>failedFuture(new IllegalStateException()), settings);
              GlassCastMetrics metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, settings.maxBytes()),
-                     () -> List.of(new RungStatus("main", "240p", 426, 240, 100, 7)))) {
+                     () -> List.of(new RungStatus("main", "240p", 426, 240, 100, 7, "as configured", 2)))) {
             hub.addListener(metrics);
             StreamPublisher first = hub.publish(StreamPath.source("main"));
             first.send(new AccessUnit(1, 0, 0, 1, true, new byte[1000]));
