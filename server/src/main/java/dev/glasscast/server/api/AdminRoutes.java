@@ -148,36 +148,36 @@ public final class AdminRoutes {
 
     private CompletableFuture<FullHttpResponse> api(HttpMethod method, List<String> path, Map<String, String> query) {
         if (path.equals(List.of("streams"))) {
-            return done(readOnly(method) ? ok(Map.of("streams", monitor.reports(), "live", monitor.liveStreamNames()))
+            return answered(readOnly(method) ? ok(Map.of("streams", monitor.reports(), "live", monitor.liveStreamNames()))
                     : notAllowed("GET, HEAD"));
         }
         if (path.equals(List.of("config"))) {
-            return done(readOnly(method) ? ok(json.redactedConfig(config)) : notAllowed("GET, HEAD"));
+            return answered(readOnly(method) ? ok(json.redactedConfig(config)) : notAllowed("GET, HEAD"));
         }
         if (path.size() < 2 || path.size() > 3 || !path.get(0).equals("streams") || !StreamPath.isValidName(path.get(1))
                 || config.ingest().stream(path.get(1)).isEmpty()) {
-            return done(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
+            return answered(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
         }
         String stream = path.get(1);
         if (path.size() == 2) {
-            return done(readOnly(method) ? ok(monitor.report(stream).orElseThrow()) : notAllowed("GET, HEAD"));
+            return answered(readOnly(method) ? ok(monitor.report(stream).orElseThrow()) : notAllowed("GET, HEAD"));
         }
         return switch (path.get(2)) {
             case "kick" -> {
                 if (!HttpMethod.POST.equals(method)) {
-                    yield done(notAllowed("POST"));
+                    yield answered(notAllowed("POST"));
                 }
                 boolean kicked = hub.kick(StreamPath.source(stream));
-                yield done(kicked ? ok(Map.of("stream", stream, "kicked", true))
+                yield answered(kicked ? ok(Map.of("stream", stream, "kicked", true))
                         : error(HttpResponseStatus.CONFLICT, "stream " + stream + " is not live"));
             }
-            case "qr.png" -> done(readOnly(method)
+            case "qr.png" -> answered(readOnly(method)
                     ? cached(bytes(HttpResponseStatus.OK, QrCode.of(watchLink(stream, config.server().playbackLinkLifetime())
                             .watchUrl()).png(QR_PIXELS_PER_MODULE), "image/png"))
                     : notAllowed("GET, HEAD"));
             case "watch-link" -> {
                 if (!HttpMethod.POST.equals(method)) {
-                    yield done(notAllowed("POST"));
+                    yield answered(notAllowed("POST"));
                 }
                 Duration lifetime = config.server().playbackLinkLifetime();
                 String asked = query.get("lifetime");
@@ -185,20 +185,20 @@ public final class AdminRoutes {
                     try {
                         lifetime = DurationText.parse(asked);
                     } catch (IllegalArgumentException e) {
-                        yield done(error(HttpResponseStatus.BAD_REQUEST, "lifetime " + e.getMessage()));
+                        yield answered(error(HttpResponseStatus.BAD_REQUEST, "lifetime " + e.getMessage()));
                     }
                     if (lifetime.compareTo(MIN_LINK_LIFETIME) < 0 || lifetime.compareTo(MAX_LINK_LIFETIME) > 0) {
-                        yield done(error(HttpResponseStatus.BAD_REQUEST, "lifetime must be 1m to 8784h, e.g. 2h"));
+                        yield answered(error(HttpResponseStatus.BAD_REQUEST, "lifetime must be 1m to 8784h, e.g. 2h"));
                     }
                 }
                 WatchLink link = watchLink(stream, lifetime);
-                yield done(ok(link.withQr(QrCode.of(link.watchUrl()).png(QR_PIXELS_PER_MODULE))));
+                yield answered(ok(link.withQr(QrCode.of(link.watchUrl()).png(QR_PIXELS_PER_MODULE))));
             }
-            case "thumbnail.jpg" -> !readOnly(method) ? done(notAllowed("GET, HEAD"))
+            case "thumbnail.jpg" -> !readOnly(method) ? answered(notAllowed("GET, HEAD"))
                     : thumbnails.jpeg(stream).thenApply(jpeg -> jpeg
                             .map(bytes -> bytes(HttpResponseStatus.OK, bytes, "image/jpeg"))
                             .orElseGet(() -> error(HttpResponseStatus.NOT_FOUND, "no picture yet")));
-            default -> done(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
+            default -> answered(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
         };
     }
 
@@ -231,7 +231,7 @@ public final class AdminRoutes {
         return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
     }
 
-    private static CompletableFuture<FullHttpResponse> done(FullHttpResponse response) {
+    private static CompletableFuture<FullHttpResponse> answered(FullHttpResponse response) {
         return CompletableFuture.completedFuture(response);
     }
 
