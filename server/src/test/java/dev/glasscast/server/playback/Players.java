@@ -42,17 +42,23 @@ final class Players {
 
     /** Shaka Player with its defaults (DASH or HLS). */
     static String shaka(String url) {
+        return shaka(url, "{}");
+    }
+
+    /** Shaka Player with this configuration (a JavaScript object literal) over its defaults. */
+    static String shaka(String url, String configuration) {
         return """
                 (() => {
                   shaka.polyfill.installAll();
                   const v = document.getElementById('v');
                   const player = new shaka.Player();
+                  player.configure(%s);
                   window.player = player;
                   glasscastProbe.watch(v, () => window.player);
                   player.attach(v).then(() => player.load('%s')).then(() => v.play().catch(() => {}))
                     .catch(e => console.error('Shaka could not load: ' + (e.code || e)));
                   return true;
-                })()""".formatted(url);
+                })()""".formatted(configuration, url);
     }
 
     /** dash.js with live catch-up on; the MPD's ServiceDescription sets the latency target. */
