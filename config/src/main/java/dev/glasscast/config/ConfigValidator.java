@@ -54,6 +54,7 @@ final class ConfigValidator {
         ladder(config.ladder());
         audio(config.audio());
         slate(config.slate());
+        webhooks(config.webhooks());
         packaging(config.packaging());
         if (config.cache().maxBytes() <= 0) {
             problem("cache.max_bytes", config.cache().maxBytes() + " must be positive; e.g. 268435456 (256 MiB)");
@@ -240,6 +241,38 @@ final class ConfigValidator {
                 || slate.timeout().compareTo(Duration.ofHours(24)) > 0) {
             problem("slate.timeout", (slate.timeout() == null ? "null" : DurationText.format(slate.timeout()))
                     + " is out of range; use 1s to 24h, e.g. 60s");
+        }
+    }
+
+    private void webhooks(WebhooksConfig webhooks) {
+        webhookUrl("webhooks.on_publish.url", webhooks.onPublish().url());
+        Duration timeout = webhooks.onPublish().timeout();
+        if (timeout == null || timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofSeconds(10)) > 0) {
+            problem("webhooks.on_publish.timeout", (timeout == null ? "null" : DurationText.format(timeout))
+                    + " is out of range; use 100ms to 10s, e.g. 2s (SRT callers give up after 3s)");
+        }
+        webhookUrl("webhooks.events.url", webhooks.events().url());
+        String secret = webhooks.events().secret();
+        if (secret != null && secret.isEmpty()) {
+            problem("webhooks.events.secret", "is empty; write a secret, or null to send no signature");
+        }
+        int retries = webhooks.events().retries();
+        if (retries < 0 || retries > 10) {
+            problem("webhooks.events.retries", retries + " is out of range; use 0 to 10, e.g. 3");
+        }
+    }
+
+    private void webhookUrl(String path, String url) {
+        if (url == null) {
+            return;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                problem(path, quote(url) + " is not an http:// or https:// URL; e.g. https://auth.example.org/publish");
+            }
+        } catch (java.net.URISyntaxException e) {
+            problem(path, quote(url) + " is not a URL (" + e.getReason() + "); e.g. https://auth.example.org/publish");
         }
     }
 

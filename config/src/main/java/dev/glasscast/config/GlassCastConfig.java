@@ -17,6 +17,7 @@ import java.util.List;
  * @param testSource the embedded test pattern publisher
  * @param audio      the audio shared by every rung: copied or encoded once to AAC
  * @param slate      what the renditions carry while the publisher is away
+ * @param webhooks   the operator's services GlassCast asks and tells about publishing
  */
 public record GlassCastConfig(
         Path dataDir,
@@ -27,7 +28,8 @@ public record GlassCastConfig(
         CacheConfig cache,
         TestSourceConfig testSource,
         AudioConfig audio,
-        SlateConfig slate) {
+        SlateConfig slate,
+        WebhooksConfig webhooks) {
 
     /** What {@code audio} is when a caller does not say: pass the source's AAC through. */
     public static final AudioConfig DEFAULT_AUDIO = new AudioConfig("copy", 128_000);
@@ -40,38 +42,45 @@ public record GlassCastConfig(
         if (slate == null) {
             slate = SlateConfig.DEFAULT;
         }
+        if (webhooks == null) {
+            webhooks = WebhooksConfig.NONE;
+        }
     }
 
 
     public GlassCastConfig withIngest(IngestConfig newIngest) {
-        return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource, audio, slate);
+        return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource, audio, slate, webhooks);
     }
 
     public GlassCastConfig withServer(ServerConfig newServer) {
-        return new GlassCastConfig(dataDir, newServer, ingest, ladder, packaging, cache, testSource, audio, slate);
+        return new GlassCastConfig(dataDir, newServer, ingest, ladder, packaging, cache, testSource, audio, slate, webhooks);
     }
 
     public GlassCastConfig withTestSource(TestSourceConfig newTestSource) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, newTestSource, audio, slate);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, newTestSource, audio, slate, webhooks);
     }
 
     public GlassCastConfig withDataDir(Path newDataDir) {
-        return new GlassCastConfig(newDataDir, server, ingest, ladder, packaging, cache, testSource, audio, slate);
+        return new GlassCastConfig(newDataDir, server, ingest, ladder, packaging, cache, testSource, audio, slate, webhooks);
     }
 
     public GlassCastConfig withLadder(List<RungConfig> newLadder) {
-        return new GlassCastConfig(dataDir, server, ingest, newLadder, packaging, cache, testSource, audio, slate);
+        return new GlassCastConfig(dataDir, server, ingest, newLadder, packaging, cache, testSource, audio, slate, webhooks);
     }
 
     public GlassCastConfig withAudio(AudioConfig newAudio) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, newAudio, slate);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, newAudio, slate, webhooks);
     }
 
     public GlassCastConfig withPackaging(PackagingConfig newPackaging) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, newPackaging, cache, testSource, audio, slate);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, newPackaging, cache, testSource, audio, slate, webhooks);
     }
 
     public GlassCastConfig withSlate(SlateConfig newSlate) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, newSlate);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, newSlate, webhooks);
+    }
+
+    public GlassCastConfig withWebhooks(WebhooksConfig newWebhooks) {
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, slate, newWebhooks);
     }
 }

@@ -32,7 +32,23 @@ class ConfigValidationTest {
                 Arguments.of("unknown key without a close one", """
                         colour: blue
                         """, List.of("colour: unknown key Allowed here: data_dir, server, ingest, ladder, packaging, cache,"
-                        + " test_source, audio, slate (line 1, column 1)")),
+                        + " test_source, audio, slate, webhooks (line 1, column 1)")),
+                Arguments.of("webhooks out of range", """
+                        webhooks:
+                          on_publish:
+                            url: ftp://auth.example.org
+                            timeout: 30s
+                          events:
+                            url: https://hooks.example.org/glasscast
+                            secret: ""
+                            retries: 11
+                        """, List.of(
+                        "webhooks.on_publish.url: 'ftp://auth.example.org' is not an http:// or https:// URL;"
+                                + " e.g. https://auth.example.org/publish (line 3, column 10)",
+                        "webhooks.on_publish.timeout: 30s is out of range; use 100ms to 10s, e.g. 2s"
+                                + " (SRT callers give up after 3s) (line 4, column 14)",
+                        "webhooks.events.secret: is empty; write a secret, or null to send no signature (line 7, column 13)",
+                        "webhooks.events.retries: 11 is out of range; use 0 to 10, e.g. 3 (line 8, column 14)")),
                 Arguments.of("wrong type", """
                         server:
                           http_port: eighty
@@ -226,6 +242,6 @@ class ConfigValidationTest {
         e = assertThrows(ConfigException.class,
                 () -> loader.loadText(null, Map.of("GLASSCAST_SERVR__HTTP_PORT", "8081")));
         assertEquals("servr: unknown key; did you mean 'server'? Allowed here: data_dir, server, ingest, ladder,"
-                + " packaging, cache, test_source, audio, slate (environment variable GLASSCAST_SERVR__HTTP_PORT)", e.getMessage());
+                + " packaging, cache, test_source, audio, slate, webhooks (environment variable GLASSCAST_SERVR__HTTP_PORT)", e.getMessage());
     }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
  * Keys are compared in constant time, and every configured key is compared on every call, so
  * timing tells an attacker nothing about which keys exist. The methods that take the caller's
  * address also limit guessing: after a few failures an address is refused without a comparison
- * for a while ({@link AuthFailureLimiter}).
+ * for a while ({@link AuthFailureLimiter}). A valid key is then put to the operator's
+ * {@link PublishAdmission} (the on_publish webhook), except a stand-in's.
  */
 public final class PublishAuthorizer {
 
@@ -22,10 +23,16 @@ public final class PublishAuthorizer {
     /** Both, the candidates for {@link #streamForKey}. */
     private final List<StreamConfig> everyKey;
     private final AuthFailureLimiter failures;
+    private final PublishAdmission admission;
 
     /** @param streams the configured streams, each with its (resolved, non-null) key */
     public PublishAuthorizer(List<StreamConfig> streams) {
         this(streams, List.of(), new AuthFailureLimiter());
+    }
+
+    /** Without an on_publish check. */
+    public PublishAuthorizer(List<StreamConfig> streams, List<StreamConfig> standIns, AuthFailureLimiter failures) {
+        this(streams, standIns, failures, PublishAdmission.ALLOW_ALL);
     }
 
     /**
@@ -34,9 +41,12 @@ public final class PublishAuthorizer {
      *                 test pattern) publish a stream with: a stand-in gives way to a publisher
      *                 with the stream's real key ({@link dev.glasscast.media.StreamHub#publishStandIn})
      * @param failures counts failed attempts per address, shared by every protocol
+     * @param admission asked about every publisher whose key is a stream's (not a stand-in's)
      */
-    public PublishAuthorizer(List<StreamConfig> streams, List<StreamConfig> standIns, AuthFailureLimiter failures) {
+    public PublishAuthorizer(List<StreamConfig> streams, List<StreamConfig> standIns, AuthFailureLimiter failures,
+                             PublishAdmission admission) {
         this.failures = failures;
+        this.admission = admission;
         this.everyKey = java.util.stream.Stream.concat(streams.stream(), standIns.stream()).toList();
         for (StreamConfig stream : everyKey) {
             if (stream.key() == null || stream.key().isEmpty()) {
@@ -73,6 +83,18 @@ public final class PublishAuthorizer {
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    /**
+     * The operator's verdict on a publisher whose key checked out: at once for a stand-in or
+     * without an on_publish webhook, later otherwise (never on the caller's thread then).
+     */
+    public java.util.concurrent.CompletableFuture<PublishAdmission.Verdict> admit(String stream, String protocol,
+                                                                                 InetAddress from, String key) {
+        if (isStandInKey(key)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(new PublishAdmission.Verdict(true, "stand-in"));
+        }
+        return admission.admit(new PublishAdmission.Request(stream, protocol, from, key));
     }
 
     /** Whether {@code key} is the key of the stream named {@code stream}. */

@@ -4,6 +4,7 @@ import dev.glasscast.ingest.amf0.Amf0Decoder;
 import dev.glasscast.ingest.amf0.Amf0EcmaArray;
 import dev.glasscast.ingest.amf0.Amf0Encoder;
 import dev.glasscast.ingest.amf0.Amf0Undefined;
+import dev.glasscast.ingest.auth.PublishAdmission;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.ingest.flv.FlvAccessUnitMapper;
 import dev.glasscast.ingest.flv.FlvTimestampUnwrapper;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,8 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
     private enum State {
         AWAIT_CONNECT,
         CONNECTED,
+        /** The key checked out; waiting for the operator's on_publish verdict. */
+        ADMITTING,
         PUBLISHING,
         CLOSED
     }
@@ -215,7 +219,7 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
     }
 
     private void onPublish(ChannelHandlerContext ctx, int messageStreamId, List<Object> values) {
-        if (state == State.PUBLISHING) {
+        if (state == State.PUBLISHING || state == State.ADMITTING) {
             throw new IllegalStateException("second publish on one connection");
         }
         String name = values.size() > 3 && values.get(3) instanceof String s ? s : "";
@@ -235,8 +239,34 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
             return;
         }
         StreamPath path = StreamPath.source(streamName.get());
+        boolean standIn = authorizer.isStandInKey(key);
+        CompletableFuture<PublishAdmission.Verdict> verdict = authorizer.admit(path.stream(), "rtmp", from, key);
+        if (verdict.isDone()) {
+            startPublishing(ctx, messageStreamId, path, standIn, verdict.join());
+            return;
+        }
+        // The encoder waits for NetStream.Publish.Start before it sends media; the event loop
+        // does not wait for the webhook.
+        state = State.ADMITTING;
+        verdict.whenComplete((answer, failure) -> ctx.channel().eventLoop().execute(() -> {
+            if (state != State.ADMITTING || !ctx.channel().isActive()) {
+                return;
+            }
+            state = State.CONNECTED;
+            startPublishing(ctx, messageStreamId, path, standIn, failure == null ? answer
+                    : new PublishAdmission.Verdict(false, "on_publish failed: " + failure));
+        }));
+    }
+
+    private void startPublishing(ChannelHandlerContext ctx, int messageStreamId, StreamPath path, boolean standIn,
+                                 PublishAdmission.Verdict verdict) {
+        if (!verdict.allowed()) {
+            reject(ctx, messageStreamId, "NetStream.Publish.Denied", "publishing refused", "refused by on_publish ("
+                    + verdict.reason() + ")");
+            return;
+        }
         try {
-            publisher = authorizer.isStandInKey(key) ? hub.publishStandIn(path) : hub.publish(path);
+            publisher = standIn ? hub.publishStandIn(path) : hub.publish(path);
         } catch (StreamConflictException e) {
             reject(ctx, messageStreamId, "NetStream.Publish.BadName", "stream " + path + " is already publishing",
                     "stream " + path + " already publishing");

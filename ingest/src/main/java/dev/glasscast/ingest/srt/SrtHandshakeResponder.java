@@ -1,5 +1,6 @@
 package dev.glasscast.ingest.srt;
 
+import dev.glasscast.ingest.auth.PublishAdmission;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.media.StreamConflictException;
 import dev.glasscast.media.StreamHub;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>INDUCTION: answer version 5, the SRT magic and a SYN cookie; keep nothing.</li>
  *   <li>CONCLUSION: check the cookie, the HSREQ (live mode with TSBPD), the stream id against
- *       the {@link PublishAuthorizer}, the key material against our passphrase, and claim the
- *       stream in the hub; answer with HSRSP (and KMRSP), or with a rejection whose handshake
+ *       the {@link PublishAuthorizer}, the key material against our passphrase, then wait for
+ *       the on_publish verdict (answering none of the caller's repeated conclusions until it is
+ *       in, see {@link SrtPendingAdmissions}), and claim the stream in the hub; answer with HSRSP (and KMRSP), or with a rejection whose handshake
  *       type is 1000 + the reason code.</li>
  * </ol>
  * Not thread-safe: used on the listener's event loop.
@@ -59,6 +61,7 @@ final class SrtHandshakeResponder {
     private final int latencyMillis;
     private final String passphrase;
     private final StaleSessions staleSessions;
+    private final SrtPendingAdmissions admissions = new SrtPendingAdmissions();
     private long lastRejectionLogged = System.nanoTime() - 2_000_000_000L;
 
     /** Ends an SRT session of {@code stream} from {@code caller}'s host, if there is one. */
@@ -156,6 +159,15 @@ final class SrtHandshakeResponder {
             } catch (SrtCrypto.BadSecretException e) {
                 return reject(hs, SrtRejectReason.BAD_SECRET, "wrong passphrase");
             }
+        }
+
+        PublishAdmission.Verdict verdict = admissions.verdict(peer, hs.socketId(), nowMillis,
+                () -> authorizer.admit(decision.stream(), "srt", peer.getAddress(), streamId.presentedKey()));
+        if (verdict == null) {
+            return new Ignore("waiting for the on_publish verdict");
+        }
+        if (!verdict.allowed()) {
+            return reject(hs, SrtRejectReason.FORBIDDEN, "refused by on_publish (" + verdict.reason() + ")");
         }
 
         StreamPublisher publisher;

@@ -22,6 +22,8 @@ public enum SrtRejectReason {
     BAD_REQUEST(1400, "bad request: no usable stream id"),
     /** SRT_REJX_UNAUTHORIZED: unknown or wrong stream key. */
     UNAUTHORIZED(1401, "unauthorized: unknown stream key"),
+    /** SRT_REJX_FORBIDDEN: the key checked out, the operator's on_publish check refused. */
+    FORBIDDEN(1403, "forbidden: refused by the on_publish check"),
     /** SRT_REJX_BAD_MODE: the caller asked to read (m=request), this listener only ingests. */
     BAD_MODE(1405, "bad mode: only m=publish is accepted"),
     /** SRT_REJX_CONFLICT: the stream is already being published. */

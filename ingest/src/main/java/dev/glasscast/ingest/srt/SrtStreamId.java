@@ -104,6 +104,11 @@ public record SrtStreamId(String resource, String key, boolean publish) {
         return trimmed.startsWith("live/") ? trimmed.substring(5) : trimmed;
     }
 
+    /** The stream key the caller presented: the separate key, or else the resource. */
+    public String presentedKey() {
+        return key != null ? key : resource;
+    }
+
     /** Decides whether the caller may publish, and which stream: always asks {@code authorizer}. */
     public Decision authorize(PublishAuthorizer authorizer) {
         return authorize(authorizer, null);

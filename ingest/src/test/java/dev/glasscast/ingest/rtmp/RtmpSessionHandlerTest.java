@@ -9,6 +9,7 @@ import dev.glasscast.config.ConfigLoader;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.ingest.amf0.Amf0Decoder;
 import dev.glasscast.ingest.amf0.Amf0Encoder;
+import dev.glasscast.ingest.auth.PublishAdmission;
 import dev.glasscast.ingest.auth.PublishAuthorizer;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
@@ -200,12 +201,54 @@ class RtmpSessionHandlerTest {
         amf3.finishAndReleaseAll();
     }
 
+    /** The on_publish verdict comes later: the encoder hears nothing until it does, then the answer. */
+    @Test
+    void aPublishWaitsForTheOnPublishVerdict() {
+        StreamConfig live = new ConfigLoader().defaults().ingest().streams().get(0).withKey(KEY);
+        java.util.concurrent.CompletableFuture<PublishAdmission.Verdict> allowed = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<PublishAdmission.Verdict> refused = new java.util.concurrent.CompletableFuture<>();
+        java.util.Iterator<java.util.concurrent.CompletableFuture<PublishAdmission.Verdict>> verdicts =
+                List.of(allowed, refused).iterator();
+        PublishAuthorizer asking = new PublishAuthorizer(List.of(live), List.of(),
+                new dev.glasscast.ingest.auth.AuthFailureLimiter(), request -> verdicts.next());
+
+        EmbeddedChannel first = connected(asking);
+        first.writeInbound(command(1, "publish", 5, null, KEY, "live"));
+        assertNull(first.readOutbound());
+        assertFalse(hub.isLive(LIVE));
+        allowed.complete(new PublishAdmission.Verdict(true, "on_publish answered 200"));
+        first.runPendingTasks();
+        assertEquals(RtmpMessageType.USER_CONTROL, readType(first));
+        assertEquals("NetStream.Publish.Start", statusCode(readCommand(first)));
+        assertTrue(hub.isLive(LIVE));
+        first.close();
+
+        EmbeddedChannel second = connected(asking);
+        second.writeInbound(command(1, "publish", 5, null, KEY, "live"));
+        refused.complete(new PublishAdmission.Verdict(false, "on_publish answered 403"));
+        second.runPendingTasks();
+        Map<?, ?> information = (Map<?, ?>) readCommand(second).get(3);
+        assertEquals("NetStream.Publish.Denied", information.get("code"));
+        assertFalse(second.isOpen());
+        assertFalse(hub.isLive(LIVE));
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
+
     private EmbeddedChannel session() {
-        return new EmbeddedChannel(new RtmpSessionHandler(authorizer, hub, RtmpServerLimits.defaults(), new Amf0Decoder()));
+        return session(authorizer);
+    }
+
+    private EmbeddedChannel session(PublishAuthorizer by) {
+        return new EmbeddedChannel(new RtmpSessionHandler(by, hub, RtmpServerLimits.defaults(), new Amf0Decoder()));
     }
 
     private EmbeddedChannel connected() {
-        EmbeddedChannel channel = session();
+        return connected(authorizer);
+    }
+
+    private EmbeddedChannel connected(PublishAuthorizer by) {
+        EmbeddedChannel channel = session(by);
         channel.writeInbound(command(0, "connect", 1, Map.of("app", "live")));
         channel.writeInbound(command(0, "createStream", 2, null));
         for (Object message; (message = channel.readOutbound()) != null; ) {
