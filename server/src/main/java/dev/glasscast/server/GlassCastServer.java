@@ -42,6 +42,9 @@ import dev.glasscast.server.http.WebContent;
 import dev.glasscast.server.metrics.GlassCastMetrics;
 import dev.glasscast.server.metrics.RecordingMetrics;
 import dev.glasscast.server.testsource.TestPatternSource;
+import dev.glasscast.server.webhook.OnPublishWebhook;
+import dev.glasscast.server.webhook.StreamEventsWebhook;
+import dev.glasscast.server.webhook.WebhookClient;
 import dev.glasscast.transcode.KeyFrameThumbnailer;
 import dev.glasscast.transcode.LadderTranscoder;
 import dev.glasscast.transcode.TranscodeLimits;
@@ -131,7 +134,8 @@ public final class GlassCastServer implements AutoCloseable {
      */
     public void reconfigure(GlassCastConfig reloaded) {
         current = reloaded;
-        log.info("configuration reloaded: the new ladder ({} rungs) applies to the next publish", reloaded.ladder().size());
+        log.info("configuration reloaded: the new ladder ({} rungs) and webhooks apply to the next publish",
+                reloaded.ladder().size());
     }
 
     public void start() throws Exception {
@@ -209,8 +213,15 @@ public final class GlassCastServer implements AutoCloseable {
 
             Optional<StreamConfig> testPatternKey = config.testSource().enabled()
                     ? Optional.of(standInKey(config.testSource().stream())) : Optional.empty();
+            WebhookClient webhooks = new WebhookClient(ioGroup);
+            started.add(webhooks);
+            // Settings are read at each use: a config reload changes the next call.
+            StreamEventsWebhook events = new StreamEventsWebhook(() -> current.webhooks().events(), webhooks, hub,
+                    Clock.systemUTC(), StreamEventsWebhook.FIRST_RETRY_DELAY);
+            started.add(events);
+            started.add(hub.addListener(events));
             PublishAuthorizer authorizer = new PublishAuthorizer(config.ingest().streams(), testPatternKey.stream().toList(),
-                    new AuthFailureLimiter());
+                    new AuthFailureLimiter(), new OnPublishWebhook(() -> current.webhooks().onPublish(), webhooks));
             if (config.ingest().rtmp().enabled()) {
                 rtmp = new RtmpServer(config.ingest().rtmp(), authorizer, hub, RtmpServerLimits.defaults(), acceptGroup, ioGroup,
                         probe);

@@ -45,7 +45,10 @@ public final class ApiJson {
         }
     }
 
-    /** The running configuration with every stream key, the SRT passphrase, the admin token and the playback secret redacted. */
+    /**
+     * The running configuration with every stream key, the SRT passphrase, the admin token, the
+     * playback secret and the webhook signing secret redacted.
+     */
     public JsonNode redactedConfig(GlassCastConfig running) {
         ObjectNode tree = config.valueToTree(running);
         ObjectNode server = (ObjectNode) tree.path("server");
@@ -58,6 +61,10 @@ public final class ApiJson {
         ObjectNode srt = (ObjectNode) tree.path("ingest").path("srt");
         if (srt.hasNonNull("passphrase")) {
             srt.put("passphrase", REDACTED);
+        }
+        ObjectNode events = (ObjectNode) tree.path("webhooks").path("events");
+        if (events.hasNonNull("secret")) {
+            events.put("secret", REDACTED);
         }
         if (tree.path("ingest").path("streams") instanceof ArrayNode streams) {
             for (JsonNode stream : streams) {

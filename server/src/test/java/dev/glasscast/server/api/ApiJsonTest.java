@@ -21,17 +21,21 @@ class ApiJsonTest {
                 ingest:
                   srt: {passphrase: a-long-srt-passphrase}
                   streams: [{name: main, key: secret-stream-key}]
+                webhooks:
+                  events: {url: "https://hooks.example.org/glasscast", secret: the-webhook-signing-secret}
                 """, Map.of());
         JsonNode json = new ApiJson().redactedConfig(config);
         String text = json.toString();
         for (String secret : List.of("the-admin-token-1234567", "a-long-srt-passphrase", "secret-stream-key",
-                "the-playback-secret-0123456789abcdef")) {
+                "the-playback-secret-0123456789abcdef", "the-webhook-signing-secret")) {
             assertFalse(text.contains(secret), text);
         }
         assertEquals(ApiJson.REDACTED, json.path("server").path("admin_token").asText());
         assertEquals(ApiJson.REDACTED, json.path("server").path("playback_secret").asText());
         assertEquals(ApiJson.REDACTED, json.path("ingest").path("srt").path("passphrase").asText());
         assertEquals(ApiJson.REDACTED, json.path("ingest").path("streams").path(0).path("key").asText());
+        assertEquals(ApiJson.REDACTED, json.path("webhooks").path("events").path("secret").asText());
+        assertEquals("https://hooks.example.org/glasscast", json.path("webhooks").path("events").path("url").asText());
         assertEquals("main", json.path("ingest").path("streams").path(0).path("name").asText());
         assertEquals(8080, json.path("server").path("http_port").asInt());
         assertTrue(json.path("packaging").has("segment_duration"), text);
@@ -45,5 +49,6 @@ class ApiJsonTest {
         assertTrue(json.path("ingest").path("srt").path("passphrase").isNull());
         assertTrue(json.path("ingest").path("streams").path(0).path("key").isNull());
         assertTrue(json.path("server").path("playback_secret").isNull());
+        assertTrue(json.path("webhooks").path("events").path("secret").isNull());
     }
 }
