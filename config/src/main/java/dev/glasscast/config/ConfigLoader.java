@@ -144,7 +144,8 @@ public final class ConfigLoader {
 
         Map<Class<?>, ObjectNode> itemDefaults = Map.of(
                 RungConfig.class, (ObjectNode) readResource(RUNG_DEFAULTS).root(),
-                StreamConfig.class, yaml.createObjectNode().putNull("key").put("playback", StreamConfig.PUBLIC));
+                StreamConfig.class, streamDefaults(),
+                RestreamConfig.class, yaml.createObjectNode().put("send", RestreamConfig.SOURCE));
         problems.addAll(new ConfigShape(itemDefaults, where).check(GlassCastConfig.class, tree));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -155,6 +156,12 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    private ObjectNode streamDefaults() {
+        ObjectNode stream = yaml.createObjectNode().putNull("key").put("playback", StreamConfig.PUBLIC);
+        stream.putArray("restream");
+        return stream;
     }
 
     /**

@@ -52,6 +52,7 @@ final class ConfigValidator {
         server(config.server());
         ingest(config.ingest());
         ladder(config.ladder());
+        restream(config.ingest().streams(), config.ladder());
         audio(config.audio());
         slate(config.slate());
         webhooks(config.webhooks());
@@ -241,6 +242,33 @@ final class ConfigValidator {
                 || slate.timeout().compareTo(Duration.ofHours(24)) > 0) {
             problem("slate.timeout", (slate.timeout() == null ? "null" : DurationText.format(slate.timeout()))
                     + " is out of range; use 1s to 24h, e.g. 60s");
+        }
+    }
+
+    private static final Pattern RTMP_DESTINATION = Pattern.compile("rtmps?://[^/\\s]+/[^/\\s]+/\\S+");
+    private static final Pattern SRT_DESTINATION = Pattern.compile("srt://[^/?\\s]+:\\d+(\\?\\S*)?");
+
+    private void restream(List<StreamConfig> streams, List<RungConfig> ladder) {
+        List<String> sendable = new ArrayList<>();
+        sendable.add(RestreamConfig.SOURCE);
+        ladder.stream().filter(rung -> !rung.isAuto()).map(RungConfig::name)
+                .filter(name -> !name.equals(RestreamConfig.SOURCE)).forEach(sendable::add);
+        for (int i = 0; i < streams.size(); i++) {
+            List<RestreamConfig> destinations = streams.get(i).restream();
+            for (int j = 0; j < destinations.size(); j++) {
+                String path = "ingest.streams[" + i + "].restream[" + j + "]";
+                RestreamConfig destination = destinations.get(j);
+                String url = destination.url();
+                if (url == null || !(RTMP_DESTINATION.matcher(url).matches() || SRT_DESTINATION.matcher(url).matches())) {
+                    problem(path + ".url", (url == null ? "null" : "'" + destination.redactedUrl() + "'")
+                            + " is not a restream URL; write rtmp://host/app/key, rtmps://host/app/key or"
+                            + " srt://host:port?streamid=...");
+                }
+                if (!sendable.contains(destination.send())) {
+                    problem(path + ".send", quote(destination.send()) + " is not source or a rung of the ladder ("
+                            + String.join(", ", sendable) + ")");
+                }
+            }
         }
     }
 

@@ -33,6 +33,20 @@ class ConfigValidationTest {
                         colour: blue
                         """, List.of("colour: unknown key Allowed here: data_dir, server, ingest, ladder, packaging, cache,"
                         + " test_source, audio, slate, webhooks (line 1, column 1)")),
+                Arguments.of("restream destinations", """
+                        ingest:
+                          streams:
+                            - name: main
+                              restream:
+                                - url: http://a.rtmp.youtube.com/live2/secret-key
+                                - url: rtmp://a.rtmp.youtube.com/live2/secret-key
+                                  send: 1080p
+                        """, List.of(
+                        "ingest.streams[0].restream[0].url: 'http://a.rtmp.youtube.com/live2/[redacted]' is not a restream"
+                                + " URL; write rtmp://host/app/key, rtmps://host/app/key or srt://host:port?streamid=..."
+                                + " (line 5, column 16)",
+                        "ingest.streams[0].restream[1].send: '1080p' is not source or a rung of the ladder (source)"
+                                + " (line 7, column 17)")),
                 Arguments.of("webhooks out of range", """
                         webhooks:
                           on_publish:
