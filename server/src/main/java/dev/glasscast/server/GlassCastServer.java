@@ -49,6 +49,7 @@ import dev.glasscast.transcode.KeyFrameThumbnailer;
 import dev.glasscast.transcode.LadderTranscoder;
 import dev.glasscast.transcode.TranscodeLimits;
 import dev.glasscast.transcode.TranscodeSettings;
+import dev.glasscast.transcode.restream.Restreamer;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -97,6 +98,7 @@ public final class GlassCastServer implements AutoCloseable {
     private int srtPort = -1;
     private HttpServer http;
     private LadderTranscoder transcoder;
+    private Restreamer restreamer;
     private String adminToken;
     private volatile String lanHost;
     private StreamMonitor monitor;
@@ -180,6 +182,9 @@ public final class GlassCastServer implements AutoCloseable {
             transcoder = new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults(),
                     probe);
             started.add(hub.addListener(transcoder));
+            restreamer = new Restreamer(config.ingest().streams(), System::nanoTime);
+            started.add(restreamer);
+            started.add(hub.addListener(restreamer));
             // Closed after ingest (which unpublishes every source): drains the encoders and ends
             // the renditions, slate or not, so the packager finishes them.
             started.add(transcoder);
@@ -250,7 +255,8 @@ public final class GlassCastServer implements AutoCloseable {
     /** The dashboard's and API's parts: stream monitor, thumbnails, metrics, and their routes. */
     private AdminRoutes startOperatorSide(EdgeCacheSettings cacheSettings) {
         StreamMonitor.Sources sources = new StreamMonitor.Sources(hub, transcoder::status, this::srtSessions,
-                edge::segmentRequestsPerSecond, () -> edge.stats().hitRatio(), transcoder::autoLadders);
+                edge::segmentRequestsPerSecond, () -> edge.stats().hitRatio(), transcoder::autoLadders,
+                restreamer::statuses);
         monitor = new StreamMonitor(config, this::addresses, sources, System::nanoTime, Clock.systemUTC());
         ScheduledFuture<?> sampling = ioGroup.next().scheduleAtFixedRate(() -> {
             try {
@@ -264,7 +270,8 @@ public final class GlassCastServer implements AutoCloseable {
                 System::nanoTime);
         started.add(thumbnails);
         started.add(hub.addListener(thumbnails));
-        metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status);
+        metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status,
+                restreamer.statuses());
         started.add(metrics);
         new RecordingMetrics(recordingArchive).bindTo(metrics.registry());
         started.add(hub.addListener(metrics));
@@ -293,6 +300,11 @@ public final class GlassCastServer implements AutoCloseable {
     }
 
     /** The ladder transcoder, for its per-rung status. */
+    /** Every configured restream destination and how it is doing. */
+    public Restreamer restreamer() {
+        return restreamer;
+    }
+
     public LadderTranscoder transcoder() {
         return transcoder;
     }

@@ -9,6 +9,7 @@ import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.transcode.LadderTranscoder;
 import dev.glasscast.transcode.LadderTranscoder.RungStatus;
+import dev.glasscast.transcode.restream.RestreamStatus;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,7 +39,8 @@ public final class StreamMonitor {
     /** The monitor's inputs, each a narrow view of one daemon component. */
     public record Sources(StreamHub hub, Supplier<List<RungStatus>> rungs, Supplier<List<SrtSessionStats>> srtSessions,
                           ToDoubleFunction<String> segmentRequestsPerSecond, DoubleSupplier cacheHitRatio,
-                          Supplier<Map<String, List<String>>> autoLadders) {
+                          Supplier<Map<String, List<String>>> autoLadders,
+                          Supplier<List<RestreamStatus>> restreams) {
     }
 
     private record Reading(long nanos, long bytesIn, Map<String, Long> frames) {
@@ -135,7 +137,7 @@ public final class StreamMonitor {
         if (live.isEmpty()) {
             return new StreamReport(name, false, null, addresses.get().watchUrl(name), addresses.get().hlsUrl(name), null, List.of(),
                     null, new StreamReport.Audience(0, 0, sources.cacheHitRatio().getAsDouble()), obs, List.of(), stream.playback(),
-                    List.of(), List.of());
+                    List.of(), List.of(), restreams(name));
         }
         LiveStream source = live.get();
         Rates measured = rates.getOrDefault(name, new Rates(null, Map.of()));
@@ -170,7 +172,14 @@ public final class StreamMonitor {
         }
         return new StreamReport(name, true, source.publishedAt(), addresses.get().watchUrl(name), addresses.get().hlsUrl(name),
                 sourceReport, rungs, srt, audience, obs, points, stream.playback(), notices(name),
-                sources.autoLadders().get().getOrDefault(name, List.of()));
+                sources.autoLadders().get().getOrDefault(name, List.of()), restreams(name));
+    }
+
+    private List<StreamReport.Restream> restreams(String name) {
+        return sources.restreams().get().stream().filter(status -> status.stream().equals(name))
+                .map(status -> new StreamReport.Restream(status.destination(), status.send(), status.state(),
+                        status.bitrate(), status.bytesSent(), status.reconnects(), status.failures(), status.lastError()))
+                .toList();
     }
 
     /** The notices of the stream's source and of its renditions, each once. */

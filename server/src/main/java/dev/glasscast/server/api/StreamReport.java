@@ -27,7 +27,21 @@ public record StreamReport(
         List<Point> history,
         String playback,
         List<String> notices,
-        List<String> ladder) {
+        List<String> ladder,
+        List<Restream> restream) {
+
+    /**
+     * One restream destination of the stream.
+     *
+     * @param destination the URL with its key redacted
+     * @param state       starting, connecting, connected, retrying or stopped
+     * @param bitrate     bits per second sent, while connected
+     * @param reconnects  connections made after the first
+     * @param lastError   the last failure, or null
+     */
+    public record Restream(String destination, String send, String state, double bitrate, long bytesSent,
+                           long reconnects, long failures, String lastError) {
+    }
 
     /**
      * @param videoCodec  e.g. H264; null before the tracks are known

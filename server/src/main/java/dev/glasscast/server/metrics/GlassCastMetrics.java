@@ -6,6 +6,7 @@ import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamListener;
 import dev.glasscast.media.StreamReader;
 import dev.glasscast.transcode.LadderTranscoder.RungStatus;
+import dev.glasscast.transcode.restream.RestreamStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -57,6 +58,12 @@ public final class GlassCastMetrics implements StreamListener, AutoCloseable {
     private final MultiGauge rungStepDowns;
 
     public GlassCastMetrics(StreamHub hub, EdgeCacheMetrics edge, Supplier<List<RungStatus>> rungs) {
+        this(hub, edge, rungs, List.of());
+    }
+
+    /** @param restreams every configured restream destination (a fixed set: the config's) */
+    public GlassCastMetrics(StreamHub hub, EdgeCacheMetrics edge, Supplier<List<RungStatus>> rungs,
+                            List<RestreamStatus> restreams) {
         this.edge = edge;
         this.rungs = rungs;
         new JvmMemoryMetrics().bindTo(registry);
@@ -76,6 +83,21 @@ public final class GlassCastMetrics implements StreamListener, AutoCloseable {
                 .description("times each running rung stepped its encoder down (faster analysis, then half rate) to keep "
                         + "real time (since its stream was published)")
                 .register(registry);
+        for (RestreamStatus restream : restreams) {
+            // The destination's URL holds its key: the metrics name it by its place in the config.
+            Tags tags = Tags.of("stream", restream.stream(), "destination", Integer.toString(restream.index()),
+                    "send", restream.send());
+            Gauge.builder("glasscast.restream.connected", restream, r -> r.isConnected() ? 1 : 0).tags(tags)
+                    .description("1 while the restream destination is connected").register(registry);
+            Gauge.builder("glasscast.restream.bitrate", restream, RestreamStatus::bitrate).tags(tags).baseUnit("bits")
+                    .description("bits per second sent to the restream destination").register(registry);
+            FunctionCounter.builder("glasscast.restream.sent", restream, RestreamStatus::bytesSent).tags(tags)
+                    .baseUnit("bytes").description("media bytes sent to the restream destination").register(registry);
+            FunctionCounter.builder("glasscast.restream.reconnects", restream, RestreamStatus::reconnects).tags(tags)
+                    .description("connections to the restream destination after the first").register(registry);
+            FunctionCounter.builder("glasscast.restream.failures", restream, RestreamStatus::failures).tags(tags)
+                    .description("failed connections or writes to the restream destination").register(registry);
+        }
     }
 
     @Override

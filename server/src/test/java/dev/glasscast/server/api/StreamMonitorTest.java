@@ -34,7 +34,7 @@ class StreamMonitorTest {
     private StreamMonitor monitor() {
         StreamMonitor.Sources sources = new StreamMonitor.Sources(hub,
                 () -> List.of(new RungStatus("main", "240p", 426, 240, encoded.get(), 3, "as configured", 0)),
-                List::of, stream -> stream.equals("main") ? segmentRate : 0, () -> 0.75, java.util.Map::of);
+                List::of, stream -> stream.equals("main") ? segmentRate : 0, () -> 0.75, java.util.Map::of, List::of);
         return new StreamMonitor(config, () -> new PublicAddresses("http://192.0.2.1:8080", "192.0.2.1", 1935, 9000),
                 sources, nanos::get, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
     }

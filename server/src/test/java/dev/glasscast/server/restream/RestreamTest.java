@@ -1,0 +1,203 @@
+package dev.glasscast.server.restream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.RestreamConfig;
+import dev.glasscast.config.RungConfig;
+import dev.glasscast.config.StreamConfig;
+import dev.glasscast.server.GlassCastServer;
+import dev.glasscast.server.TestDaemon;
+import dev.glasscast.server.e2e.FfmpegCli;
+import dev.glasscast.transcode.restream.RestreamStatus;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Restream to real receivers while Debian's ffmpeg publishes as OBS does: nginx with Debian's
+ * RTMP module takes the source over RTMP, libsrt's srt-live-transmit takes a transcoded rung
+ * with the shared audio over SRT, and a third destination that is down keeps retrying without
+ * disturbing them. ffprobe then decodes what each receiver recorded.
+ */
+class RestreamTest {
+
+    private static final String KEY = "restream-main-key";
+    private static final int SECONDS = 12;
+
+    @TempDir
+    Path dir;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private GlassCastServer server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        for (AutoCloseable closeable : running.reversed()) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void theSourceGoesToNginxRtmpAndARungToAnSrtListenerWhileADeadDestinationRetries() throws Exception {
+        RestreamReceivers.Receiver nginx = started(RestreamReceivers.nginxRtmp(dir.resolve("nginx"), "restreamed"));
+        RestreamReceivers.Receiver srt = started(RestreamReceivers.srtListener(dir.resolve("srt")));
+        int nobody = RestreamReceivers.freeTcpPort();
+
+        GlassCastConfig base = TestDaemon.config(dir, KEY);
+        RungConfig source = base.ladder().getFirst();
+        RungConfig small = new RungConfig("180p", "h264", 320, 180, 300_000, 0, 0, 0, "veryfast", "main", null, 96_000);
+        GlassCastConfig config = base.withLadder(List.of(source, small)).withIngest(base.ingest().withStreams(List.of(
+                new StreamConfig("main", KEY).withRestream(List.of(
+                        new RestreamConfig("rtmp://127.0.0.1:" + nginx.port() + "/live/restreamed", "source"),
+                        new RestreamConfig("srt://127.0.0.1:" + srt.port() + "?streamid=restreamed", "180p"),
+                        new RestreamConfig("rtmp://127.0.0.1:" + nobody + "/live/secret-key", "source"))))));
+        server = new GlassCastServer(config);
+        server.start();
+
+        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, SECONDS));
+        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
+        FfmpegCli.Result published = FfmpegCli.start(dir, args).await(SECONDS + 30, TimeUnit.SECONDS);
+        assertEquals(0, published.exitCode(), published.stderr());
+        awaitStopped(0);
+
+        List<RestreamStatus> statuses = server.restreamer().statuses();
+        RestreamStatus rtmp = statuses.get(0);
+        RestreamStatus toSrt = statuses.get(1);
+        RestreamStatus dead = statuses.get(2);
+        assertEquals(1, rtmp.connections(), "one connection, no reconnect");
+        assertEquals(0, rtmp.failures());
+        assertTrue(rtmp.bytesSent() > 500_000, rtmp.bytesSent() + " bytes");
+        assertEquals(0, toSrt.failures(), toSrt.lastError());
+        assertEquals(0, dead.connections());
+        assertTrue(dead.failures() >= 2, "the dead destination retried: " + dead.failures());
+        assertNotNull(dead.lastError());
+        assertEquals("rtmp://127.0.0.1:" + nobody + "/live/[redacted]", dead.destination());
+
+        // The operator sees the same through the API and /metrics, without the destinations' keys.
+        JsonNode report = json.readTree(get("/api/v1/streams/main"));
+        JsonNode listed = report.get("restream");
+        assertEquals(3, listed.size(), report.toString());
+        assertEquals("rtmp://127.0.0.1:" + nginx.port() + "/live/[redacted]", listed.get(0).get("destination").asText());
+        assertEquals("srt://127.0.0.1:" + srt.port() + "?[redacted]", listed.get(1).get("destination").asText());
+        assertEquals("180p", listed.get(1).get("send").asText());
+        assertEquals("stopped", listed.get(0).get("state").asText());
+        assertTrue(listed.get(2).get("lastError").asText().contains("Connection refused"), listed.get(2).toString());
+        String metrics = get("/metrics");
+        assertTrue(metrics.contains("glasscast_restream_reconnects_total{destination=\"0\",send=\"source\",stream=\"main\"} 0.0"),
+                metrics);
+        java.util.regex.Matcher failures = java.util.regex.Pattern.compile(
+                "glasscast_restream_failures_total\\{destination=\"2\",send=\"source\",stream=\"main\"} (\\d+)\\.0")
+                .matcher(metrics);
+        assertTrue(failures.find() && Integer.parseInt(failures.group(1)) >= 2, metrics);
+        assertTrue(!report.toString().contains("secret-key") && !metrics.contains("secret-key"));
+
+        // What the receivers recorded decodes: the source at its size, the rung at its own, each with audio.
+        assertDecodes(nginx.recording(), 640, 360, (SECONDS - 3) * 30);
+        awaitStopped(1);
+        srt.close();
+        assertDecodes(srt.recording(), 320, 180, (SECONDS - 4) * 30);
+    }
+
+    /** A destination that goes away mid-stream is reconnected once it is back; the stream carries on. */
+    @Test
+    void aDestinationKilledMidStreamIsReconnectedWhenItIsBack() throws Exception {
+        RestreamReceivers.Receiver first = RestreamReceivers.nginxRtmp(dir.resolve("nginx-1"), "restreamed");
+        running.add(first);
+        GlassCastConfig base = TestDaemon.config(dir, KEY);
+        GlassCastConfig config = base.withIngest(base.ingest().withStreams(List.of(new StreamConfig("main", KEY)
+                .withRestream(List.of(new RestreamConfig("rtmp://127.0.0.1:" + first.port() + "/live/restreamed", "source"))))));
+        server = new GlassCastServer(config);
+        server.start();
+        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, 40));
+        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
+        FfmpegCli.Running publisher = FfmpegCli.start(dir, args);
+        running.add(publisher);
+        RestreamStatus status = server.restreamer().statuses().getFirst();
+        await("connected", () -> status.isConnected() && status.bytesSent() > 200_000);
+
+        first.close();
+        await("the loss noticed", () -> status.failures() >= 1);
+        long sentBefore = status.bytesSent();
+        RestreamReceivers.Receiver second = RestreamReceivers.nginxRtmp(dir.resolve("nginx-2"), "restreamed", first.port());
+        running.add(second);
+        await("reconnected", () -> status.connections() == 2 && status.bytesSent() > sentBefore + 800_000);
+        assertTrue(server.hub().isLive(dev.glasscast.media.StreamPath.source("main")), "the stream carried on");
+        assertEquals(1, status.reconnects());
+        publisher.close();
+        awaitStopped(0);
+        // 800 kB at the source's 1.5 Mbit/s: about 4 s after the reconnect.
+        assertDecodes(second.recording(), 640, 360, 90);
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private String get(String path) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                .header("Authorization", "Bearer " + server.adminToken()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return response.body();
+    }
+
+    private void assertDecodes(Path recording, int width, int height, int minFrames) throws Exception {
+        FfmpegCli.Result probe = FfmpegCli.run(dir, "ffprobe", List.of("-v", "error", "-count_frames",
+                "-show_entries", "stream=codec_type,codec_name,width,height,nb_read_frames", "-of", "json",
+                recording.toString()), 60);
+        assertEquals(0, probe.exitCode(), probe.stderr());
+        JsonNode streams = json.readTree(probe.stdout()).get("streams");
+        JsonNode video = null;
+        JsonNode audio = null;
+        for (JsonNode stream : streams) {
+            if (stream.get("codec_type").asText().equals("video")) {
+                video = stream;
+            } else if (stream.get("codec_type").asText().equals("audio")) {
+                audio = stream;
+            }
+        }
+        assertNotNull(video, probe.stdout());
+        assertNotNull(audio, probe.stdout());
+        assertEquals("h264", video.get("codec_name").asText());
+        assertEquals(width, video.get("width").asInt());
+        assertEquals(height, video.get("height").asInt());
+        assertTrue(video.get("nb_read_frames").asInt() >= minFrames, recording + ": " + video);
+        assertEquals("aac", audio.get("codec_name").asText());
+        assertTrue(audio.get("nb_read_frames").asInt() >= (minFrames / 30) * 40, recording + ": " + audio);
+    }
+
+    private void awaitStopped(int index) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!server.restreamer().statuses().get(index).state().equals("stopped")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("destination " + index + " still " + server.restreamer().statuses().get(index).state());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private <T extends AutoCloseable> T started(T closeable) {
+        running.add(closeable);
+        return closeable;
+    }
+}
