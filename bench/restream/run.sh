@@ -103,7 +103,7 @@ measure_relays() { # destinations: one ffmpeg -c copy per destination, pulling f
   local n=$1 relays=() before=0 after=0 rss=0
   for i in $(seq 0 $((n - 1))); do
     ffmpeg -hide_banner -loglevel error -nostdin -rw_timeout 20000000 -i "rtmp://127.0.0.1:$NGINX_PORT/live/in" \
-      -c copy -f flv "rtmp://127.0.0.1:$NGINX_PORT/live/relay$i" &
+      -c copy -f flv "rtmp://127.0.0.1:$NGINX_PORT/live/relay$i" 2>/dev/null &
     relays+=($!)
     PIDS+=($!)
   done
