@@ -146,17 +146,25 @@ public final class RtmpServer implements AutoCloseable {
         List<Channel> open = new ArrayList<>(channels);
         channels.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         for (Channel channel : open) {
-            // channelInactive (which unpublishes) is queued on the loop after the close future
-            // completes; a task queued now runs after it.
-            if (!channel.eventLoop().isShuttingDown()) {
-                channel.eventLoop().submit(() -> { }).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-            }
+            awaitDeregistered(channel);
         }
         if (ownsGroups) {
             acceptGroup.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
             connectionGroup.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
             acceptGroup.terminationFuture().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
             connectionGroup.terminationFuture().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Waits until the channel's channelInactive, which unpublishes, has run. Netty completes the close
+     * future first and only then queues that event on the loop, so one empty task queued after the
+     * future can still run before it; the channel stays registered until the event has run.
+     */
+    private static void awaitDeregistered(Channel channel) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+        while (channel.isRegistered() && !channel.eventLoop().isShuttingDown() && System.nanoTime() < deadline) {
+            channel.eventLoop().submit(() -> { }).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         }
     }
 }
