@@ -145,7 +145,7 @@ public final class ConfigLoader {
         Map<Class<?>, ObjectNode> itemDefaults = Map.of(
                 RungConfig.class, (ObjectNode) readResource(RUNG_DEFAULTS).root(),
                 StreamConfig.class, streamDefaults(),
-                RestreamConfig.class, yaml.createObjectNode().put("send", RestreamConfig.SOURCE));
+                RestreamConfig.class, yaml.createObjectNode().put("send", RestreamConfig.SOURCE).putNull("ca_file"));
         problems.addAll(new ConfigShape(itemDefaults, where).check(GlassCastConfig.class, tree));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

@@ -1,5 +1,7 @@
 package dev.glasscast.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -100,7 +102,7 @@ final class ConfigValidator {
     private void readableFile(String path, String file, String what) {
         if (file == null || file.isBlank()) {
             problem(path, "is not set; give the path of " + what + " or set server.tls.enabled: false");
-        } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+        } else if (!Files.isReadable(Path.of(file))) {
             problem(path, "'" + file + "' cannot be read; give the path of " + what);
         }
     }
@@ -267,6 +269,14 @@ final class ConfigValidator {
                 if (!sendable.contains(destination.send())) {
                     problem(path + ".send", quote(destination.send()) + " is not source or a rung of the ladder ("
                             + String.join(", ", sendable) + ")");
+                }
+                if (destination.caFile() != null) {
+                    if (!destination.isTls()) {
+                        problem(path + ".ca_file", "is only for rtmps:// destinations; remove it or use rtmps");
+                    } else if (!Files.isReadable(Path.of(destination.caFile()))) {
+                        problem(path + ".ca_file", quote(destination.caFile())
+                                + " cannot be read; give the path of a PEM file of the CAs to trust");
+                    }
                 }
             }
         }

@@ -6,9 +6,12 @@ package dev.glasscast.config;
  * @param url  {@code rtmp://host[:port]/app/key}, {@code rtmps://...} (TLS) or
  *             {@code srt://host:port?streamid=...[&passphrase=...]} (caller mode); the key in it is a
  *             secret: it is shown only as {@link #redactedUrl()}
- * @param send what goes out: {@code source} or the name of a ladder rung, each with the shared audio
+ * @param send   what goes out: {@code source} or the name of a ladder rung, each with the shared audio
+ * @param caFile for {@code rtmps}: a PEM file of the certificate authorities to trust (a relay with
+ *               its own certificate); null for the system's bundle. The server's certificate is
+ *               always checked
  */
-public record RestreamConfig(String url, String send) {
+public record RestreamConfig(String url, String send, String caFile) {
 
     public static final String SOURCE = "source";
 
@@ -16,6 +19,16 @@ public record RestreamConfig(String url, String send) {
         if (send == null) {
             send = SOURCE;
         }
+    }
+
+    /** A destination trusting the system's certificate authorities. */
+    public RestreamConfig(String url, String send) {
+        this(url, send, null);
+    }
+
+    /** Whether the connection is TLS ({@code rtmps}). */
+    public boolean isTls() {
+        return url != null && url.startsWith("rtmps://");
     }
 
     /** The URL without what identifies the account: the path after the app, the query. */
@@ -34,6 +47,6 @@ public record RestreamConfig(String url, String send) {
 
     @Override
     public String toString() {
-        return "RestreamConfig[url=" + redactedUrl() + ", send=" + send + "]";
+        return "RestreamConfig[url=" + redactedUrl() + ", send=" + send + (caFile == null ? "" : ", caFile=" + caFile) + "]";
     }
 }

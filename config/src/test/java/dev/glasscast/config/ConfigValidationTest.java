@@ -41,12 +41,20 @@ class ConfigValidationTest {
                                 - url: http://a.rtmp.youtube.com/live2/secret-key
                                 - url: rtmp://a.rtmp.youtube.com/live2/secret-key
                                   send: 1080p
+                                - url: rtmp://relay.example.org/live/secret-key
+                                  ca_file: /etc/relay-ca.pem
+                                - url: rtmps://relay.example.org/live/secret-key
+                                  ca_file: /no/such/relay-ca.pem
                         """, List.of(
                         "ingest.streams[0].restream[0].url: 'http://a.rtmp.youtube.com/live2/[redacted]' is not a restream"
                                 + " URL; write rtmp://host/app/key, rtmps://host/app/key or srt://host:port?streamid=..."
                                 + " (line 5, column 16)",
                         "ingest.streams[0].restream[1].send: '1080p' is not source or a rung of the ladder (source)"
-                                + " (line 7, column 17)")),
+                                + " (line 7, column 17)",
+                        "ingest.streams[0].restream[2].ca_file: is only for rtmps:// destinations; remove it or use rtmps"
+                                + " (line 9, column 20)",
+                        "ingest.streams[0].restream[3].ca_file: '/no/such/relay-ca.pem' cannot be read; give the path of"
+                                + " a PEM file of the CAs to trust (line 11, column 20)")),
                 Arguments.of("webhooks out of range", """
                         webhooks:
                           on_publish:

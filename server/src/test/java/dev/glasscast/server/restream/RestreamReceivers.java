@@ -41,15 +41,42 @@ final class RestreamReceivers {
 
     /** As {@link #nginxRtmp(Path, String)}, on {@code port} (0: a free one). */
     static Receiver nginxRtmp(Path dir, String streamName, int port) throws Exception {
+        return nginx(dir, streamName, port, null);
+    }
+
+    /**
+     * nginx-rtmp behind nginx's {@code stream} TLS proxy, as an rtmps ingest is: the returned port
+     * speaks TLS with {@code certificate} and passes the RTMP inside to the RTMP module.
+     */
+    static Receiver nginxRtmps(Path dir, String streamName, TestCertificate certificate) throws Exception {
+        return nginx(dir, streamName, 0, certificate);
+    }
+
+    private static Receiver nginx(Path dir, String streamName, int port, TestCertificate tls) throws Exception {
         Path records = Files.createDirectories(dir.resolve("records"));
         String binary = Files.exists(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
         Path module = Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so");
         if (!Files.exists(module)) {
             throw new AssertionError("nginx's RTMP module is missing: install Debian's libnginx-mod-rtmp");
         }
+        Path streamModule = Path.of("/usr/lib/nginx/modules/ngx_stream_module.so");
+        if (tls != null && !Files.exists(streamModule)) {
+            throw new AssertionError("nginx's stream module is missing: install Debian's libnginx-mod-stream");
+        }
         for (int attempt = 0; ; attempt++) {
             int listen = port != 0 ? port : freeTcpPort();
-            Files.writeString(dir.resolve("nginx.conf"), """
+            int tlsListen = tls == null ? 0 : freeTcpPort();
+            String tlsProxy = tls == null ? "" : """
+                    stream {
+                        server {
+                            listen 127.0.0.1:%d ssl;
+                            ssl_certificate %s;
+                            ssl_certificate_key %s;
+                            proxy_pass 127.0.0.1:%d;
+                        }
+                    }
+                    """.formatted(tlsListen, tls.certificate(), tls.privateKey(), listen);
+            Files.writeString(dir.resolve("nginx.conf"), (tls == null ? "" : "load_module " + streamModule + ";\n") + """
                     load_module %3$s;
                     daemon off;
                     master_process off;
@@ -69,11 +96,11 @@ final class RestreamReceivers {
                             }
                         }
                     }
-                    """.formatted(dir, listen, module, records));
+                    """.formatted(dir, listen, module, records) + tlsProxy);
             Process process = new ProcessBuilder(binary, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-            if (awaitListening(process, listen)) {
-                return new Receiver(process, listen, records.resolve(streamName + ".flv"));
+            if (awaitListening(process, listen) && (tls == null || awaitListening(process, tlsListen))) {
+                return new Receiver(process, tls == null ? listen : tlsListen, records.resolve(streamName + ".flv"));
             }
             process.destroyForcibly().waitFor();
             if (attempt == 2) {

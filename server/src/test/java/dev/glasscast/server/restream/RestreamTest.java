@@ -111,6 +111,43 @@ class RestreamTest {
         assertDecodes(srt.recording(), 320, 180, (SECONDS - 4) * 30);
     }
 
+    /**
+     * RTMPS as YouTube, Facebook and Twitch take it: nginx's stream TLS proxy in front of
+     * nginx-rtmp, with a test certificate. A destination that trusts that certificate (ca_file)
+     * delivers; one that checks it against the system's CAs refuses to send its key there.
+     */
+    @Test
+    void anRtmpsDestinationGetsTheSourceOverTlsAndAnUntrustedCertificateIsRefused() throws Exception {
+        TestCertificate certificate = TestCertificate.create(dir);
+        RestreamReceivers.Receiver nginx = started(RestreamReceivers.nginxRtmps(dir.resolve("nginx"), "restreamed", certificate));
+        GlassCastConfig base = TestDaemon.config(dir, KEY);
+        GlassCastConfig config = base.withIngest(base.ingest().withStreams(List.of(new StreamConfig("main", KEY)
+                .withRestream(List.of(
+                        new RestreamConfig("rtmps://localhost:" + nginx.port() + "/live/restreamed", "source",
+                                certificate.certificate().toString()),
+                        new RestreamConfig("rtmps://localhost:" + nginx.port() + "/live/untrusted", "source"))))));
+        server = new GlassCastServer(config);
+        server.start();
+
+        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, SECONDS));
+        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
+        FfmpegCli.Result published = FfmpegCli.start(dir, args).await(SECONDS + 30, TimeUnit.SECONDS);
+        assertEquals(0, published.exitCode(), published.stderr());
+        awaitStopped(0);
+        awaitStopped(1);
+
+        RestreamStatus trusted = server.restreamer().statuses().get(0);
+        RestreamStatus untrusted = server.restreamer().statuses().get(1);
+        assertEquals(1, trusted.connections(), "one connection, no reconnect: " + trusted.lastError());
+        assertEquals(0, trusted.failures(), trusted.lastError());
+        assertEquals(0, untrusted.connections(), "never connected to a server it cannot trust");
+        assertTrue(untrusted.failures() >= 1);
+        assertTrue(untrusted.lastError().contains("certificate"), untrusted.lastError());
+        assertTrue(!java.nio.file.Files.exists(nginx.recording().resolveSibling("untrusted.flv")),
+                "the untrusted destination never reached the RTMP server behind the proxy");
+        assertDecodes(nginx.recording(), 640, 360, (SECONDS - 3) * 30);
+    }
+
     /** A destination that goes away mid-stream is reconnected once it is back; the stream carries on. */
     @Test
     void aDestinationKilledMidStreamIsReconnectedWhenItIsBack() throws Exception {

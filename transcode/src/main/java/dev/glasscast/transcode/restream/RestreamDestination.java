@@ -193,7 +193,7 @@ final class RestreamDestination {
         }
         status.state(State.CONNECTING);
         try {
-            output = new RestreamOutput(destination.url(), video, audio);
+            output = new RestreamOutput(destination.url(), destination.caFile(), video, audio);
         } catch (IOException e) {
             failed(e);
             return false;

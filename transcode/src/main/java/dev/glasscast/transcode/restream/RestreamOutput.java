@@ -32,6 +32,9 @@ import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
 import dev.glasscast.media.TrackInfo;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -55,7 +58,17 @@ final class RestreamOutput implements AutoCloseable {
     /** How long a write may block before the destination counts as gone, in microseconds. */
     private static final String IO_TIMEOUT_MICROS = "5000000";
 
+    /**
+     * Where distributions keep the system's CA bundle (Debian and Ubuntu, Fedora and RHEL,
+     * openSUSE, Alpine and macOS). FFmpeg's bundled OpenSSL looks in its build directory, which a
+     * user's machine does not have, so the bundle is always named.
+     */
+    private static final List<String> SYSTEM_CA_BUNDLES = List.of(
+            "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
+            "/etc/ssl/cert.pem");
+
     private final String url;
+    private final String caFile;
     private final TrackInfo video;
     private final TrackInfo audio;
     private AVFormatContext context;
@@ -69,11 +82,13 @@ final class RestreamOutput implements AutoCloseable {
     /**
      * Connects and writes the header.
      *
-     * @param audio null for a stream without audio
+     * @param caFile for rtmps, the CAs to trust; null for the system's bundle
+     * @param audio  null for a stream without audio
      * @throws IOException naming FFmpeg's error when the destination cannot be reached or refuses
      */
-    RestreamOutput(String url, TrackInfo video, TrackInfo audio) throws IOException {
+    RestreamOutput(String url, String caFile, TrackInfo video, TrackInfo audio) throws IOException {
         this.url = url;
+        this.caFile = caFile;
         this.video = video;
         this.audio = audio;
         try {
@@ -100,8 +115,16 @@ final class RestreamOutput implements AutoCloseable {
             AVIOContext io = new AVIOContext(null);
             AVDictionary options = new AVDictionary(null);
             av_dict_set(options, "rw_timeout", IO_TIMEOUT_MICROS, 0);
+            if (url.startsWith("rtmps://")) {
+                // FFmpeg's TLS checks nothing unless asked to; a stream key must not go to whoever answers.
+                av_dict_set(options, "tls_verify", "1", 0);
+                av_dict_set(options, "ca_file", trustedCas(), 0);
+            }
             try {
-                check(avio_open2(io, url, AVIO_FLAG_WRITE, null, options), "cannot connect");
+                check(avio_open2(io, url, AVIO_FLAG_WRITE, null, options), url.startsWith("rtmps://")
+                        ? "cannot connect (for rtmps, the server's certificate must be valid for its host and"
+                          + " signed by a CA in " + trustedCas() + ")"
+                        : "cannot connect");
             } finally {
                 av_dict_free(options);
             }
@@ -109,6 +132,24 @@ final class RestreamOutput implements AutoCloseable {
         }
         check(avformat_write_header(context, (AVDictionary) null), "the destination refused the stream header");
         headerWritten = true;
+    }
+
+    /** The configured CA file, else $SSL_CERT_FILE, else the first system bundle that exists. */
+    private String trustedCas() throws IOException {
+        if (caFile != null) {
+            return caFile;
+        }
+        String fromEnvironment = System.getenv("SSL_CERT_FILE");
+        if (fromEnvironment != null && Files.isReadable(Path.of(fromEnvironment))) {
+            return fromEnvironment;
+        }
+        for (String bundle : SYSTEM_CA_BUNDLES) {
+            if (Files.isReadable(Path.of(bundle))) {
+                return bundle;
+            }
+        }
+        throw new IOException("no CA bundle to check the rtmps server's certificate with (looked for $SSL_CERT_FILE and "
+                + String.join(", ", SYSTEM_CA_BUNDLES) + "); install ca-certificates or set the destination's ca_file");
     }
 
     private AVStream newStream(TrackInfo track) throws IOException {
