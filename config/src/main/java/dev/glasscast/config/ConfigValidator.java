@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
  * The rules a well-typed configuration must also follow: ranges, even picture sizes, unique
  * names, values that depend on each other. Each broken rule becomes one {@link ConfigProblem}
  * that says what is allowed.
+ *
+ * <p>One class over 400 lines on purpose: one short method per section of the file, in the
+ * file's order, each a list of rules with the message an operator reads; split apart, the rules
+ * that depend on other sections (a restream's rung, the ladder's audio) would reach across files.
  */
 final class ConfigValidator {
 

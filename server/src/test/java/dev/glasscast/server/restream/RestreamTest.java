@@ -67,10 +67,7 @@ class RestreamTest {
         server = new GlassCastServer(config);
         server.start();
 
-        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, SECONDS));
-        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
-        FfmpegCli.Result published = FfmpegCli.start(dir, args).await(SECONDS + 30, TimeUnit.SECONDS);
-        assertEquals(0, published.exitCode(), published.stderr());
+        publishObsLike();
         awaitStopped(0);
 
         List<RestreamStatus> statuses = server.restreamer().statuses();
@@ -129,10 +126,7 @@ class RestreamTest {
         server = new GlassCastServer(config);
         server.start();
 
-        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, SECONDS));
-        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
-        FfmpegCli.Result published = FfmpegCli.start(dir, args).await(SECONDS + 30, TimeUnit.SECONDS);
-        assertEquals(0, published.exitCode(), published.stderr());
+        publishObsLike();
         awaitStopped(0);
         awaitStopped(1);
 
@@ -177,6 +171,14 @@ class RestreamTest {
         awaitStopped(0);
         // 800 kB at the source's 1.5 Mbit/s: about 4 s after the reconnect.
         assertDecodes(second.recording(), 640, 360, 90);
+    }
+
+    /** Publishes SECONDS of 640x360 30 fps as OBS does, over RTMP, and waits until the publisher is done. */
+    private void publishObsLike() throws Exception {
+        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, SECONDS));
+        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
+        FfmpegCli.Result published = FfmpegCli.start(dir, args).await(SECONDS + 30, TimeUnit.SECONDS);
+        assertEquals(0, published.exitCode(), published.stderr());
     }
 
     private static void await(String what, java.util.function.BooleanSupplier done) throws Exception {
