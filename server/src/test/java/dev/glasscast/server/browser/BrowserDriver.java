@@ -136,8 +136,8 @@ public final class BrowserDriver {
         }
     }
 
-    /** A visit under way. */
-    public static final class Running {
+    /** A visit under way; closing it ends the browser if the visit is still running. */
+    public static final class Running implements AutoCloseable {
         private final Process node;
         private final Path out;
         private final Path err;
@@ -172,6 +172,13 @@ public final class BrowserDriver {
                         + "and chromium installed?): " + Files.readString(err));
             }
             return new Result(JSON.readTree(output));
+        }
+
+        @Override
+        public void close() {
+            if (node.isAlive()) {
+                node.destroyForcibly();
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.server.browser.BrowserDriver;
+import dev.glasscast.server.browser.Players;
 import dev.glasscast.server.browser.PlaybackBounds;
 import dev.glasscast.server.browser.PlaybackReport;
 import dev.glasscast.server.e2e.FfmpegCli;

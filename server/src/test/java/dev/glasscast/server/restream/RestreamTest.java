@@ -12,9 +12,13 @@ import dev.glasscast.config.RungConfig;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.server.GlassCastServer;
 import dev.glasscast.server.TestDaemon;
+import dev.glasscast.server.browser.PlaybackBounds;
+import dev.glasscast.server.browser.PlaybackReport;
+import dev.glasscast.server.browser.Viewer;
 import dev.glasscast.server.e2e.FfmpegCli;
 import dev.glasscast.transcode.restream.RestreamStatus;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -142,7 +146,10 @@ class RestreamTest {
         assertDecodes(nginx.recording(), 640, 360, (SECONDS - 3) * 30);
     }
 
-    /** A destination that goes away mid-stream is reconnected once it is back; the stream carries on. */
+    /**
+     * A destination that goes away mid-stream is reconnected once it is back; the stream carries
+     * on, and a viewer (hls.js in Chromium) watching across the loss and the reconnect sees no stall.
+     */
     @Test
     void aDestinationKilledMidStreamIsReconnectedWhenItIsBack() throws Exception {
         RestreamReceivers.Receiver first = RestreamReceivers.nginxRtmp(dir.resolve("nginx-1"), "restreamed");
@@ -158,6 +165,10 @@ class RestreamTest {
         running.add(publisher);
         RestreamStatus status = server.restreamer().statuses().getFirst();
         await("connected", () -> status.isConnected() && status.bytesSent() > 200_000);
+        Viewer viewer = new Viewer(dir, "http://127.0.0.1:" + server.httpPort() + "/live/main/index.m3u8",
+                Duration.ofSeconds(16));
+        running.add(viewer);
+        viewer.awaitPlaying(45);
 
         first.close();
         await("the loss noticed", () -> status.failures() >= 1);
@@ -167,6 +178,13 @@ class RestreamTest {
         await("reconnected", () -> status.connections() == 2 && status.bytesSent() > sentBefore + 800_000);
         assertTrue(server.hub().isLive(dev.glasscast.media.StreamPath.source("main")), "the stream carried on");
         assertEquals(1, status.reconnects());
+        PlaybackReport watched = viewer.watched();
+        System.out.println("[restream] the viewer across the destination's loss and reconnect: " + watched.summary());
+        watched.assertWithin(PlaybackBounds.defaults()
+                .withMinPlaying(Duration.ofSeconds(14))
+                .withMaxStalls(0)
+                // hls.js's jump to the live edge at its start.
+                .allowingPlayerErrors("bufferSeekOverHole"));
         publisher.close();
         awaitStopped(0);
         // 800 kB at the source's 1.5 Mbit/s: about 4 s after the reconnect.

@@ -1,6 +1,5 @@
 package dev.glasscast.server.transitions;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.config.ConfigLoader;
@@ -10,6 +9,9 @@ import dev.glasscast.config.TestSourceConfig;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.server.GlassCastServer;
 import dev.glasscast.server.TestDaemon;
+import dev.glasscast.server.browser.PlaybackBounds;
+import dev.glasscast.server.browser.PlaybackReport;
+import dev.glasscast.server.browser.Viewer;
 import dev.glasscast.server.e2e.FfmpegCli;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,6 +137,17 @@ class SourceTransitionsTest {
 
     // ---- the scenario -------------------------------------------------------------------
 
+    /**
+     * The shared probe's defaults (at least 0.9x, one stall, audio, no page or console error)
+     * over the 28 s around a change. Allowed, non-fatal: hls.js's jump over the hole at the break
+     * or to the live edge (bufferSeekOverHole); its reports of the one short stall these bounds
+     * already allow, which the probe measures itself (bufferStalledError, bufferNudgeOnStall);
+     * and a request it cancelled itself, switching renditions (aborted).
+     */
+    private static final PlaybackBounds ACROSS_A_CHANGE = PlaybackBounds.defaults()
+            .withMinPlaying(Duration.ofSeconds(20))
+            .allowingPlayerErrors("bufferSeekOverHole", "bufferStalledError", "bufferNudgeOnStall", "aborted");
+
     @FunctionalInterface
     private interface Change {
         void make() throws Exception;
@@ -146,7 +159,7 @@ class SourceTransitionsTest {
      * now starts, and every output is checked.
      */
     private void watchAcross(Change change, String changed, BooleanSupplier done) throws Exception {
-        Viewer.Watched watched;
+        PlaybackReport watched;
         try (Viewer viewer = new Viewer(dir, base() + "index.m3u8", Duration.ofSeconds(28))) {
             viewer.awaitPlaying(60);
             Thread.sleep(8_000); // the viewer watches the old source before the change
@@ -155,17 +168,17 @@ class SourceTransitionsTest {
             watched = viewer.watched();
         }
         System.out.println(changed + ": the viewer saw " + watched.summary());
-        List<Double> stalls = watched.stalls();
-        assertFalse(watched.fatal(), "the viewer hit a fatal error: " + watched);
-        assertTrue(stalls.size() <= 1 && stalls.stream().allMatch(s -> s < 1.0),
-                "at most one stall under a second across the change: " + watched);
-        assertTrue(watched.rate() > 0.85, "the viewer played at about real time: " + watched);
-        assertTrue(watched.audioDecoded(), "the viewer heard audio: " + watched);
+        watched.assertWithin(ACROSS_A_CHANGE);
+        assertTrue(watched.stalls().stream().allMatch(stall -> stall.seconds() < 1.0),
+                "the one stall allowed across the change is under a second: " + watched.summary());
 
-        try (Viewer newcomer = new Viewer(dir, base() + "index.m3u8", Duration.ofSeconds(3))) {
+        try (Viewer newcomer = new Viewer(dir, base() + "index.m3u8", Duration.ofSeconds(4))) {
             newcomer.awaitPlaying(45);
-            Viewer.Watched arrived = newcomer.watched();
-            assertTrue(arrived.rate() > 0.5, "a viewer arriving after the change plays: " + arrived);
+            newcomer.watched().assertWithin(PlaybackBounds.defaults()
+                    .withMinPlaying(Duration.ofSeconds(3))
+                    // hls.js's jump to the live edge at its start, and a request it cancelled
+                    // itself when it switched renditions.
+                    .allowingPlayerErrors("bufferSeekOverHole", "aborted"));
         }
         new LiveOutputs(base(), dir).check();
     }

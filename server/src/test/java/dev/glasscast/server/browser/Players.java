@@ -1,6 +1,5 @@
-package dev.glasscast.server.playback;
+package dev.glasscast.server.browser;
 
-import dev.glasscast.server.browser.BrowserDriver;
 import java.time.Duration;
 
 /**
@@ -9,24 +8,24 @@ import java.time.Duration;
  * the player loads anything, so the probe hears every error from the first request on, and reads
  * the player's own live-latency estimate.
  */
-final class Players {
+public final class Players {
 
     /** The name {@link #watch} records the probe's report under. */
-    static final String PLAYBACK = "playback";
+    public static final String PLAYBACK = "playback";
 
-    static final String PAGE = """
+    public static final String PAGE = """
             <html><body><video id="v" autoplay playsinline width="640" height="360"></video></body></html>""";
 
-    static final String HLS_JS = "hls.js/dist/hls.min.js";
-    static final String SHAKA = "shaka-player/dist/shaka-player.compiled.js";
+    public static final String HLS_JS = "hls.js/dist/hls.min.js";
+    public static final String SHAKA = "shaka-player/dist/shaka-player.compiled.js";
     /** The package root resolves (its "require" export) to dist/modern/umd/dash.all.min.js. */
-    static final String DASH_JS = "dashjs";
+    public static final String DASH_JS = "dashjs";
 
     private Players() {
     }
 
     /** hls.js in low-latency mode. */
-    static String hlsJs(String url) {
+    public static String hlsJs(String url) {
         return """
                 (() => {
                   const v = document.getElementById('v');
@@ -41,12 +40,12 @@ final class Players {
     }
 
     /** Shaka Player with its defaults (DASH or HLS). */
-    static String shaka(String url) {
+    public static String shaka(String url) {
         return shaka(url, "{}");
     }
 
     /** Shaka Player with this configuration (a JavaScript object literal) over its defaults. */
-    static String shaka(String url, String configuration) {
+    public static String shaka(String url, String configuration) {
         return """
                 (() => {
                   shaka.polyfill.installAll();
@@ -62,7 +61,7 @@ final class Players {
     }
 
     /** dash.js with live catch-up on; the MPD's ServiceDescription sets the latency target. */
-    static String dashJs(String url) {
+    public static String dashJs(String url) {
         return """
                 (() => {
                   const v = document.getElementById('v');
@@ -79,7 +78,7 @@ final class Players {
      * Starts {@code player} on the page with the probe watching, waits until playback is under
      * way, lets it play for {@code watch} and records the probe's report as {@link #PLAYBACK}.
      */
-    static BrowserDriver.Visit watch(String origin, String script, String playerScript, Duration watch) {
+    public static BrowserDriver.Visit watch(String origin, String script, String playerScript, Duration watch) {
         // The page takes the daemon's origin, so root-relative URLs (the MPD's /time) resolve to it.
         return BrowserDriver.visit()
                 .goTo(origin + "/healthz")
