@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ownership: {@link SimpleChannelInboundHandler} releases every message after it is handled;
  * the mapper only reads payloads.
+ *
+ * <p>One class over 400 lines on purpose: it is the command flow above, one method per command,
+ * all turning on one {@link State}; split, each part would need that state from outside.
  */
 public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMessage> {
 
