@@ -98,6 +98,20 @@ public final class StreamHub {
         return () -> listeners.remove(listener);
     }
 
+    /**
+     * Attaches {@code reader} to the stream live at {@code path} now (not to later publications),
+     * from its next key frame. Closing the returned handle detaches it: the reader gets
+     * {@code onUnpublished} and its thread ends, as when the stream ends. Empty when nothing is
+     * live at {@code path}.
+     */
+    public synchronized Optional<AutoCloseable> read(StreamPath path, StreamReader reader) {
+        Publication publication = live.get(path);
+        if (publication == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(publication.attach(ignored -> reader));
+    }
+
     public Optional<LiveStream> find(StreamPath path) {
         Publication publication = live.get(path);
         return publication == null ? Optional.empty() : Optional.of(publication.stream);
@@ -149,19 +163,20 @@ public final class StreamHub {
             this.stream = stream;
         }
 
-        void attach(StreamListener listener) {
+        /** Starts {@code listener}'s reader, if it wants one; returns the handle that detaches it. */
+        AutoCloseable attach(StreamListener listener) {
             if (closed) {
-                return;
+                return null;
             }
             StreamReader reader;
             try {
                 reader = listener.onPublished(stream);
             } catch (RuntimeException e) {
                 log.error("listener {} failed on {}; it will not read this stream", listener, stream.path(), e);
-                return;
+                return null;
             }
             if (reader == null) {
-                return;
+                return null;
             }
             ReaderPump pump = new ReaderPump(stream, reader, readerQueueCapacity);
             List<TrackInfo> tracks = stream.tracks();
@@ -170,6 +185,11 @@ public final class StreamHub {
             }
             pumps.add(pump);
             pump.start();
+            return () -> {
+                if (pumps.remove(pump)) {
+                    pump.unpublished();
+                }
+            };
         }
 
         @Override
@@ -242,7 +262,9 @@ public final class StreamHub {
             closed = true;
             unpublish(this);
             for (ReaderPump pump : pumps) {
-                pump.unpublished();
+                if (pumps.remove(pump)) {
+                    pump.unpublished();
+                }
             }
         }
     }

@@ -139,6 +139,26 @@ class StreamHubTest {
     }
 
     @Test
+    void aReaderAttachedToOneLiveStreamStartsAtAKeyFrameAndEndsWhenDetached() throws Exception {
+        StreamHub hub = new StreamHub();
+        assertTrue(hub.read(StreamPath.source("main"), new RecordingReader(new CountDownLatch(0))).isEmpty(),
+                "nothing to read before the stream is live");
+        StreamPublisher publisher = hub.publish(StreamPath.source("main"));
+        publisher.tracks(List.of(VIDEO));
+        publisher.send(video(0, true));
+        RecordingReader reader = new RecordingReader(new CountDownLatch(0));
+        AutoCloseable attached = hub.read(StreamPath.source("main"), reader).orElseThrow();
+        publisher.send(video(33, false));
+        publisher.send(video(66, true));
+        attached.close();
+        assertTrue(reader.ended.await(5, TimeUnit.SECONDS), "detaching ends the reader");
+        publisher.send(video(99, true));
+        publisher.close();
+        attached.close();
+        assertEquals(List.of("tracks1", "v66k", "end"), reader.events, "one end, nothing after it");
+    }
+
+    @Test
     void kickEndsTheStreamAndRunsTheRegisteredDisconnect() throws Exception {
         StreamHub hub = new StreamHub();
         StreamPath withConnection = StreamPath.source("a");

@@ -31,7 +31,7 @@ public final class TsSegmentWriter {
     static final int AUDIO_PID = 0x0101;
     static final int STREAM_TYPE_H264 = 0x1B;
     static final int STREAM_TYPE_AAC_ADTS = 0x0F;
-    private static final long TS_MASK = (1L << 33) - 1;
+    static final long TS_MASK = (1L << 33) - 1;
     private static final byte[] AUD = {0, 0, 0, 1, 0x09, (byte) 0xF0};
     /** The PCR runs this far ahead of the first decode time, so decoders have their buffer delay. */
     private static final long PCR_LEAD = 0;
@@ -39,7 +39,15 @@ public final class TsSegmentWriter {
     private final int[] continuity = new int[0x2000];
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    private TsSegmentWriter() {
+    /** A writer whose continuity counters run on across everything it writes ({@link TsLiveWriter}). */
+    TsSegmentWriter() {
+    }
+
+    /** What was written since the last call, and forgets it. */
+    byte[] drain() {
+        byte[] written = out.toByteArray();
+        out.reset();
+        return written;
     }
 
     /**
@@ -88,12 +96,12 @@ public final class TsSegmentWriter {
         return writer.out.toByteArray();
     }
 
-    private static long to90k(long ticks, int timescale) {
+    static long to90k(long ticks, int timescale) {
         return Math.floorDiv(ticks * 90_000L, timescale);
     }
 
     /** AUD, SPS and PPS before an IDR, then the sample's NAL units, each behind a start code. */
-    private static byte[] annexB(TimedSample sample, AvcDecoderConfig config) {
+    static byte[] annexB(TimedSample sample, AvcDecoderConfig config) {
         List<byte[]> units = new ArrayList<>();
         if (sample.sync()) {
             units.addAll(config.sps());
@@ -122,7 +130,7 @@ public final class TsSegmentWriter {
      * </pre>
      * Video PES have length 0 (unbounded), which 13818-1 allows for video only.
      */
-    private static byte[] pes(int streamId, long pts, long dts, byte[] payload, boolean bounded) {
+    static byte[] pes(int streamId, long pts, long dts, byte[] payload, boolean bounded) {
         boolean withDts = dts >= 0 && dts != pts;
         int headerData = withDts ? 10 : 5;
         byte[] pes = new byte[9 + headerData + payload.length];
@@ -154,7 +162,7 @@ public final class TsSegmentWriter {
     }
 
     /** Splits a PES into packets; the first carries the PCR (if {@code pcr >= 0}) in its adaptation field. */
-    private void packetize(int pid, byte[] pes, long pcr, boolean randomAccess) {
+    void packetize(int pid, byte[] pes, long pcr, boolean randomAccess) {
         int offset = 0;
         boolean first = true;
         while (offset < pes.length) {
@@ -202,7 +210,7 @@ public final class TsSegmentWriter {
     }
 
     /** One PSI section in one packet: pointer_field 0, the section, 0xFF stuffing. */
-    private void section(int pid, byte[] section) {
+    void section(int pid, byte[] section) {
         byte[] packet = new byte[PACKET_SIZE];
         java.util.Arrays.fill(packet, (byte) 0xFF);
         packet[0] = 0x47;
