@@ -15,6 +15,7 @@ import dev.glasscast.server.TestDaemon;
 import dev.glasscast.server.browser.PlaybackBounds;
 import dev.glasscast.server.browser.PlaybackReport;
 import dev.glasscast.server.browser.Viewer;
+import dev.glasscast.server.e2e.DecodedMedia;
 import dev.glasscast.server.e2e.FfmpegCli;
 import dev.glasscast.transcode.restream.RestreamStatus;
 import java.nio.file.Path;
@@ -219,28 +220,7 @@ class RestreamTest {
     }
 
     private void assertDecodes(Path recording, int width, int height, int minFrames) throws Exception {
-        FfmpegCli.Result probe = FfmpegCli.run(dir, "ffprobe", List.of("-v", "error", "-count_frames",
-                "-show_entries", "stream=codec_type,codec_name,width,height,nb_read_frames", "-of", "json",
-                recording.toString()), 60);
-        assertEquals(0, probe.exitCode(), probe.stderr());
-        JsonNode streams = json.readTree(probe.stdout()).get("streams");
-        JsonNode video = null;
-        JsonNode audio = null;
-        for (JsonNode stream : streams) {
-            if (stream.get("codec_type").asText().equals("video")) {
-                video = stream;
-            } else if (stream.get("codec_type").asText().equals("audio")) {
-                audio = stream;
-            }
-        }
-        assertNotNull(video, probe.stdout());
-        assertNotNull(audio, probe.stdout());
-        assertEquals("h264", video.get("codec_name").asText());
-        assertEquals(width, video.get("width").asInt());
-        assertEquals(height, video.get("height").asInt());
-        assertTrue(video.get("nb_read_frames").asInt() >= minFrames, recording + ": " + video);
-        assertEquals("aac", audio.get("codec_name").asText());
-        assertTrue(audio.get("nb_read_frames").asInt() >= (minFrames / 30) * 40, recording + ": " + audio);
+        DecodedMedia.assertH264WithAac(dir, recording, width, height, minFrames);
     }
 
     private void awaitStopped(int index) throws Exception {
