@@ -41,6 +41,7 @@ import dev.glasscast.server.http.PlaybackTokens;
 import dev.glasscast.server.http.WebContent;
 import dev.glasscast.server.metrics.GlassCastMetrics;
 import dev.glasscast.server.metrics.RecordingMetrics;
+import dev.glasscast.server.playback.SrtRenditionFeeds;
 import dev.glasscast.server.testsource.TestPatternSource;
 import dev.glasscast.server.webhook.OnPublishWebhook;
 import dev.glasscast.server.webhook.StreamEventsWebhook;
@@ -239,7 +240,8 @@ public final class GlassCastServer implements AutoCloseable {
             }
 
             if (config.ingest().srt().enabled()) {
-                srt = new SrtListener(config.ingest().srt(), authorizer, hub, ioGroup);
+                srt = new SrtListener(config.ingest().srt(), authorizer, hub, ioGroup,
+                        new SrtRenditionFeeds(hub, playbackTokens));
                 srtPort = srt.start();
                 started.add(srt);
             }

@@ -85,6 +85,22 @@ public final class SrtCrypto {
      * names. Returns false when that key is unknown (the packet is then useless).
      */
     public boolean decrypt(int sequence, int keyFlags, byte[] payload) {
+        return crypt(sequence, keyFlags, payload);
+    }
+
+    /**
+     * Encrypts {@code payload} of packet {@code sequence} in place with the caller's key (the
+     * even one if it sent both): when we send to a caller, HSv5 has us use the key material it
+     * sent. Returns the KK flags to mark the packet with, or 0 when there is no key (the
+     * payload is then unchanged).
+     */
+    public int encrypt(int sequence, byte[] payload) {
+        int keyFlags = keys[1] != null ? 1 : keys[2] != null ? 2 : 0;
+        return keyFlags != 0 && crypt(sequence, keyFlags, payload) ? keyFlags : 0;
+    }
+
+    /** AES-CTR is its own inverse: the counter block is the salt XOR the packet index (draft-sharabayko-srt, "Encryption"). */
+    private boolean crypt(int sequence, int keyFlags, byte[] payload) {
         SecretKeySpec key = keyFlags == 1 || keyFlags == 2 ? keys[keyFlags] : null;
         if (key == null) {
             return false;
@@ -99,7 +115,7 @@ public final class SrtCrypto {
             iv[i] ^= salt[i];
         }
         try {
-            ctr.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(iv));
+            ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
             ctr.doFinal(payload, 0, payload.length, payload, 0);
             return true;
         } catch (GeneralSecurityException e) {

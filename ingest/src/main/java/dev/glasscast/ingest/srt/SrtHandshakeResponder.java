@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * The listener side of the HSv5 caller-listener handshake (draft-sharabayko-srt 4.3.1):
  * <ol>
  *   <li>INDUCTION: answer version 5, the SRT magic and a SYN cookie; keep nothing.</li>
- *   <li>CONCLUSION: check the cookie, the HSREQ (live mode with TSBPD), the stream id against
+ *   <li>CONCLUSION: check the cookie, the HSREQ (live mode with TSBPD); a caller that asks to
+ *       read ({@code m=request}) is checked by the {@link SrtPlayback} and answered at once.
+ *       For a publisher, check the stream id against
  *       the {@link PublishAuthorizer}, the key material against our passphrase, then wait for
  *       the on_publish verdict (answering none of the caller's repeated conclusions until it is
  *       in, see {@link SrtPendingAdmissions}), and claim the stream in the hub; answer with HSRSP (and KMRSP), or with a rejection whose handshake
@@ -38,7 +40,7 @@ final class SrtHandshakeResponder {
     private static final int MAX_PASSPHRASE = 79;
 
     /** What to do with a handshake. */
-    sealed interface Outcome permits Reply, Accept, Ignore {
+    sealed interface Outcome permits Reply, Accept, AcceptReader, Ignore {
     }
 
     /** Send {@code response}; no connection results (induction answer or rejection). */
@@ -51,6 +53,11 @@ final class SrtHandshakeResponder {
             implements Outcome {
     }
 
+    /** Send {@code response} and start a session sending {@code request}'s MPEG-TS to the caller. */
+    record AcceptReader(SrtControlPacket response, SrtReadRequest request, SrtCrypto crypto, int socketId,
+                        int peerSocketId, int initialSequence, int latencyMillis) implements Outcome {
+    }
+
     /** Not a handshake worth an answer (malformed, rendezvous, a stale cookie). */
     record Ignore(String why) implements Outcome {
     }
@@ -61,6 +68,7 @@ final class SrtHandshakeResponder {
     private final int latencyMillis;
     private final String passphrase;
     private final StaleSessions staleSessions;
+    private final SrtPlayback playback;
     private final SrtPendingAdmissions admissions = new SrtPendingAdmissions();
     private long lastRejectionLogged = System.nanoTime() - 2_000_000_000L;
 
@@ -71,7 +79,7 @@ final class SrtHandshakeResponder {
     }
 
     SrtHandshakeResponder(PublishAuthorizer authorizer, StreamHub hub, SrtSynCookies cookies, int latencyMillis,
-                          String passphrase, StaleSessions staleSessions) {
+                          String passphrase, StaleSessions staleSessions, SrtPlayback playback) {
         if (passphrase != null && (passphrase.length() < MIN_PASSPHRASE || passphrase.length() > MAX_PASSPHRASE)) {
             throw new IllegalArgumentException("SRT passphrase must have 10 to 79 characters");
         }
@@ -81,6 +89,7 @@ final class SrtHandshakeResponder {
         this.latencyMillis = latencyMillis;
         this.passphrase = passphrase;
         this.staleSessions = staleSessions;
+        this.playback = playback;
     }
 
     /**
@@ -123,43 +132,30 @@ final class SrtHandshakeResponder {
         if (hsreq.has(SrtHandshakeExtension.FLAG_STREAM)) {
             return reject(hs, SrtRejectReason.MESSAGE_API, "stream (file) mode");
         }
-        if (!hsreq.has(SrtHandshakeExtension.FLAG_TSBPDSND)) {
-            return reject(hs, SrtRejectReason.ROGUE, "caller does not send with TSBPD (not live mode)");
-        }
         if (atCapacity) {
-            return reject(hs, SrtRejectReason.BACKLOG, "too many publishers");
+            return reject(hs, SrtRejectReason.BACKLOG, "too many connections");
         }
         SrtHandshakeMessage.Extension sid = hs.extension(SrtHandshakeMessage.EXT_SID);
         SrtStreamId streamId = sid == null ? null : SrtStreamId.parse(SrtHandshakeMessage.decodeStreamId(sid.content()));
         if (streamId == null) {
             return reject(hs, SrtRejectReason.BAD_REQUEST, "missing or unreadable stream id");
         }
+        if (streamId.mode() == SrtStreamId.Mode.REQUEST) {
+            return reader(peer, hs, hsreq, streamId, newSocketId);
+        }
+        if (!hsreq.has(SrtHandshakeExtension.FLAG_TSBPDSND)) {
+            return reject(hs, SrtRejectReason.ROGUE, "caller does not send with TSBPD (not live mode)");
+        }
         SrtStreamId.Decision decision = streamId.authorize(authorizer, peer.getAddress());
         if (!decision.accepted()) {
             return reject(hs, decision.rejection(), "stream id refused");
         }
-
-        SrtHandshakeMessage.Extension kmreq = hs.extension(SrtHandshakeMessage.EXT_KMREQ);
-        SrtCrypto crypto = null;
-        SrtKeyMaterialMessage km = null;
-        if (passphrase == null && kmreq != null) {
-            return reject(hs, SrtRejectReason.UNSECURE, "caller encrypts, no passphrase configured");
+        Keys keys = keys(hs);
+        if (keys.rejection() != null) {
+            return keys.rejection();
         }
-        if (passphrase != null) {
-            if (kmreq == null) {
-                return reject(hs, SrtRejectReason.UNSECURE, "passphrase required, caller does not encrypt");
-            }
-            km = SrtKeyMaterialMessage.parse(kmreq.content());
-            if (km == null) {
-                return reject(hs, SrtRejectReason.BAD_SECRET, "unusable key material");
-            }
-            crypto = new SrtCrypto(passphrase);
-            try {
-                crypto.apply(km);
-            } catch (SrtCrypto.BadSecretException e) {
-                return reject(hs, SrtRejectReason.BAD_SECRET, "wrong passphrase");
-            }
-        }
+        SrtCrypto crypto = keys.crypto();
+        SrtKeyMaterialMessage km = keys.km();
 
         PublishAdmission.Verdict verdict = admissions.verdict(peer, hs.socketId(), nowMillis,
                 () -> authorizer.admit(decision.stream(), "srt", peer.getAddress(), streamId.presentedKey()));
@@ -187,25 +183,88 @@ final class SrtHandshakeResponder {
         }
 
         int latency = Math.max(latencyMillis, hsreq.senderDelayMs());
+        int socketId = newSocketId.getAsInt();
+        SrtControlPacket response = conclusionResponse(peer, hs, hsreq, latency, keys, socketId);
+        log.info("SRT publisher {} for stream {} accepted (latency {} ms{})", peer, decision.stream(), latency,
+                crypto != null ? ", AES-" + km.keyLength() * 8 : "");
+        return new Accept(response, decision.stream(), publisher, crypto, socketId, hs.socketId(),
+                hs.initialSequence() & SrtSequence.MASK, latency, packet.timestamp());
+    }
+
+    /**
+     * A caller that asked to read: the playback side says whether it may; we then send with the
+     * larger of our latency and the one the caller receives with.
+     */
+    private Outcome reader(InetSocketAddress peer, SrtHandshakeMessage hs, SrtHandshakeExtension hsreq,
+                           SrtStreamId streamId, IntSupplier newSocketId) {
+        SrtReadRequest request = streamId.readRequest();
+        if (request == null) {
+            return reject(hs, SrtRejectReason.BAD_REQUEST, "m=request without a valid stream name");
+        }
+        if (!hsreq.has(SrtHandshakeExtension.FLAG_TSBPDRCV)) {
+            return reject(hs, SrtRejectReason.ROGUE, "reader does not receive with TSBPD (not live mode)");
+        }
+        SrtPlayback.Refusal refusal = playback.check(request, peer.getAddress());
+        if (refusal != null) {
+            return reject(hs, refusal.reason(), refusal.why());
+        }
+        Keys keys = keys(hs);
+        if (keys.rejection() != null) {
+            return keys.rejection();
+        }
+        int latency = Math.max(latencyMillis, hsreq.receiverDelayMs());
+        int socketId = newSocketId.getAsInt();
+        SrtControlPacket response = conclusionResponse(peer, hs, hsreq, latency, keys, socketId);
+        log.info("SRT reader {} for {} accepted (latency {} ms{})", peer, request, latency,
+                keys.crypto() != null ? ", AES-" + keys.km().keyLength() * 8 : "");
+        return new AcceptReader(response, request, keys.crypto(), socketId, hs.socketId(),
+                hs.initialSequence() & SrtSequence.MASK, latency);
+    }
+
+    /** The caller's key material checked against our passphrase: clear, keys, or a rejection. */
+    private record Keys(SrtCrypto crypto, SrtKeyMaterialMessage km, Reply rejection) {
+    }
+
+    private Keys keys(SrtHandshakeMessage hs) {
+        SrtHandshakeMessage.Extension kmreq = hs.extension(SrtHandshakeMessage.EXT_KMREQ);
+        if (passphrase == null) {
+            return kmreq == null ? new Keys(null, null, null)
+                    : new Keys(null, null, reject(hs, SrtRejectReason.UNSECURE, "caller encrypts, no passphrase configured"));
+        }
+        if (kmreq == null) {
+            return new Keys(null, null, reject(hs, SrtRejectReason.UNSECURE, "passphrase required, caller does not encrypt"));
+        }
+        SrtKeyMaterialMessage km = SrtKeyMaterialMessage.parse(kmreq.content());
+        if (km == null) {
+            return new Keys(null, null, reject(hs, SrtRejectReason.BAD_SECRET, "unusable key material"));
+        }
+        SrtCrypto crypto = new SrtCrypto(passphrase);
+        try {
+            crypto.apply(km);
+        } catch (SrtCrypto.BadSecretException e) {
+            return new Keys(null, null, reject(hs, SrtRejectReason.BAD_SECRET, "wrong passphrase"));
+        }
+        return new Keys(crypto, km, null);
+    }
+
+    /** HSRSP with both TSBPD directions at {@code latency} (and KMRSP echoing the key material). */
+    private static SrtControlPacket conclusionResponse(InetSocketAddress peer, SrtHandshakeMessage hs,
+                                                       SrtHandshakeExtension hsreq, int latency, Keys keys, int socketId) {
         int flags = SrtHandshakeExtension.FLAG_TSBPDSND | SrtHandshakeExtension.FLAG_TSBPDRCV
                 | SrtHandshakeExtension.FLAG_TLPKTDROP | SrtHandshakeExtension.FLAG_PERIODICNAK
-                | SrtHandshakeExtension.FLAG_REXMITFLG | (crypto != null ? SrtHandshakeExtension.FLAG_CRYPT : 0);
+                | SrtHandshakeExtension.FLAG_REXMITFLG | (keys.crypto() != null ? SrtHandshakeExtension.FLAG_CRYPT : 0);
         SrtHandshakeExtension hsrsp = new SrtHandshakeExtension(SrtHandshakeExtension.VERSION_1_5_0, flags, latency,
                 Math.max(latency, hsreq.receiverDelayMs()));
         List<SrtHandshakeMessage.Extension> extensions = new ArrayList<>();
         extensions.add(new SrtHandshakeMessage.Extension(SrtHandshakeMessage.EXT_HSRSP, hsrsp.toBytes()));
-        if (km != null) {
-            extensions.add(new SrtHandshakeMessage.Extension(SrtHandshakeMessage.EXT_KMRSP, km.raw()));
+        if (keys.km() != null) {
+            extensions.add(new SrtHandshakeMessage.Extension(SrtHandshakeMessage.EXT_KMRSP, keys.km().raw()));
         }
-        int socketId = newSocketId.getAsInt();
         SrtHandshakeMessage answer = new SrtHandshakeMessage(5, 0,
-                SrtHandshakeMessage.FLAG_HSREQ | (km != null ? SrtHandshakeMessage.FLAG_KMREQ : 0),
+                SrtHandshakeMessage.FLAG_HSREQ | (keys.km() != null ? SrtHandshakeMessage.FLAG_KMREQ : 0),
                 hs.initialSequence(), Math.min(hs.mtu(), MAX_MTU), hs.flowWindow(), SrtHandshakeMessage.TYPE_CONCLUSION,
                 socketId, hs.cookie(), addressBytes(peer), extensions);
-        log.info("SRT publisher {} for stream {} accepted (latency {} ms{})", peer, decision.stream(), latency,
-                crypto != null ? ", AES-" + km.keyLength() * 8 : "");
-        return new Accept(control(answer, hs.socketId()), decision.stream(), publisher, crypto, socketId, hs.socketId(),
-                hs.initialSequence() & SrtSequence.MASK, latency, packet.timestamp());
+        return control(answer, hs.socketId());
     }
 
     private Reply reject(SrtHandshakeMessage hs, SrtRejectReason reason, String why) {

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The SRT ingest listener: one UDP port, any number of publishers (live mode, HSv5, optional
- * AES encryption), each one's MPEG-TS demuxed into the {@link StreamHub}.
+ * The SRT listener: one UDP port, any number of publishers (live mode, HSv5, optional AES
+ * encryption), each one's MPEG-TS demuxed into the {@link StreamHub}, and of readers
+ * ({@code m=request}), each sent the MPEG-TS an {@link SrtPlayback} makes for it.
  *
  * <p>Lifecycle: construct, {@link #start()} (returns the bound port), {@link #close()}. All
  * protocol work runs on one event loop of the given group; nothing blocks it.
@@ -40,6 +41,7 @@ public final class SrtListener implements AutoCloseable {
     private final int maxSessions;
     private final int bufferPackets;
     private final Duration idleTimeout;
+    private final SrtPlayback playback;
     private SrtListenerHandler handler;
     private Channel channel;
 
@@ -49,7 +51,7 @@ public final class SrtListener implements AutoCloseable {
      * @param idleTimeout   a publisher silent this long is dropped ({@link #DEFAULT_IDLE_TIMEOUT})
      */
     public SrtListener(SrtConfig config, PublishAuthorizer authorizer, StreamHub hub, EventLoopGroup group,
-                       int maxSessions, int bufferPackets, Duration idleTimeout) {
+                       int maxSessions, int bufferPackets, Duration idleTimeout, SrtPlayback playback) {
         this.config = Objects.requireNonNull(config, "config");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.hub = Objects.requireNonNull(hub, "hub");
@@ -60,10 +62,18 @@ public final class SrtListener implements AutoCloseable {
         this.maxSessions = maxSessions;
         this.bufferPackets = bufferPackets;
         this.idleTimeout = idleTimeout;
+        this.playback = Objects.requireNonNull(playback, "playback");
     }
 
+    /** A listener for publishers only: readers are refused. */
     public SrtListener(SrtConfig config, PublishAuthorizer authorizer, StreamHub hub, EventLoopGroup group) {
-        this(config, authorizer, hub, group, DEFAULT_MAX_SESSIONS, DEFAULT_BUFFER_PACKETS, DEFAULT_IDLE_TIMEOUT);
+        this(config, authorizer, hub, group, SrtPlayback.NONE);
+    }
+
+    /** A listener for publishers and for readers, which {@code playback} feeds. */
+    public SrtListener(SrtConfig config, PublishAuthorizer authorizer, StreamHub hub, EventLoopGroup group,
+                       SrtPlayback playback) {
+        this(config, authorizer, hub, group, DEFAULT_MAX_SESSIONS, DEFAULT_BUFFER_PACKETS, DEFAULT_IDLE_TIMEOUT, playback);
     }
 
     /** Binds the UDP port; returns the port actually bound (useful with port 0). */
@@ -75,9 +85,9 @@ public final class SrtListener implements AutoCloseable {
         long latencyMillis = config.latency() == null ? 120 : config.latency().toMillis();
         long start = System.nanoTime();
         SrtListenerHandler newHandler = new SrtListenerHandler(maxSessions, bufferPackets, idleTimeout.toNanos() / 1000,
-                () -> (System.nanoTime() - start) / 1000 + 1_000_000, random);
+                () -> (System.nanoTime() - start) / 1000 + 1_000_000, random, playback);
         newHandler.responder(new SrtHandshakeResponder(authorizer, hub, new SrtSynCookies(random),
-                (int) Math.min(latencyMillis, 0xFFFF), emptyToNull(config.passphrase()), newHandler::releaseStale));
+                (int) Math.min(latencyMillis, 0xFFFF), emptyToNull(config.passphrase()), newHandler::releaseStale, playback));
         handler = newHandler;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)

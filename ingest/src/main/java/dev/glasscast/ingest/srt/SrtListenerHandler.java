@@ -19,17 +19,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes decoded SRT packets on the listening socket: handshakes with destination socket 0 to
  * the {@link SrtHandshakeResponder}, everything else to the session owning the destination
- * socket id (and only when it comes from that session's address). Drives every session's
- * timer from one task on the channel's event loop.
+ * socket id (and only when it comes from that session's address): a publisher's
+ * {@link SrtReceiverSession} or a reader's {@link SrtSenderSession}, fed by the
+ * {@link SrtPlayback}. Drives every session's timer from one task on the channel's event loop.
  */
 final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> {
 
     private static final Logger log = LoggerFactory.getLogger(SrtListenerHandler.class);
 
-    /** Identifies a caller's connection attempt: the same conclusion repeated maps to one session. */
     /** A session silent this long may be taken over by a reconnect from its host. */
     static final long STALE_MICROS = 1_000_000;
 
+    /** Identifies a caller's connection attempt: the same conclusion repeated maps to one session. */
     private record CallerKey(InetSocketAddress peer, int callerSocketId) {
     }
 
@@ -39,9 +40,10 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
     private final long idleTimeoutMicros;
     private final LongSupplier nowMicros;
     private final SecureRandom random;
+    private final SrtPlayback playback;
 
-    private final Map<Integer, SrtReceiverSession> bySocket = new HashMap<>();
-    private final Map<CallerKey, SrtReceiverSession> byCaller = new HashMap<>();
+    private final Map<Integer, SrtSession> bySocket = new HashMap<>();
+    private final Map<CallerKey, SrtSession> byCaller = new HashMap<>();
     /** Read from other threads; written on the event loop. */
     private final Map<Integer, SrtReceiverSession> published = new ConcurrentHashMap<>();
     private Channel channel;
@@ -49,8 +51,9 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
     private long ignored;
 
     SrtListenerHandler(int maxSessions, int bufferPackets, long idleTimeoutMicros,
-                       LongSupplier nowMicros, SecureRandom random) {
+                       LongSupplier nowMicros, SecureRandom random, SrtPlayback playback) {
         super(SrtEnvelope.class);
+        this.playback = playback;
         this.maxSessions = maxSessions;
         this.bufferPackets = bufferPackets;
         this.idleTimeoutMicros = idleTimeoutMicros;
@@ -87,7 +90,7 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
             }
             return;
         }
-        SrtReceiverSession session = bySocket.get(packet.destinationSocket());
+        SrtSession session = bySocket.get(packet.destinationSocket());
         if (session == null || !session.peer().equals(envelope.peer())) {
             ignored++;
             return;
@@ -101,7 +104,7 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
     private void onHandshake(InetSocketAddress peer, SrtControlPacket control, long now) {
         SrtHandshakeMessage peek = SrtHandshakeMessage.parse(control.body());
         if (peek != null && peek.type() == SrtHandshakeMessage.TYPE_CONCLUSION) {
-            SrtReceiverSession existing = byCaller.get(new CallerKey(peer, peek.socketId()));
+            SrtSession existing = byCaller.get(new CallerKey(peer, peek.socketId()));
             if (existing != null) {
                 send(peer, existing.handshakeResponse());
                 return;
@@ -125,6 +128,21 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
                 }));
                 send(peer, accept.response());
             }
+            case SrtHandshakeResponder.AcceptReader accept -> {
+                SrtSenderSession session = new SrtSenderSession(accept.request().toString(), peer, accept.socketId(),
+                        accept.peerSocketId(), accept.initialSequence(), accept.latencyMillis() * 1000L, now,
+                        idleTimeoutMicros, accept.crypto(), p -> send(peer, p), accept.response());
+                bySocket.put(session.socketId(), session);
+                byCaller.put(new CallerKey(peer, session.peerSocketId()), session);
+                send(peer, accept.response());
+                try {
+                    session.feed(playback.open(accept.request(), session.sink()));
+                } catch (RuntimeException e) {
+                    log.error("SRT playback of {} failed to start; closing the reader", accept.request(), e);
+                    session.close("playback failed to start");
+                    remove(session);
+                }
+            }
             case SrtHandshakeResponder.Ignore ignore -> {
                 ignored++;
                 log.debug("SRT handshake from {} ignored: {}", peer, ignore.why());
@@ -144,8 +162,9 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
      */
     boolean releaseStale(String stream, InetSocketAddress caller) {
         long now = nowMicros.getAsLong();
-        for (SrtReceiverSession session : new ArrayList<>(bySocket.values())) {
-            if (session.stream().equals(stream) && session.peer().getAddress().equals(caller.getAddress())
+        for (SrtSession session : new ArrayList<>(bySocket.values())) {
+            if (session instanceof SrtReceiverSession && session.stream().equals(stream)
+                    && session.peer().getAddress().equals(caller.getAddress())
                     && session.silentFor(now) >= STALE_MICROS) {
                 session.close("replaced by a new connection from " + caller);
                 remove(session);
@@ -170,8 +189,8 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
 
     private void tick() {
         long now = nowMicros.getAsLong();
-        List<SrtReceiverSession> closed = null;
-        for (SrtReceiverSession session : bySocket.values()) {
+        List<SrtSession> closed = null;
+        for (SrtSession session : bySocket.values()) {
             try {
                 session.tick(now);
             } catch (RuntimeException e) {
@@ -190,14 +209,14 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
         }
     }
 
-    private void remove(SrtReceiverSession session) {
+    private void remove(SrtSession session) {
         bySocket.remove(session.socketId());
         byCaller.remove(new CallerKey(session.peer(), session.peerSocketId()));
         published.remove(session.socketId());
     }
 
     private void closeAll(String why) {
-        for (SrtReceiverSession session : new ArrayList<>(bySocket.values())) {
+        for (SrtSession session : new ArrayList<>(bySocket.values())) {
             session.close(why);
             remove(session);
         }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Everything runs on the listener's event loop: {@link #onPacket} on arrival,
  * {@link #tick} from a timer every {@link #TICK_MICROS}. Nothing here blocks.
  */
-final class SrtReceiverSession {
+final class SrtReceiverSession implements SrtSession {
 
     private static final Logger log = LoggerFactory.getLogger(SrtReceiverSession.class);
 
@@ -118,31 +118,38 @@ final class SrtReceiverSession {
         }
     }
 
-    int socketId() {
+    @Override
+    public int socketId() {
         return socketId;
     }
 
-    int peerSocketId() {
+    @Override
+    public int peerSocketId() {
         return peerSocketId;
     }
 
-    InetSocketAddress peer() {
+    @Override
+    public InetSocketAddress peer() {
         return peer;
     }
 
-    String stream() {
+    @Override
+    public String stream() {
         return stream;
     }
 
-    SrtControlPacket handshakeResponse() {
+    @Override
+    public SrtControlPacket handshakeResponse() {
         return handshakeResponse;
     }
 
-    long silentFor(long nowMicros) {
+    @Override
+    public long silentFor(long nowMicros) {
         return nowMicros - lastReceiveMicros;
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return state == State.CLOSED;
     }
 
@@ -150,7 +157,8 @@ final class SrtReceiverSession {
         return stats;
     }
 
-    void onPacket(SrtPacket packet, long nowMicros) {
+    @Override
+    public void onPacket(SrtPacket packet, long nowMicros) {
         if (state == State.CLOSED) {
             return;
         }
@@ -233,7 +241,8 @@ final class SrtReceiverSession {
     }
 
     /** The timer: deliver what is due, acknowledge, report losses, keep alive, time out. */
-    void tick(long nowMicros) {
+    @Override
+    public void tick(long nowMicros) {
         if (state == State.CLOSED) {
             return;
         }
@@ -262,7 +271,8 @@ final class SrtReceiverSession {
     }
 
     /** Ends the session: tells the peer (unless it left), unpublishes. Idempotent. */
-    void close(String why) {
+    @Override
+    public void close(String why) {
         switch (state) {
             case CONNECTED -> {
                 state = State.CLOSED;

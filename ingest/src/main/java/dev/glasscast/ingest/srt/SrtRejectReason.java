@@ -22,12 +22,19 @@ public enum SrtRejectReason {
     BAD_REQUEST(1400, "bad request: no usable stream id"),
     /** SRT_REJX_UNAUTHORIZED: unknown or wrong stream key. */
     UNAUTHORIZED(1401, "unauthorized: unknown stream key"),
-    /** SRT_REJX_FORBIDDEN: the key checked out, the operator's on_publish check refused. */
-    FORBIDDEN(1403, "forbidden: refused by the on_publish check"),
-    /** SRT_REJX_BAD_MODE: the caller asked to read (m=request), this listener only ingests. */
-    BAD_MODE(1405, "bad mode: only m=publish is accepted"),
+    /**
+     * SRT_REJX_FORBIDDEN: the key checked out, the operator's on_publish check refused; or a
+     * reader without a valid playback token for a stream with signed playback.
+     */
+    FORBIDDEN(1403, "forbidden: refused by the on_publish check, or no valid playback token"),
+    /** SRT_REJX_NOTFOUND: a reader asked for a stream or rendition that is not live. */
+    NOT_FOUND(1404, "not found: no such live stream or rendition"),
+    /** SRT_REJX_BAD_MODE: a mode other than m=publish or m=request. */
+    BAD_MODE(1405, "bad mode: only m=publish and m=request are accepted"),
     /** SRT_REJX_CONFLICT: the stream is already being published. */
-    CONFLICT(1409, "conflict: stream already live");
+    CONFLICT(1409, "conflict: stream already live"),
+    /** SRT_REJX_NOTSUP_MEDIA: a reader asked for a rendition that cannot go out as MPEG-TS here. */
+    UNSUPPORTED_MEDIA(1415, "unsupported media: the rendition cannot be sent as MPEG-TS");
 
     final int code;
     final String description;

@@ -12,9 +12,12 @@ import java.util.Optional;
  *       {@code #!::r=live/NAME,m=publish,k=KEY}. {@code r} names the stream (an optional
  *       {@code live/} prefix is ignored); the stream key goes in {@code k} (GlassCast's own
  *       key; {@code u} is a user name and is ignored). {@code #!::r=KEY} alone, with the key as
- *       the resource, also works. {@code m} must be {@code publish} when present.</li>
+ *       the resource, also works. {@code m} is {@code publish} (the default) or
+ *       {@code request} to read: {@code #!::r=live/NAME/RENDITION,m=request} (the rendition is
+ *       optional; {@code k} carries a playback token where the stream's playback is signed).</li>
  *   <li>MediaMTX: {@code publish:live/NAME:USER:KEY}; the key is the password part.
- *       {@code publish:KEY} treats the path as the key. {@code read:...} is refused.</li>
+ *       {@code publish:KEY} treats the path as the key. {@code read:live/NAME[/RENDITION]}
+ *       reads, with a playback token as the password part where one is needed.</li>
  *   <li>A path with the key as query: {@code live/NAME?key=KEY} (SRS-style {@code secret=}
  *       also).</li>
  *   <li>A bare key, optionally after {@code live/}: {@code KEY} or {@code live/KEY}, the
@@ -23,10 +26,13 @@ import java.util.Optional;
  * A plain {@code live/NAME} without a key is refused as unauthorized, like a wrong key.
  *
  * @param resource the stream name or key as given (without {@code live/}), may be empty
- * @param key      the key when given separately from the resource, else null
- * @param publish  false when the caller asked to read
+ * @param key      the key (or, to read, the playback token) when given separately from the resource, else null
+ * @param mode     what the caller asked to do
  */
-public record SrtStreamId(String resource, String key, boolean publish) {
+public record SrtStreamId(String resource, String key, Mode mode) {
+
+    /** The SRT access-control {@code m} values: to send, to receive, or one not supported. */
+    public enum Mode { PUBLISH, REQUEST, UNSUPPORTED }
 
     /** Longest stream id accepted: libsrt's own limit (SRT_STREAMID_MAX = 512). */
     public static final int MAX_LENGTH = 512;
@@ -59,7 +65,7 @@ public record SrtStreamId(String resource, String key, boolean publish) {
         if (text.startsWith("#!::")) {
             String resource = "";
             String key = null;
-            boolean publish = true;
+            Mode mode = Mode.PUBLISH;
             for (String pair : text.substring(4).split(",", 32)) {
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
@@ -70,23 +76,27 @@ public record SrtStreamId(String resource, String key, boolean publish) {
                 switch (name) {
                     case "r" -> resource = value;
                     case "k" -> key = value;
-                    case "m" -> publish = value.equals("publish");
+                    case "m" -> mode = switch (value) {
+                        case "publish" -> Mode.PUBLISH;
+                        case "request" -> Mode.REQUEST;
+                        default -> Mode.UNSUPPORTED; // bidirectional, or anything else
+                    };
                     default -> { } // u (user), s (session), t (type), h (host) and custom keys: not needed
                 }
             }
-            return withQueryKey(stripLive(resource), key, publish);
+            return withQueryKey(stripLive(resource), key, mode);
         }
         if (text.startsWith("publish:") || text.startsWith("read:")) {
             String[] parts = text.split(":", 5);
-            boolean publish = parts[0].equals("publish");
+            Mode mode = parts[0].equals("publish") ? Mode.PUBLISH : Mode.REQUEST;
             String path = parts.length > 1 ? parts[1] : "";
             String key = parts.length >= 4 ? parts[3] : null;
-            return withQueryKey(stripLive(path), key, publish);
+            return withQueryKey(stripLive(path), key, mode);
         }
-        return withQueryKey(stripLive(text), null, true);
+        return withQueryKey(stripLive(text), null, Mode.PUBLISH);
     }
 
-    private static SrtStreamId withQueryKey(String resource, String key, boolean publish) {
+    private static SrtStreamId withQueryKey(String resource, String key, Mode mode) {
         int query = resource.indexOf('?');
         if (query >= 0) {
             for (String pair : resource.substring(query + 1).split("&", 16)) {
@@ -96,7 +106,30 @@ public record SrtStreamId(String resource, String key, boolean publish) {
             }
             resource = resource.substring(0, query);
         }
-        return new SrtStreamId(resource, key == null || key.isEmpty() ? null : key, publish);
+        return new SrtStreamId(resource, key == null || key.isEmpty() ? null : key, mode);
+    }
+
+    /** Whether the caller asked to publish. */
+    public boolean publish() {
+        return mode == Mode.PUBLISH;
+    }
+
+    /**
+     * What a caller that asked to read ({@code m=request}, {@code read:}) wants: the stream, and
+     * the rendition after a slash if it named one. Null when it did not ask to read, or named no
+     * valid stream.
+     */
+    public SrtReadRequest readRequest() {
+        if (mode != Mode.REQUEST) {
+            return null;
+        }
+        int slash = resource.indexOf('/');
+        String stream = slash < 0 ? resource : resource.substring(0, slash);
+        String rendition = slash < 0 ? null : resource.substring(slash + 1);
+        if (!StreamPath.isValidName(stream) || (rendition != null && !StreamPath.isValidName(rendition))) {
+            return null;
+        }
+        return new SrtReadRequest(stream, rendition, key);
     }
 
     private static String stripLive(String path) {
@@ -119,7 +152,7 @@ public record SrtStreamId(String resource, String key, boolean publish) {
      * refusing an address that failed too often lately (null: not limited).
      */
     public Decision authorize(PublishAuthorizer authorizer, java.net.InetAddress from) {
-        if (!publish) {
+        if (mode != Mode.PUBLISH) {
             return Decision.reject(SrtRejectReason.BAD_MODE);
         }
         if (key != null) {
@@ -140,6 +173,6 @@ public record SrtStreamId(String resource, String key, boolean publish) {
     @Override
     public String toString() {
         return "SrtStreamId[resource=" + (key == null ? "<redacted>" : resource) + ", key=" + (key == null ? "none" : "<redacted>")
-                + ", publish=" + publish + "]";
+                + ", mode=" + mode + "]";
     }
 }

@@ -1,14 +1,17 @@
 /**
- * SRT ingest: the receiving side of SRT live mode (draft-sharabayko-srt, HSv5, interoperable
- * with libsrt callers such as OBS, ffmpeg and srt-live-transmit), carrying MPEG-TS into the
- * {@link dev.glasscast.media.StreamHub} through {@link dev.glasscast.ingest.mpegts.TsDemuxer}.
+ * SRT live mode (draft-sharabayko-srt, HSv5, interoperable with libsrt callers such as OBS,
+ * ffmpeg and srt-live-transmit) as a listener: publishers' MPEG-TS goes into the
+ * {@link dev.glasscast.media.StreamHub} through {@link dev.glasscast.ingest.mpegts.TsDemuxer},
+ * and readers ({@code m=request}) are sent the MPEG-TS an
+ * {@link dev.glasscast.ingest.srt.SrtPlayback} makes for them.
  *
  * <p>Layers, outside in: {@link dev.glasscast.ingest.srt.SrtPacketDecoder} and
  * {@link dev.glasscast.ingest.srt.SrtPacketEncoder} (datagram codec);
  * {@code SrtListenerHandler} (dispatch by destination socket id, one timer for all sessions);
  * {@code SrtHandshakeResponder} (stateless induction with SYN cookies, conclusion with
  * authorisation, key material and the stream claim); {@code SrtReceiverSession} (one
- * connection: TSBPD buffer, ACK/NAK/ACKACK, decryption, demuxing);
+ * publisher: TSBPD buffer, ACK/NAK/ACKACK, decryption, demuxing); {@code SrtSenderSession} (one
+ * reader: send buffer, retransmission on NAK, ACKACK, encryption);
  * {@link dev.glasscast.ingest.srt.SrtListener} (lifecycle and statistics).
  *
  * <p>Stream ids are documented on {@link dev.glasscast.ingest.srt.SrtStreamId}; refusals carry

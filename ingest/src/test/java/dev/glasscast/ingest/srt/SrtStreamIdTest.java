@@ -48,4 +48,22 @@ class SrtStreamIdTest {
         assertNull(SrtStreamId.parse("a\u0000b"));
         assertNull(SrtStreamId.parse("x".repeat(513)));
     }
+
+    @Test
+    void readersNameAStreamAndOptionallyARenditionAndAToken() {
+        assertEquals(new SrtReadRequest("main", null, null), SrtStreamId.parse("#!::r=live/main,m=request").readRequest());
+        assertEquals(new SrtReadRequest("main", "480p", null),
+                SrtStreamId.parse("#!::r=live/main/480p,m=request").readRequest());
+        assertEquals(new SrtReadRequest("main", null, "123.sig"),
+                SrtStreamId.parse("#!::r=main,m=request,k=123.sig").readRequest());
+        assertEquals(new SrtReadRequest("main", "source", null), SrtStreamId.parse("read:live/main/source").readRequest());
+        assertEquals(new SrtReadRequest("main", null, "123.sig"),
+                SrtStreamId.parse("read:live/main:viewer:123.sig").readRequest());
+
+        assertNull(SrtStreamId.parse("#!::r=live/main,m=publish,k=k-live-1").readRequest(), "a publisher is no reader");
+        assertNull(SrtStreamId.parse("#!::r=../x,m=request").readRequest(), "names are checked");
+        assertNull(SrtStreamId.parse("#!::r=main/a/b,m=request").readRequest());
+        assertEquals(SrtStreamId.Mode.UNSUPPORTED, SrtStreamId.parse("#!::r=main,m=bidirectional").mode());
+        assertEquals(SrtRejectReason.BAD_MODE, decide("#!::r=main,m=bidirectional,k=k-live-1").rejection());
+    }
 }

@@ -46,7 +46,7 @@ final class SrtTestServer implements AutoCloseable {
                 new StreamConfig("live", LIVE_KEY), new StreamConfig("second", SECOND_KEY)));
         hub.addListener(recorder);
         listener = new SrtListener(config, authorizer, hub, group, maxSessions,
-                SrtListener.DEFAULT_BUFFER_PACKETS, idleTimeout);
+                SrtListener.DEFAULT_BUFFER_PACKETS, idleTimeout, SrtPlayback.NONE);
         port = listener.start();
     }
 
