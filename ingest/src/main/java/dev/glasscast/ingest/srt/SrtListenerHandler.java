@@ -129,9 +129,9 @@ final class SrtListenerHandler extends SimpleChannelInboundHandler<SrtEnvelope> 
                 send(peer, accept.response());
             }
             case SrtHandshakeResponder.AcceptReader accept -> {
-                SrtSenderSession session = new SrtSenderSession(accept.request().toString(), peer, accept.socketId(),
-                        accept.peerSocketId(), accept.initialSequence(), accept.latencyMillis() * 1000L, now,
-                        idleTimeoutMicros, accept.crypto(), p -> send(peer, p), accept.response());
+                SrtSenderSession session = new SrtSenderSession(new SrtSession.Connection(accept.request().toString(), peer,
+                        accept.socketId(), accept.peerSocketId(), accept.response()), accept.initialSequence(),
+                        accept.latencyMillis() * 1000L, now, idleTimeoutMicros, accept.crypto(), p -> send(peer, p));
                 bySocket.put(session.socketId(), session);
                 byCaller.put(new CallerKey(peer, session.peerSocketId()), session);
                 send(peer, accept.response());

@@ -32,10 +32,7 @@ final class SrtReceiverSession implements SrtSession {
     static final long TICK_MICROS = 10_000;
     private static final long KEEPALIVE_INTERVAL = 1_000_000;
 
-    private final String stream;
-    private final InetSocketAddress peer;
-    private final int socketId;
-    private final int peerSocketId;
+    private final Connection connection;
     private final long latencyMicros;
     private final long startMicros;
     private final Instant connectedAt;
@@ -47,8 +44,6 @@ final class SrtReceiverSession implements SrtSession {
     private final SrtDeliveryClock clock;
     private final SrtReceiverFeedback feedback;
     private final TsDemuxer demuxer;
-    /** The conclusion response, sent again when the caller repeats its conclusion. */
-    private final SrtControlPacket handshakeResponse;
 
     private State state = State.CONNECTED;
     private long lastReceiveMicros;
@@ -73,10 +68,7 @@ final class SrtReceiverSession implements SrtSession {
                        long latencyMicros, int handshakeTimestamp, long nowMicros, long idleTimeoutMicros,
                        int bufferPackets, SrtCrypto crypto, StreamPublisher publisher, Consumer<SrtPacket> sender,
                        SrtControlPacket handshakeResponse) {
-        this.stream = stream;
-        this.peer = peer;
-        this.socketId = socketId;
-        this.peerSocketId = peerSocketId;
+        this.connection = new Connection(stream, peer, socketId, peerSocketId, handshakeResponse);
         this.latencyMicros = latencyMicros;
         this.startMicros = nowMicros;
         this.connectedAt = Instant.now();
@@ -84,7 +76,6 @@ final class SrtReceiverSession implements SrtSession {
         this.crypto = crypto;
         this.publisher = publisher;
         this.sender = sender;
-        this.handshakeResponse = handshakeResponse;
         this.buffer = new SrtReceiveBuffer(bufferPackets, initialSequence);
         this.clock = new SrtDeliveryClock(latencyMicros, handshakeTimestamp, nowMicros);
         this.feedback = new SrtReceiverFeedback(buffer, (type, typeInfo, body, now) ->
@@ -119,28 +110,8 @@ final class SrtReceiverSession implements SrtSession {
     }
 
     @Override
-    public int socketId() {
-        return socketId;
-    }
-
-    @Override
-    public int peerSocketId() {
-        return peerSocketId;
-    }
-
-    @Override
-    public InetSocketAddress peer() {
-        return peer;
-    }
-
-    @Override
-    public String stream() {
-        return stream;
-    }
-
-    @Override
-    public SrtControlPacket handshakeResponse() {
-        return handshakeResponse;
+    public Connection connection() {
+        return connection;
     }
 
     @Override
@@ -214,7 +185,7 @@ final class SrtReceiverSession implements SrtSession {
                     buffer.drop(in.getInt() & SrtSequence.MASK, in.getInt() & SrtSequence.MASK);
                 }
             }
-            case HANDSHAKE -> send(handshakeResponse, nowMicros); // a repeated conclusion: our answer was lost
+            case HANDSHAKE -> send(connection.handshakeResponse(), nowMicros); // a repeated conclusion: our answer was lost
             case USER_DEFINED -> onUserDefined(control, nowMicros);
         }
     }
@@ -237,7 +208,7 @@ final class SrtReceiverSession implements SrtSession {
             }
         }
         send(new SrtControlPacket(SrtControlType.USER_DEFINED, SrtControlType.SUBTYPE_KMRSP, 0, timestamp(nowMicros),
-                peerSocketId, answer), nowMicros);
+                connection.peerSocketId(), answer), nowMicros);
     }
 
     /** The timer: deliver what is due, acknowledge, report losses, keep alive, time out. */
@@ -253,7 +224,8 @@ final class SrtReceiverSession implements SrtSession {
         buffer.deliver(nowMicros, payload -> demuxer.feed(payload, 0, payload.length));
         feedback.tick(nowMicros);
         if (nowMicros - lastSendMicros >= KEEPALIVE_INTERVAL) {
-            send(SrtControlPacket.of(SrtControlType.KEEPALIVE, 0, timestamp(nowMicros), peerSocketId, new byte[4]), nowMicros);
+            send(SrtControlPacket.of(SrtControlType.KEEPALIVE, 0, timestamp(nowMicros), connection.peerSocketId(), new byte[4]),
+                    nowMicros);
         }
         clock.tick(nowMicros);
         if (++ticks % 10 == 0) {
@@ -277,21 +249,22 @@ final class SrtReceiverSession implements SrtSession {
             case CONNECTED -> {
                 state = State.CLOSED;
                 if (!why.equals("peer shut down")) {
-                    sender.accept(SrtControlPacket.of(SrtControlType.SHUTDOWN, 0, 0, peerSocketId, new byte[4]));
+                    sender.accept(SrtControlPacket.of(SrtControlType.SHUTDOWN, 0, 0, connection.peerSocketId(), new byte[4]));
                 }
                 // The caller's last packets may have been lost with its close: never hand on a
                 // frame that may be cut short.
                 demuxer.discardUnfinished();
                 publisher.close();
                 stats = snapshot();
-                log.info("SRT publisher of {} from {} closed: {}; {}; {}", stream, peer, why, stats, demuxer.stats());
+                log.info("SRT publisher of {} from {} closed: {}; {}; {}", connection.stream(), connection.peer(), why, stats,
+                        demuxer.stats());
             }
             case CLOSED -> { }
         }
     }
 
     private SrtSessionStats snapshot() {
-        return new SrtSessionStats(stream, peer, socketId, connectedAt, (int) (latencyMicros / 1000), crypto != null,
+        return new SrtSessionStats(connection.stream(), connection.peer(), connection.socketId(), connectedAt, (int) (latencyMicros / 1000), crypto != null,
                 feedback.rtt(), feedback.rttVariance(), packetsReceived, bytesReceived, packetsLost, packetsRetransmitted,
                 packetsTooLate + packetsUndecryptable + buffer.droppedPackets(), packetsDuplicate,
                 feedback.ratePackets(), feedback.rateBits(),

@@ -1,6 +1,5 @@
 package dev.glasscast.ingest.srt;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,16 +44,12 @@ final class SrtSenderSession implements SrtSession {
     private record Sent(int sequence, int messageNumber, int timestamp, int keyFlags, byte[] payload, long sentAtMicros) {
     }
 
-    private final String stream;
-    private final InetSocketAddress peer;
-    private final int socketId;
-    private final int peerSocketId;
+    private final Connection connection;
     private final long latencyMicros;
     private final long startMicros;
     private final long idleTimeoutMicros;
     private final SrtCrypto crypto;
     private final Consumer<SrtPacket> sender;
-    private final SrtControlPacket handshakeResponse;
 
     private final Queue<byte[]> queued = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedCount = new AtomicInteger();
@@ -87,20 +82,15 @@ final class SrtSenderSession implements SrtSession {
      * @param crypto          the caller's key material, or null for a clear connection
      * @param sender          writes a packet to the caller
      */
-    SrtSenderSession(String stream, InetSocketAddress peer, int socketId, int peerSocketId, int initialSequence,
-                     long latencyMicros, long nowMicros, long idleTimeoutMicros, SrtCrypto crypto,
-                     Consumer<SrtPacket> sender, SrtControlPacket handshakeResponse) {
-        this.stream = stream;
-        this.peer = peer;
-        this.socketId = socketId;
-        this.peerSocketId = peerSocketId;
+    SrtSenderSession(Connection connection, int initialSequence, long latencyMicros, long nowMicros,
+                     long idleTimeoutMicros, SrtCrypto crypto, Consumer<SrtPacket> sender) {
+        this.connection = connection;
         this.nextSequence = initialSequence & SrtSequence.MASK;
         this.latencyMicros = latencyMicros;
         this.startMicros = nowMicros;
         this.idleTimeoutMicros = idleTimeoutMicros;
         this.crypto = crypto;
         this.sender = sender;
-        this.handshakeResponse = handshakeResponse;
         this.lastReceiveMicros = nowMicros;
         this.lastSendMicros = nowMicros;
     }
@@ -139,28 +129,8 @@ final class SrtSenderSession implements SrtSession {
     }
 
     @Override
-    public int socketId() {
-        return socketId;
-    }
-
-    @Override
-    public int peerSocketId() {
-        return peerSocketId;
-    }
-
-    @Override
-    public InetSocketAddress peer() {
-        return peer;
-    }
-
-    @Override
-    public String stream() {
-        return stream;
-    }
-
-    @Override
-    public SrtControlPacket handshakeResponse() {
-        return handshakeResponse;
+    public Connection connection() {
+        return connection;
     }
 
     @Override
@@ -186,7 +156,7 @@ final class SrtSenderSession implements SrtSession {
             case ACK -> onAck(control, nowMicros);
             case NAK -> onNak(control.body(), nowMicros);
             case SHUTDOWN -> close("peer shut down");
-            case HANDSHAKE -> send(handshakeResponse, nowMicros); // a repeated conclusion: our answer was lost
+            case HANDSHAKE -> send(connection.handshakeResponse(), nowMicros); // a repeated conclusion: our answer was lost
             case KEEPALIVE, ACKACK, DROPREQ, CONGESTION_WARNING, PEER_ERROR, USER_DEFINED -> { }
         }
     }
@@ -206,7 +176,7 @@ final class SrtSenderSession implements SrtSession {
             removeHead();
         }
         if (ack.typeInfo() != 0) {
-            send(SrtControlPacket.of(SrtControlType.ACKACK, ack.typeInfo(), timestamp(nowMicros), peerSocketId,
+            send(SrtControlPacket.of(SrtControlType.ACKACK, ack.typeInfo(), timestamp(nowMicros), connection.peerSocketId(),
                     new byte[4]), nowMicros);
             if (body.length >= 8) {
                 rttMicros = in.getInt();
@@ -234,7 +204,7 @@ final class SrtSenderSession implements SrtSession {
                 if (sent != null) {
                     packetsRetransmitted++;
                     send(new SrtDataPacket(sent.sequence(), SrtDataPacket.POSITION_SOLO, false, sent.keyFlags(), true,
-                            sent.messageNumber(), sent.timestamp(), peerSocketId, sent.payload()), nowMicros);
+                            sent.messageNumber(), sent.timestamp(), connection.peerSocketId(), sent.payload()), nowMicros);
                 }
             }
         }
@@ -261,7 +231,7 @@ final class SrtSenderSession implements SrtSession {
             packetsDroppedUnacknowledged++;
         }
         if (nowMicros - lastSendMicros >= KEEPALIVE_INTERVAL) {
-            send(SrtControlPacket.of(SrtControlType.KEEPALIVE, 0, timestamp(nowMicros), peerSocketId, new byte[4]), nowMicros);
+            send(SrtControlPacket.of(SrtControlType.KEEPALIVE, 0, timestamp(nowMicros), connection.peerSocketId(), new byte[4]), nowMicros);
         }
         String ended = feedEnded;
         if (ended != null) {
@@ -285,7 +255,7 @@ final class SrtSenderSession implements SrtSession {
         packetsSent++;
         bytesSent += payload.length;
         send(new SrtDataPacket(sequence, SrtDataPacket.POSITION_SOLO, false, keyFlags, false, messageNumber,
-                sent.timestamp(), peerSocketId, payload), nowMicros);
+                sent.timestamp(), connection.peerSocketId(), payload), nowMicros);
     }
 
     /** The unacknowledged packet {@code sequence}, or null if it was acknowledged, dropped or never sent. */
@@ -319,14 +289,14 @@ final class SrtSenderSession implements SrtSession {
                 state = State.CLOSED;
                 closedForFeed = true;
                 if (!why.equals("peer shut down")) {
-                    sender.accept(SrtControlPacket.of(SrtControlType.SHUTDOWN, 0, 0, peerSocketId, new byte[4]));
+                    sender.accept(SrtControlPacket.of(SrtControlType.SHUTDOWN, 0, 0, connection.peerSocketId(), new byte[4]));
                 }
                 if (feed != null) {
                     feed.close();
                 }
                 queued.clear();
                 log.info("SRT reader of {} from {} closed: {}; {} packets ({} bytes) sent, {} sent again, {} given up"
-                                + " unacknowledged, {} not queued (reader too slow), rtt {} ms", stream, peer, why,
+                                + " unacknowledged, {} not queued (reader too slow), rtt {} ms", connection.stream(), connection.peer(), why,
                         packetsSent, bytesSent, packetsRetransmitted, packetsDroppedUnacknowledged,
                         packetsDroppedQueueFull.get(), rttMicros / 1000);
             }

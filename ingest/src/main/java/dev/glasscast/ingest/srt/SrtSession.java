@@ -9,17 +9,39 @@ import java.net.InetSocketAddress;
  */
 interface SrtSession {
 
-    int socketId();
+    /**
+     * Who is at the other end and how the handshake ended.
+     *
+     * @param stream            the stream it publishes or reads (for the log)
+     * @param socketId          our socket id for it
+     * @param peerSocketId      the caller's socket id, the destination of what we send
+     * @param handshakeResponse the conclusion response, sent again when the caller repeats its conclusion
+     */
+    record Connection(String stream, InetSocketAddress peer, int socketId, int peerSocketId,
+                      SrtControlPacket handshakeResponse) {
+    }
 
-    int peerSocketId();
+    Connection connection();
 
-    InetSocketAddress peer();
+    default int socketId() {
+        return connection().socketId();
+    }
 
-    /** The stream it publishes or reads. */
-    String stream();
+    default int peerSocketId() {
+        return connection().peerSocketId();
+    }
 
-    /** The conclusion response, sent again when the caller repeats its conclusion. */
-    SrtControlPacket handshakeResponse();
+    default InetSocketAddress peer() {
+        return connection().peer();
+    }
+
+    default String stream() {
+        return connection().stream();
+    }
+
+    default SrtControlPacket handshakeResponse() {
+        return connection().handshakeResponse();
+    }
 
     void onPacket(SrtPacket packet, long nowMicros);
 

@@ -18,12 +18,13 @@ class SrtSenderSessionTest {
     private static final long T0 = 10_000_000;
     private static final long LATENCY = 120_000;
     private static final int ISN = 0x7FFFFFFE; // wraps after two packets
+    private static final SrtSession.Connection CONNECTION = new SrtSession.Connection("main",
+            new InetSocketAddress("127.0.0.1", 5000), 100, 200, SrtControlPacket.of(SrtControlType.HANDSHAKE, 0, 0, 200, new byte[48]));
     private final List<SrtPacket> sent = new ArrayList<>();
     private final AtomicBoolean feedClosed = new AtomicBoolean();
 
     private SrtSenderSession session() {
-        SrtSenderSession session = new SrtSenderSession("main", new InetSocketAddress("127.0.0.1", 5000), 100, 200, ISN,
-                LATENCY, T0, 5_000_000, null, sent::add, SrtControlPacket.of(SrtControlType.HANDSHAKE, 0, 0, 200, new byte[48]));
+        SrtSenderSession session = new SrtSenderSession(CONNECTION, ISN, LATENCY, T0, 5_000_000, null, sent::add);
         session.feed(() -> feedClosed.set(true));
         return session;
     }
@@ -166,8 +167,7 @@ class SrtSenderSessionTest {
         SrtKeyMaterialMessage km = SrtKeyMaterialMessage.parse(SrtCryptoTest.keyMaterial("passphrase-123", 1, key));
         SrtCrypto ours = new SrtCrypto("passphrase-123");
         ours.apply(km);
-        SrtSenderSession session = new SrtSenderSession("main", new InetSocketAddress("127.0.0.1", 5000), 100, 200, 5,
-                LATENCY, T0, 5_000_000, ours, sent::add, SrtControlPacket.of(SrtControlType.HANDSHAKE, 0, 0, 200, new byte[48]));
+        SrtSenderSession session = new SrtSenderSession(CONNECTION, 5, LATENCY, T0, 5_000_000, ours, sent::add);
         session.sink().send(payload(9));
         session.tick(T0 + 10_000);
         SrtDataPacket packet = data().getFirst();

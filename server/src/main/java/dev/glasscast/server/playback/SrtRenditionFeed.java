@@ -43,9 +43,9 @@ final class SrtRenditionFeed implements SrtPlayback.Feed {
     /** Attaches to the renditions live now; the session hears of the end if the video is gone. */
     void start(StreamHub hub, StreamPath videoPath, StreamPath audioPath) {
         synchronized (this) {
-            hub.read(videoPath, new VideoReader()).ifPresentOrElse(readers::add,
+            hub.read(videoPath, new TrackReader(true)).ifPresentOrElse(readers::add,
                     () -> sink.end("rendition " + videoPath + " is no longer live"));
-            hub.read(audioPath, new AudioReader()).ifPresent(readers::add);
+            hub.read(audioPath, new TrackReader(false)).ifPresent(readers::add);
         }
     }
 
@@ -107,51 +107,40 @@ final class SrtRenditionFeed implements SrtPlayback.Feed {
         }
     }
 
-    private final class VideoReader implements StreamReader {
+    /** The hub reader of the video rendition ({@code video}) or of the audio one. */
+    private final class TrackReader implements StreamReader {
+        private final boolean video;
         private int trackId = -1;
+
+        TrackReader(boolean video) {
+            this.video = video;
+        }
 
         @Override
         public void onTracks(List<TrackInfo> tracks) {
-            tracks.stream().filter(TrackInfo::isVideo).findFirst().ifPresent(track -> {
+            tracks.stream().filter(t -> video ? t.isVideo() : t.codec() == Codec.AAC).findFirst().ifPresent(track -> {
                 trackId = track.trackId();
-                videoTrack(track);
+                if (video) {
+                    videoTrack(track);
+                } else {
+                    audioTrack(track);
+                }
             });
         }
 
         @Override
         public void onAccessUnit(AccessUnit unit) {
             if (unit.trackId() == trackId) {
-                unit(unit, true);
-            }
-        }
-
-        @Override
-        public void onUnpublished() {
-            sink.end("the rendition ended");
-        }
-    }
-
-    private final class AudioReader implements StreamReader {
-        private int trackId = -1;
-
-        @Override
-        public void onTracks(List<TrackInfo> tracks) {
-            tracks.stream().filter(t -> t.codec() == Codec.AAC).findFirst().ifPresent(track -> {
-                trackId = track.trackId();
-                audioTrack(track);
-            });
-        }
-
-        @Override
-        public void onAccessUnit(AccessUnit unit) {
-            if (unit.trackId() == trackId) {
-                unit(unit, false);
+                unit(unit, video);
             }
         }
 
         @Override
         public void onUnpublished() {
             // The video's end ends the feed; a stream may go on without audio.
+            if (video) {
+                sink.end("the rendition ended");
+            }
         }
     }
 }
