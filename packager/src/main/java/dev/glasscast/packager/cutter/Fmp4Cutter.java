@@ -104,6 +104,15 @@ public final class Fmp4Cutter {
 
     private AccessUnit heldBack;
     private long heldBackDts;
+    /**
+     * How long after it decodes this timeline's first key frame presents (B-frames), in the
+     * fragment timescale: fragment decode times are shifted on by it, so that a segment's
+     * decode time is its earliest presentation time, as CMAF has it (negative composition
+     * offsets for the B-frames, trun version 1). Players place a segment by its decode time
+     * after a discontinuity (hls.js maps its tfdt to the playlist's start time); without the
+     * shift each break left a hole of this delay in the picture.
+     */
+    private long presentationDelay;
     private long lastSampleDuration;
     private long droppedUnits;
     private boolean unusableTracksLogged;
@@ -262,7 +271,8 @@ public final class Fmp4Cutter {
                 if (!isSync(unit) || !acceptable(unit)) {
                     return;
                 }
-                long dts = converter.convert(unit.dts());
+                presentationDelay = Math.max(0, converter.convert(unit.pts()) - converter.convert(unit.dts()));
+                long dts = decodeTime(unit);
                 openSegment(dts, dts + segmentTarget);
                 state = State.SEGMENTING;
                 holdBack(unit, dts);
@@ -271,7 +281,7 @@ public final class Fmp4Cutter {
                 if (!acceptable(unit)) {
                     return;
                 }
-                long dts = converter.convert(unit.dts());
+                long dts = decodeTime(unit);
                 if (dts <= heldBackDts) {
                     drop(unit, "decode time does not advance");
                     return;
@@ -317,6 +327,11 @@ public final class Fmp4Cutter {
         state = State.STOPPED;
         partSamples.clear();
         heldBack = null;
+    }
+
+    /** The unit's decode time in the fragments: in the fragment timescale, shifted by the delay. */
+    private long decodeTime(AccessUnit unit) {
+        return converter.convert(unit.dts()) + presentationDelay;
     }
 
     private long nextGridDeadline(long dts) {
@@ -386,7 +401,7 @@ public final class Fmp4Cutter {
     private long guessHeldBackDuration() {
         AccessUnit unit = heldBack;
         if (unit.duration() > 0) {
-            return converter.convert(unit.dts() + unit.duration()) - heldBackDts;
+            return converter.convert(unit.dts() + unit.duration()) + presentationDelay - heldBackDts;
         }
         if (lastSampleDuration > 0) {
             return lastSampleDuration;

@@ -69,8 +69,13 @@ public final class TsSegmentWriter {
         }
         List<Unit> units = new ArrayList<>();
         AvcDecoderConfig config = AvcDecoderConfig.parse(avcC);
+        // CMAF fragments give B-frames negative composition offsets (decode time = earliest
+        // presentation time); MPEG-TS wants every DTS at or before its PTS, so decode times
+        // move back by the largest of them, the same in every segment of a stream.
+        int earliest = video.stream().mapToInt(TimedSample::compositionOffset).min().orElse(0);
+        long decodeShift = Math.max(0, -earliest);
         for (TimedSample sample : video) {
-            long dts = to90k(sample.decodeTime(), videoTimescale);
+            long dts = to90k(sample.decodeTime() - decodeShift, videoTimescale);
             long pts = to90k(sample.decodeTime() + sample.compositionOffset(), videoTimescale);
             units.add(new Unit(dts, pts, true, sample.sync(), annexB(sample, config)));
         }

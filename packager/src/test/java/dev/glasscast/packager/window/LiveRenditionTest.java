@@ -77,7 +77,9 @@ class LiveRenditionTest {
         feedVideo(0, 181, 60);
         RenditionSnapshot snapshot = segmenter.snapshot();
         assertEquals(3, snapshot.segments().size(), "the key frame at 6 s closed the third segment");
-        long origin = VIDEO_OFFSET_MS * 90;
+        // A segment starts at its earliest presentation time, its key frame's (CMAF): 67 ms after
+        // the key frame's decode time here.
+        long origin = (VIDEO_OFFSET_MS + 67) * 90;
         for (MediaSegment segment : snapshot.segments()) {
             long index = segment.sequence();
             assertEquals(origin + index * 180_000, segment.startTime(), "segment " + index);
@@ -124,7 +126,8 @@ class LiveRenditionTest {
         assertNotNull(firstOfNew, "the new init segment's first segment is held");
         assertTrue(firstOfNew.discontinuity(), "a discontinuity before the new period");
         assertEquals(snapshot.segments().getFirst().discontinuitySequence() + 1, firstOfNew.discontinuitySequence());
-        assertEquals(videoMillis(120) * 90, firstOfNew.startTime(), "the timeline continues across the change");
+        assertEquals(videoMillis(120) * 90 + 6_000, firstOfNew.startTime(),
+                "the timeline continues across the change (at the key frame's presentation time)");
         for (MediaSegment segment : snapshot.segments()) {
             assertEquals(180_000, segment.duration(), 90 * 34, "segment " + segment.sequence() + " lasts 2 s");
             assertEquals(segment.sequence() >= second.firstSequence() ? second : snapshot.inits().getFirst(),
@@ -157,8 +160,8 @@ class LiveRenditionTest {
         // Start mid-GOP: frames before the first key frame cannot be decoded.
         feedVideo(30, 226, 45);
         List<MediaSegment> segments = segmenter.snapshot().segments();
-        assertEquals(45 * 90 * 1000 / 30, segments.getFirst().startTime() - VIDEO_OFFSET_MS * 90,
-                "first segment starts at the first key frame (frame 45)");
+        assertEquals(45 * 90 * 1000 / 30, segments.getFirst().startTime() - (VIDEO_OFFSET_MS + 67) * 90,
+                "first segment starts at the first key frame (frame 45), when it presents");
         for (MediaSegment segment : segments) {
             assertEquals(270_000, segment.duration(), "cut at the first key frame at or after 2 s: 3 s");
         }
