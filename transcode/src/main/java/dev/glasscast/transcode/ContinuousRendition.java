@@ -19,6 +19,13 @@ import java.util.List;
  * <p>Timeline: each new stretch of live media (a new session, or media resuming after a slate)
  * is shifted so its first unit lands where the rendition's timeline had got to, after a
  * discontinuity; video waits for a key frame so the live picture starts at a segment boundary.
+ * "Where the timeline had got to" is the presentation end, and a stretch lands by its first
+ * unit's presentation time: a source with B-frames presents its key frame a few frames after
+ * decoding it, and landing its decode time there instead leaves that delay as a hole in the
+ * picture. Chromium plays on over such a hole on the audio alone, with the picture frozen, for
+ * up to 3 s before it stalls (clean-clone CI, 2026-12-07: 3.15 s at an OBS reconnect). The slate
+ * presents with the delay of the media it follows, so an encoder that comes back as it left
+ * continues without a hole on either side of it. Decode times never overlap.
  *
  * <p>Thread-safety: every method is synchronized; transcoder threads send, the keeper's thread
  * drives the slate. Access units passed in are immutable and not retained beyond the send.
@@ -46,12 +53,18 @@ final class ContinuousRendition {
 
     /** Added to the current stretch's timestamps; set from its first unit. */
     private long offset;
-    /** Where the next stretch's first unit lands, or MIN_VALUE while a stretch runs. */
+    /** Where the next stretch's first unit presents, or MIN_VALUE while a stretch runs. */
     private long resumeAt = Long.MIN_VALUE;
     private boolean stretchStarted = true;
 
     private long lastDts = Long.MIN_VALUE;
-    private long maxPts = Long.MIN_VALUE;
+    /**
+     * How long after it decodes the current stretch's first unit presents (B-frames). Its
+     * presentation ends that long after its decode times do, counting only the pictures that
+     * arrived in order: a publisher cut off mid-GOP leaves a last P-frame that presents after
+     * B-frames that never came, and the next stretch covers that instead of leaving a hole.
+     */
+    private long stretchDelay;
     private long lastStep;
     private long lastArrivalNanos;
 
@@ -68,6 +81,8 @@ final class ContinuousRendition {
     private long slateOriginDts;
     private long slateOriginNanos;
     private long slateIndex;
+    /** The slate's composition offset: the presentation delay of the media before it. */
+    private long slateDelay;
 
     /**
      * @param out  the rendition's publication in the hub; closed by {@link #end()}
@@ -90,7 +105,7 @@ final class ContinuousRendition {
     synchronized void beginSession(int newSession) {
         session = newSession;
         if (state == State.LIVE && lastDts != Long.MIN_VALUE) {
-            resumeAt = nextDts();
+            resumeAt = presentationEnd();
             stretchStarted = false;
         }
     }
@@ -118,12 +133,18 @@ final class ContinuousRendition {
                 announce(pendingTracks);
                 pendingTracks = null;
             }
-            long landAt = state == State.SLATE ? slateNextDts() : resumeAt;
-            offset = landAt == Long.MIN_VALUE ? offset : landAt - unit.dts();
+            long landAt = state == State.SLATE ? slateNextDts() + slateDelay : resumeAt;
+            if (landAt != Long.MIN_VALUE) {
+                offset = landingDts(landAt, unit) - unit.dts();
+            }
+            stretchDelay = Math.max(0, unit.pts() - unit.dts());
             state = State.LIVE;
             resumeAt = Long.MIN_VALUE;
             stretchStarted = true;
             out.discontinuity();
+        }
+        if (lastDts == Long.MIN_VALUE) {
+            stretchDelay = Math.max(0, unit.pts() - unit.dts());
         }
         forward(new AccessUnit(unit.trackId(), unit.dts() + offset, unit.pts() + offset, unit.duration(), unit.keyFrame(),
                 unit.data()), nowNanos);
@@ -188,7 +209,10 @@ final class ContinuousRendition {
         }
         state = State.SLATE;
         parameterSetsInBand = true;
-        slateOriginDts = stretchStarted ? nextDts() : resumeAt;
+        // Right after the last decode time, presenting right after the last picture (a new
+        // session that has sent nothing yet has not moved either).
+        slateOriginDts = lastDts + (lastStep > 0 ? lastStep : 1);
+        slateDelay = stretchDelay;
         slateOriginNanos = lastArrivalNanos;
         slateIndex = 0;
         pendingTracks = null;
@@ -206,14 +230,14 @@ final class ContinuousRendition {
         while (slateDts(slateIndex) <= due) {
             long dts = slateDts(slateIndex);
             long duration = slateDts(slateIndex + 1) - dts;
+            long pts = dts + slateDelay;
             if (gop != null) {
                 int position = (int) (slateIndex % gop.frames().size());
-                out.send(new AccessUnit(track.trackId(), dts, dts, duration, position == 0, gop.frames().get(position)));
+                out.send(new AccessUnit(track.trackId(), dts, pts, duration, position == 0, gop.frames().get(position)));
             } else {
-                out.send(new AccessUnit(track.trackId(), dts, dts, duration, true, silence));
+                out.send(new AccessUnit(track.trackId(), dts, pts, duration, true, silence));
             }
             lastDts = dts;
-            maxPts = Math.max(maxPts, dts);
             lastStep = duration;
             slateIndex++;
         }
@@ -238,6 +262,18 @@ final class ContinuousRendition {
         }
         // AAC frames are 1024 samples; exact in any timescale over the long run.
         return slateOriginDts + index * 1024L * track.timescale() / Math.max(1, track.sampleRate());
+    }
+
+    /**
+     * The decode time that presents {@code first} (a stretch's first unit) at {@code presentAt},
+     * but never before the last unit's decode time has run out: decode times that overlap at a
+     * break made hls.js find a 0.2 s hole there (SourceTransitionsTest, 2026-12-07), and muxers
+     * refuse them. So only a stretch that presents with a longer delay than the media before it
+     * is held back, leaving the difference as a hole.
+     */
+    private long landingDts(long presentAt, AccessUnit first) {
+        long dts = presentAt - Math.max(0, first.pts() - first.dts());
+        return lastDts == Long.MIN_VALUE ? dts : Math.max(dts, lastDts + (lastStep > 0 ? lastStep : 1));
     }
 
     private void announce(List<TrackInfo> tracks) {
@@ -274,9 +310,10 @@ final class ContinuousRendition {
             slateOriginNanos += nanosOf(next - slateOriginDts, from);
             slateOriginDts = rescale(next, from, to);
             slateIndex = 0;
+            slateDelay = rescale(slateDelay, from, to);
         }
         lastDts = rescale(lastDts, from, to);
-        maxPts = rescale(maxPts, from, to);
+        stretchDelay = rescale(stretchDelay, from, to);
         resumeAt = rescale(resumeAt, from, to);
         offset = rescale(offset, from, to);
         lastStep = rescale(lastStep, from, to);
@@ -298,7 +335,6 @@ final class ContinuousRendition {
             lastStep = unit.dts() - lastDts;
         }
         lastDts = Math.max(lastDts, unit.dts());
-        maxPts = Math.max(maxPts, unit.pts() + unit.duration());
         lastArrivalNanos = nowNanos;
         if (parameterSetsInBand && unit.keyFrame() && liveParameterSets != null) {
             unit = new AccessUnit(unit.trackId(), unit.dts(), unit.pts(), unit.duration(), true,
@@ -307,10 +343,9 @@ final class ContinuousRendition {
         out.send(unit);
     }
 
-    /** Where the timeline has got to: after the last frame's decode and presentation times. */
-    private long nextDts() {
-        long step = lastStep > 0 ? lastStep : 1;
-        return Math.max(lastDts + step, maxPts);
+    /** Where the timeline has got to: where the current stretch's pictures, in order, stop presenting. */
+    private long presentationEnd() {
+        return lastDts + (lastStep > 0 ? lastStep : 1) + stretchDelay;
     }
 
     private boolean isVideo() {
