@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A live 720p30 rung, in real time, while an artificial CPU hog takes the cores (six spinning
+ * A live 1080p30 rung, in real time, while an artificial CPU hog takes the cores (six spinning
  * threads a core; the rung's x264 has one): the rung steps its encoder down instead of falling
- * behind for good, and steps back up once the hog is gone.
+ * behind for good, and steps back up once the hog is gone. 1080p, not 720p: on 2026-12-07 this
+ * machine encoded the synthetic 720p clip within real time even under the hog (no step down
+ * in 30 s, every run), so the test could no longer see what it checks.
  * The pace's time constants are shortened (live: 1 s to step down, 20 s of calm and 30 s of
  * settling to step up) so the test takes about half a minute.
  */
@@ -35,9 +37,9 @@ class RungPaceUnderLoadTest {
 
     @Test
     void aRungStepsDownUnderACpuHogAndBackUpAfter() throws Exception {
-        SyntheticClip clip = SyntheticClip.make(dir.resolve("720p.mp4"), 1280, 720, FPS, 2 * FPS, FPS);
+        SyntheticClip clip = SyntheticClip.make(dir.resolve("1080p.mp4"), 1920, 1080, FPS, 2 * FPS, FPS);
         List<RungConfig> ladder = List.of(
-                new RungConfig("720p", "h264", 0, 720, 2_800_000, 0, 0, 0, "veryfast", "high", null, 128_000));
+                new RungConfig("1080p", "h264", 0, 1080, 5_000_000, 0, 0, 0, "veryfast", "high", null, 128_000));
         StreamHub hub = new StreamHub(100_000, Clock.systemUTC());
         // One x264 thread: the hog then takes its share of the cores from the encoder for sure.
         TranscodeLimits limits = new TranscodeLimits(60, 8, 200, TranscodeLimits.Overload.DROP, 1, 1, QUICK);
