@@ -478,10 +478,85 @@ public final class Fmp4Cutter {
 
     /** Cuts the held-back sample and the open segment, e.g. before a break in the timeline. */
     private void flush() {
+        if (heldBack != null && track.isVideo()) {
+            closeHolesAtTheEnd();
+        }
         if (heldBack != null) {
-            commitHeldBack(Math.max(1, guessHeldBackDuration()));
+            commitHeldBack(Math.max(1, heldBackDurationAtTheEnd()));
         }
         closeSegment();
+    }
+
+    /**
+     * A publisher cut off mid-GOP leaves B-frames missing (libsrt's live mode drops what was not
+     * sent yet, and the demuxer drops a last frame it cannot know is whole): its last P-frame
+     * then presents after a hole. Players place what follows a break right after the last
+     * picture, so that hole stays in the picture, and Chromium plays over a video hole on the
+     * audio alone, picture frozen, for up to 3 s. So the last sample, when it presents after a
+     * hole and nothing references it (it is last in decode order), is dropped here; a held-back
+     * sample that presents before a hole lasts until the picture after it ({@link
+     * #heldBackDurationAtTheEnd}).
+     */
+    private void closeHolesAtTheEnd() {
+        if (partSamples.isEmpty()) {
+            return;
+        }
+        long heldBackPts = converter.convert(heldBack.pts());
+        long end = contiguousPresentationEnd();
+        if (heldBackPts > end + halfAFrame()) {
+            log.debug("{}: the last picture (at {}) presents after a hole from {}; dropped at the break", path,
+                    heldBackPts, end);
+            heldBack = null;
+        }
+    }
+
+    /** Rounding of millisecond timestamps leaves slivers between pictures; they are no hole. */
+    private long halfAFrame() {
+        return Math.max(1, lastSampleDuration / 2);
+    }
+
+    /** Where the open part's pictures, from its first, stop presenting without a hole. */
+    private long contiguousPresentationEnd() {
+        long[][] spans = new long[partSamples.size()][];
+        long decodeTime = partStart;
+        for (int i = 0; i < partSamples.size(); i++) {
+            Fmp4Sample sample = partSamples.get(i);
+            long pts = decodeTime + sample.compositionOffset();
+            spans[i] = new long[] {pts, pts + sample.duration()};
+            decodeTime += sample.duration();
+        }
+        java.util.Arrays.sort(spans, (a, b) -> Long.compare(a[0], b[0]));
+        long end = spans[0][1];
+        for (long[] span : spans) {
+            if (span[0] > end + halfAFrame()) {
+                break;
+            }
+            end = Math.max(end, span[1]);
+        }
+        return end;
+    }
+
+    /**
+     * The held-back sample's duration at a break: until the next picture the open part presents
+     * after it, if one does (a B-frame before a P-frame whose other B-frames never came), so no
+     * hole is left between them; else its own.
+     */
+    private long heldBackDurationAtTheEnd() {
+        long guess = guessHeldBackDuration();
+        if (!track.isVideo() || partSamples.isEmpty()) {
+            return guess;
+        }
+        long heldBackPts = converter.convert(heldBack.pts());
+        long next = Long.MAX_VALUE;
+        long decodeTime = partStart;
+        for (Fmp4Sample sample : partSamples) {
+            long pts = decodeTime + sample.compositionOffset();
+            if (pts > heldBackPts) {
+                next = Math.min(next, pts);
+            }
+            decodeTime += sample.duration();
+        }
+        return next == Long.MAX_VALUE ? guess : Math.max(guess, next - heldBackPts);
     }
 
     private long ticks(Duration duration) {

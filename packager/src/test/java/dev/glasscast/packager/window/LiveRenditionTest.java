@@ -11,6 +11,7 @@ import dev.glasscast.media.Codec;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.MutableClock;
+import dev.glasscast.packager.fmp4.Fmp4FragmentReader;
 import dev.glasscast.packager.fmp4.Fmp4FragmentWriter;
 import dev.glasscast.packager.fmp4.Fmp4InitSegmentWriter;
 import io.netty.buffer.ByteBuf;
@@ -151,6 +152,49 @@ class LiveRenditionTest {
         assertNotNull(segmenter.endedAt());
         segmenter.onAccessUnit(videoFrame(70, 60));
         assertEquals(2, segmenter.snapshot().segments().size(), "nothing is added after the end");
+    }
+
+    /**
+     * OBS over SRT cut off mid-GOP: decode order I P3 B1 B2 P6 and then nothing (B4, B5 lost
+     * with the connection). P6 would present after a two-frame hole, which players keep when
+     * they place the next source right after the last picture, and Chromium plays over with the
+     * picture frozen; it is dropped at the break. The same with only B5 lost: B4 is kept (it
+     * needs P6) and lasts until P6, so no hole either. (Both fail without closeHolesAtTheEnd.)
+     */
+    @Test
+    void aSourceCutOffMidGopLeavesNoHoleInThePictureAtTheBreak() {
+        for (int lost : new int[] {2, 1}) {
+            segmenter(10, Duration.ZERO);
+            segmenter.onTracks(List.of(VIDEO));
+            // Frame n presents at n, two frames after it decodes (x264, two B-frames).
+            int[] presentationOrder = {0, 3, 1, 2, 6, 4, 5};
+            for (int i = 0; i < presentationOrder.length - lost; i++) {
+                int frame = presentationOrder[i];
+                long dts = videoMillis(i);
+                segmenter.onAccessUnit(new AccessUnit(1, dts, videoMillis(frame + 2), 0, i == 0,
+                        new byte[] {0, 0, 0, 1, (byte) frame}));
+            }
+            segmenter.onDiscontinuity();
+            MediaSegment segment = segmenter.snapshot().segments().getFirst();
+            ByteBuf body = segment.retainedBody(PooledByteBufAllocator.DEFAULT);
+            List<Fmp4FragmentReader.TimedSample> samples;
+            try {
+                samples = Fmp4FragmentReader.read(body);
+            } finally {
+                body.release();
+            }
+            long[][] spans = samples.stream()
+                    .map(sample -> new long[] {sample.decodeTime() + sample.compositionOffset(),
+                            sample.decodeTime() + sample.compositionOffset() + sample.duration()})
+                    .sorted((a, b) -> Long.compare(a[0], b[0])).toArray(long[][]::new);
+            for (int i = 1; i < spans.length; i++) {
+                assertTrue(spans[i][0] <= spans[i - 1][1] + 90, lost + " lost: picture " + i + " presents after a hole: "
+                        + java.util.Arrays.deepToString(spans));
+            }
+            assertEquals(lost == 2 ? 4 : 6, samples.size(), lost + " lost: what is kept");
+            segmenter.release();
+            segmenter = null;
+        }
     }
 
     @Test
