@@ -23,9 +23,10 @@ import java.util.List;
  * unit's presentation time: a source with B-frames presents its key frame a few frames after
  * decoding it, and landing its decode time there instead leaves that delay as a hole in the
  * picture. Chromium plays on over such a hole on the audio alone, with the picture frozen, for
- * up to 3 s before it stalls (clean-clone CI, 2026-12-07: 3.15 s at an OBS reconnect). The slate
- * presents with the delay of the media it follows, so an encoder that comes back as it left
- * continues without a hole on either side of it. Decode times never overlap.
+ * up to 3 s before it stalls. (The holes a publisher cut off mid-GOP leaves inside its own last
+ * GOP are the packager's to close: {@code Fmp4Cutter} at a break.) The slate presents with the
+ * delay of the media it follows, so an encoder that comes back as it left continues without a
+ * hole on either side of it. Decode times never overlap.
  *
  * <p>Thread-safety: every method is synchronized; transcoder threads send, the keeper's thread
  * drives the slate. Access units passed in are immutable and not retained beyond the send.
