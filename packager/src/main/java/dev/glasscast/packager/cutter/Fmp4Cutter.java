@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Over 400 lines on purpose: the held-back sample, the open part and the open segment are one
  * state machine (a sample's arrival commits the previous one, which may close a part, which may
- * close a segment); split across classes, each step would need the others' fields.
+ * close a segment); split across classes, each step would need the others' fields. When a part's
+ * samples present is worked out in {@link PartPresentation}.
  */
 public final class Fmp4Cutter {
 
@@ -502,7 +503,7 @@ public final class Fmp4Cutter {
             return;
         }
         long heldBackPts = converter.convert(heldBack.pts());
-        long end = contiguousPresentationEnd();
+        long end = PartPresentation.contiguousEnd(partStart, partSamples, halfAFrame());
         if (heldBackPts > end + halfAFrame()) {
             log.debug("{}: the last picture (at {}) presents after a hole from {}; dropped at the break", path,
                     heldBackPts, end);
@@ -513,27 +514,6 @@ public final class Fmp4Cutter {
     /** Rounding of millisecond timestamps leaves slivers between pictures; they are no hole. */
     private long halfAFrame() {
         return Math.max(1, lastSampleDuration / 2);
-    }
-
-    /** Where the open part's pictures, from its first, stop presenting without a hole. */
-    private long contiguousPresentationEnd() {
-        long[][] spans = new long[partSamples.size()][];
-        long decodeTime = partStart;
-        for (int i = 0; i < partSamples.size(); i++) {
-            Fmp4Sample sample = partSamples.get(i);
-            long pts = decodeTime + sample.compositionOffset();
-            spans[i] = new long[] {pts, pts + sample.duration()};
-            decodeTime += sample.duration();
-        }
-        java.util.Arrays.sort(spans, (a, b) -> Long.compare(a[0], b[0]));
-        long end = spans[0][1];
-        for (long[] span : spans) {
-            if (span[0] > end + halfAFrame()) {
-                break;
-            }
-            end = Math.max(end, span[1]);
-        }
-        return end;
     }
 
     /**
@@ -547,15 +527,7 @@ public final class Fmp4Cutter {
             return guess;
         }
         long heldBackPts = converter.convert(heldBack.pts());
-        long next = Long.MAX_VALUE;
-        long decodeTime = partStart;
-        for (Fmp4Sample sample : partSamples) {
-            long pts = decodeTime + sample.compositionOffset();
-            if (pts > heldBackPts) {
-                next = Math.min(next, pts);
-            }
-            decodeTime += sample.duration();
-        }
+        long next = PartPresentation.nextAfter(partStart, partSamples, heldBackPts);
         return next == Long.MAX_VALUE ? guess : Math.max(guess, next - heldBackPts);
     }
 
