@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Over 400 lines on purpose: the held-back sample, the open part and the open segment are one
  * state machine (a sample's arrival commits the previous one, which may close a part, which may
- * close a segment); split across classes, each step would need the others' fields. When a part's
- * samples present is worked out in {@link PartPresentation}.
+ * close a segment); split across classes, each step would need the others' fields. When the last
+ * pictures present is kept in {@link RecentPresentation}.
  */
 public final class Fmp4Cutter {
 
@@ -136,6 +136,8 @@ public final class Fmp4Cutter {
     /** Presentation times (source timescale) of the open part's first and last unit. */
     private long partFirstPts;
     private long partLastPts;
+    /** What the pictures cut since the last break present, for the decisions at the next one. */
+    private final RecentPresentation recent = new RecentPresentation();
 
     /** Wall clock and decode time of one sample, from which every program date-time derives. */
     private Instant anchorWallClock;
@@ -287,7 +289,7 @@ public final class Fmp4Cutter {
                     drop(unit, "decode time does not advance");
                     return;
                 }
-                commitHeldBack(dts - heldBackDts);
+                commitHeldBack(dts - heldBackDts, converter.convert(heldBack.pts()));
                 if (dts >= segmentDeadline && isSync(unit)) {
                     closeSegment();
                     long deadline = track.isVideo()
@@ -375,11 +377,15 @@ public final class Fmp4Cutter {
         }
     }
 
-    /** Appends the held-back sample, now that its duration is known, to the open part. */
-    private void commitHeldBack(long duration) {
+    /**
+     * Appends the held-back sample, now that its duration is known, to the open part.
+     *
+     * @param presentationTime when it presents, in the fragment timescale: its own, but at a break
+     */
+    private void commitHeldBack(long duration, long presentationTime) {
         AccessUnit unit = heldBack;
         heldBack = null;
-        long compositionOffset = converter.convert(unit.pts()) - heldBackDts;
+        long compositionOffset = presentationTime - heldBackDts;
         if (compositionOffset != (int) compositionOffset) {
             log.warn("{}: composition offset {} out of range in {}; using 0", path, compositionOffset, unit);
             compositionOffset = 0;
@@ -391,6 +397,9 @@ public final class Fmp4Cutter {
         }
         partLastPts = unit.pts();
         partSamples.add(sample);
+        if (track.isVideo()) {
+            recent.add(heldBackDts + compositionOffset, duration);
+        }
         partDurationSoFar += duration;
         lastSampleDuration = duration;
         if (partDurationSoFar >= partTarget) {
@@ -479,56 +488,47 @@ public final class Fmp4Cutter {
 
     /** Cuts the held-back sample and the open segment, e.g. before a break in the timeline. */
     private void flush() {
-        if (heldBack != null && track.isVideo()) {
-            closeHolesAtTheEnd();
-        }
         if (heldBack != null) {
-            commitHeldBack(Math.max(1, heldBackDurationAtTheEnd()));
+            commitLastPicture();
         }
         closeSegment();
+        recent.clear();
     }
 
     /**
-     * A publisher cut off mid-GOP leaves B-frames missing (libsrt's live mode drops what was not
-     * sent yet, and the demuxer drops a last frame it cannot know is whole): its last P-frame
-     * then presents after a hole. Players place what follows a break right after the last
-     * picture, so that hole stays in the picture, and Chromium plays over a video hole on the
-     * audio alone, picture frozen, for up to 3 s. So the last sample, when it presents after a
-     * hole and nothing references it (it is last in decode order), is dropped here; a held-back
-     * sample that presents before a hole lasts until the picture after it ({@link
-     * #heldBackDurationAtTheEnd}).
+     * Commits the held-back sample, last in decode order, at a break, where no next sample gives
+     * its duration. A publisher cut off mid-GOP leaves B-frames missing (libsrt's live mode drops
+     * what was not sent yet, and the demuxer drops a last frame it cannot know is whole), so the
+     * pictures around the last one may present with holes between them. Players place what
+     * follows a break right after the last picture, so a hole stays in the picture, and Chromium
+     * plays over a video hole on the audio alone, picture frozen, for up to 3 s. Nothing
+     * references the last sample and nothing is cut after it, so it alone can be moved: it
+     * presents from the end of the pictures before it, if a hole lies between, until the next
+     * picture after it, if one was cut (a B-frame before the P-frame it needs), else for its own
+     * duration. A picture shown a frame or two early is invisible; a hole is not. What was cut
+     * before it is out already, so a hole between two earlier pictures stays.
      */
-    private void closeHolesAtTheEnd() {
-        if (partSamples.isEmpty()) {
+    private void commitLastPicture() {
+        long guess = Math.max(1, guessHeldBackDuration());
+        long pts = converter.convert(heldBack.pts());
+        if (!track.isVideo()) {
+            commitHeldBack(guess, pts);
             return;
         }
-        long heldBackPts = converter.convert(heldBack.pts());
-        long end = PartPresentation.contiguousEnd(partStart, partSamples, halfAFrame());
-        if (heldBackPts > end + halfAFrame()) {
-            log.debug("{}: the last picture (at {}) presents after a hole from {}; dropped at the break", path,
-                    heldBackPts, end);
-            heldBack = null;
+        long before = recent.endBefore(pts);
+        long from = before != Long.MIN_VALUE && pts > before + halfAFrame() ? before : pts;
+        long next = recent.nextAfter(pts);
+        long until = next == Long.MAX_VALUE ? from + guess : next;
+        if (from != pts) {
+            log.debug("{}: the last picture (at {}) presents after a hole from {}; moved to it at the break", path,
+                    pts, from);
         }
+        commitHeldBack(Math.max(1, until - from), from);
     }
 
     /** Rounding of millisecond timestamps leaves slivers between pictures; they are no hole. */
     private long halfAFrame() {
         return Math.max(1, lastSampleDuration / 2);
-    }
-
-    /**
-     * The held-back sample's duration at a break: until the next picture the open part presents
-     * after it, if one does (a B-frame before a P-frame whose other B-frames never came), so no
-     * hole is left between them; else its own.
-     */
-    private long heldBackDurationAtTheEnd() {
-        long guess = guessHeldBackDuration();
-        if (!track.isVideo() || partSamples.isEmpty()) {
-            return guess;
-        }
-        long heldBackPts = converter.convert(heldBack.pts());
-        long next = PartPresentation.nextAfter(partStart, partSamples, heldBackPts);
-        return next == Long.MAX_VALUE ? guess : Math.max(guess, next - heldBackPts);
     }
 
     private long ticks(Duration duration) {
