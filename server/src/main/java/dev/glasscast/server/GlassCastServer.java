@@ -157,6 +157,13 @@ public final class GlassCastServer implements AutoCloseable {
             });
 
             hub = new StreamHub();
+            WebhookClient webhooks = new WebhookClient(ioGroup);
+            started.add(webhooks);
+            // Settings are read at each use: a config reload changes the next call.
+            StreamEventsWebhook events = new StreamEventsWebhook(() -> current.webhooks().events(), webhooks, hub,
+                    Clock.systemUTC(), StreamEventsWebhook.FIRST_RETRY_DELAY);
+            started.add(events);
+            started.add(hub.addListener(events));
             SnapshotWaiters waiters = new SnapshotWaiters(ioGroup);
             // Closed after the store and the transcoder (the list closes in reverse), so the ends
             // of renditions stopped at shutdown are written: SIGTERM flushes recordings.
@@ -164,7 +171,7 @@ public final class GlassCastServer implements AutoCloseable {
             RecordingArchive recordings = new RecordingArchive(config.dataDir().resolve("recordings"),
                     RECORDER_QUEUE_SEGMENTS, Clock.systemUTC(),
                     config.packaging().record() ? config.packaging().recordingsMaxBytes() : 0,
-                    SegmentStoreLimits.of(config.packaging()));
+                    SegmentStoreLimits.of(config.packaging()), events::recordingReady);
             started.add(recordings);
             recordingArchive = recordings;
             // Media on disk (DVR beyond memory, recordings) is read here, never on an event loop.
@@ -223,13 +230,6 @@ public final class GlassCastServer implements AutoCloseable {
 
             Optional<StreamConfig> testPatternKey = config.testSource().enabled()
                     ? Optional.of(standInKey(config.testSource().stream())) : Optional.empty();
-            WebhookClient webhooks = new WebhookClient(ioGroup);
-            started.add(webhooks);
-            // Settings are read at each use: a config reload changes the next call.
-            StreamEventsWebhook events = new StreamEventsWebhook(() -> current.webhooks().events(), webhooks, hub,
-                    Clock.systemUTC(), StreamEventsWebhook.FIRST_RETRY_DELAY);
-            started.add(events);
-            started.add(hub.addListener(events));
             PublishAuthorizer authorizer = new PublishAuthorizer(config.ingest().streams(), testPatternKey.stream().toList(),
                     new AuthFailureLimiter(), new OnPublishWebhook(() -> current.webhooks().onPublish(), webhooks));
             if (config.ingest().rtmp().enabled()) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Recordings written as they happen: every segment of every rendition, as it closes, goes to
@@ -60,6 +61,16 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
      *                 from a recording being written; may be null only without a limit
      */
     public RecordingArchive(Path root, int maxQueuedSegments, Clock clock, long maxBytes, SegmentStoreLimits kept) {
+        this(root, maxQueuedSegments, clock, maxBytes, kept, stream -> { });
+    }
+
+    /**
+     * @param onStreamRecorded told the name of a stream once every rendition of it being recorded
+     *                         has ended and is marked so on disk: the recording plays whole. It
+     *                         runs on the recorder's thread and must only hand the name on.
+     */
+    public RecordingArchive(Path root, int maxQueuedSegments, Clock clock, long maxBytes, SegmentStoreLimits kept,
+                            Consumer<String> onStreamRecorded) {
         if (maxQueuedSegments < 1) {
             throw new IllegalArgumentException("maxQueuedSegments must be at least 1: " + maxQueuedSegments);
         }
@@ -70,7 +81,8 @@ public final class RecordingArchive implements RenditionLookup, RenditionRecorde
         this.lookup = new RecordingLookup(root);
         var recordings = new HashMap<StreamPath, RecordingInProgress>();
         RecordingTrimmer trimmer = new RecordingTrimmer(root, retention, kept, durable, lookup, recordings);
-        this.writer = new RecordingWriter(root, clock, maxQueuedSegments, retention, durable, trimmer, recordings);
+        this.writer = new RecordingWriter(root, clock, maxQueuedSegments, retention, durable, trimmer, recordings,
+                onStreamRecorded);
         writer.start();
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,7 @@ final class RecordingWriter {
     private final RecordingTrimmer trimmer;
     /** Writer thread only; shared with the trimmer. */
     private final Map<StreamPath, RecordingInProgress> recordings;
+    private final Consumer<String> onStreamRecorded;
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger queuedSegments = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
@@ -89,10 +91,12 @@ final class RecordingWriter {
      * @param maxQueuedSegments how many closed segments may wait (their bytes are held meanwhile)
      *                          before segments are dropped from the recording
      * @param recordings        the recordings being written, shared with {@code trimmer}
+     * @param onStreamRecorded  told, on the writer thread, the name of a stream each of whose
+     *                          renditions being recorded has just been marked ended on disk
      */
     RecordingWriter(Path root, Clock clock, int maxQueuedSegments, RecordingRetention retention,
                     DurableSegmentFiles durable, RecordingTrimmer trimmer,
-                    Map<StreamPath, RecordingInProgress> recordings) {
+                    Map<StreamPath, RecordingInProgress> recordings, Consumer<String> onStreamRecorded) {
         this.root = root;
         this.clock = clock;
         this.maxQueuedSegments = maxQueuedSegments;
@@ -100,6 +104,7 @@ final class RecordingWriter {
         this.durable = durable;
         this.trimmer = trimmer;
         this.recordings = recordings;
+        this.onStreamRecorded = onStreamRecorded;
     }
 
     /** Starts the writer thread; call once. */
@@ -343,6 +348,14 @@ final class RecordingWriter {
             log.info("recorded {} up to segment {}", end.path(), recording.lastSequence);
         } catch (IOException e) {
             log.warn("cannot mark the recording of {} as ended: {} (it reads as interrupted)", end.path(), e.toString());
+            return;
+        }
+        String stream = end.path().stream();
+        boolean wholeStreamEnded = recordings.values().stream()
+                .filter(other -> other.path.stream().equals(stream))
+                .allMatch(other -> other.ended);
+        if (wholeStreamEnded) {
+            onStreamRecorded.accept(stream);
         }
     }
 

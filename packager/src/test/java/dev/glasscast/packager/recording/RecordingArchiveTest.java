@@ -118,6 +118,25 @@ class RecordingArchiveTest {
     }
 
     @Test
+    void aStreamIsReportedRecordedOnceEveryRenditionOfItHasEnded() throws Exception {
+        List<String> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        archive = new RecordingArchive(dir, 64, clock, 0, null, recorded::add);
+        StreamPath audio = StreamPath.rendition("cam", "audio");
+        RenditionSnapshot live = fourSegments();
+        archive.started(CAM, false);
+        archive.started(audio, false);
+        record(archive, live, 0, 2);
+        archive.closed(audio, live.track(), live.inits().getFirst(), live.segments().get(0));
+        archive.ended(CAM);
+        archive.flush();
+        assertEquals(List.of(), recorded, "the audio is still being recorded");
+        archive.ended(audio);
+        archive.flush();
+        assertEquals(List.of("cam"), recorded);
+        assertEquals("ended 2026-11-25T12:00:00Z", indexLines().getLast(), "reported once the end is on disk");
+    }
+
+    @Test
     void recordedGivesTheSegmentReadFromItsFileOnceDurable() throws Exception {
         RenditionSnapshot live = fourSegments();
         open().started(CAM, false);

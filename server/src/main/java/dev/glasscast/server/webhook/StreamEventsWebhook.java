@@ -39,7 +39,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code publisher_lost}: the publisher went away and the stream stays on the air (the
  *       slate holds it);</li>
  *   <li>{@code publisher_back}: a publisher came back while the slate held the stream;</li>
- *   <li>{@code stream_ended}: the stream is off the air (its renditions ended).</li>
+ *   <li>{@code stream_ended}: the stream is off the air (its renditions ended);</li>
+ *   <li>{@code recording_ready}: the stream's recording is whole on disk (every rendition's
+ *       end written), with {@code playlist}, the path it plays at from start to end; it follows
+ *       {@code stream_ended}, and a reconnect within the grace continues the same recording, so
+ *       it may come again.</li>
  * </ul>
  * The daemon's own test pattern is not a publisher: it starts no event, and a publisher taking
  * over from it starts the stream.
@@ -137,6 +141,13 @@ public final class StreamEventsWebhook implements StreamListener, AutoCloseable 
         }
     }
 
+    /** The recorder wrote the end of every rendition of {@code stream}; any thread, only queues. */
+    public void recordingReady(String stream) {
+        if (settings.get().enabled()) {
+            queue("recording_ready", stream);
+        }
+    }
+
     private void queue(String type, String stream) {
         Event event = new Event(UUID.randomUUID().toString(), type, stream, clock.instant());
         try {
@@ -207,6 +218,9 @@ public final class StreamEventsWebhook implements StreamListener, AutoCloseable 
         body.put("stream", event.stream());
         body.put("at", event.at().toString());
         body.put("id", event.id());
+        if (event.type().equals("recording_ready")) {
+            body.put("playlist", "/live/" + event.stream() + "/dvr.m3u8");
+        }
         try {
             return json.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {

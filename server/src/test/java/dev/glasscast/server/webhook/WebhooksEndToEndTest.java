@@ -15,6 +15,10 @@ import dev.glasscast.media.StreamPath;
 import dev.glasscast.server.GlassCastServer;
 import dev.glasscast.server.TestDaemon;
 import dev.glasscast.server.e2e.FfmpegCli;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -186,9 +190,18 @@ class WebhooksEndToEndTest {
         awaitLive("main");
         await("stream_started delivered", Duration.ofSeconds(20), () -> taken().contains("stream_started"));
         closePublishers();
-        // publisher_lost at once (the slate holds the stream), stream_ended when the slate's 2 s are up.
-        await("stream_ended delivered", Duration.ofSeconds(40), () -> taken().contains("stream_ended"));
-        assertEquals(List.of("stream_started", "publisher_lost", "stream_ended"), taken());
+        // publisher_lost at once (the slate holds the stream), stream_ended when the slate's 2 s are
+        // up, recording_ready once the recorder has written the end of every rendition.
+        await("recording_ready delivered", Duration.ofSeconds(40), () -> taken().contains("recording_ready"));
+        assertEquals(List.of("stream_started", "publisher_lost", "stream_ended", "recording_ready"), taken());
+        JsonNode ready = json.readTree(endpoint.received("/events").stream()
+                .filter(r -> r.body().contains("\"event\":\"recording_ready\"")).findFirst().orElseThrow().body());
+        assertEquals("/live/main/dvr.m3u8", ready.get("playlist").asText());
+        HttpResponse<String> recording = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.httpPort() + ready.get("playlist").asText())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, recording.statusCode(), recording.body());
+        assertTrue(recording.body().contains("#EXT-X-STREAM-INF"), recording.body());
 
         for (WebhookEndpoint.Received request : endpoint.received("/events")) {
             String expected = "sha256=" + HexFormat.of().formatHex(hmac(SECRET, request.body()));
