@@ -251,36 +251,13 @@ final class ConfigValidator {
         }
     }
 
-    private static final Pattern RTMP_DESTINATION = Pattern.compile("rtmps?://[^/\\s]+/[^/\\s]+/\\S+");
-    private static final Pattern SRT_DESTINATION = Pattern.compile("srt://[^/?\\s]+:\\d+(\\?\\S*)?");
-
     private void restream(List<StreamConfig> streams, List<RungConfig> ladder) {
-        List<String> sendable = new ArrayList<>();
-        sendable.add(RestreamConfig.SOURCE);
-        ladder.stream().filter(rung -> !rung.isAuto()).map(RungConfig::name)
-                .filter(name -> !name.equals(RestreamConfig.SOURCE)).forEach(sendable::add);
         for (int i = 0; i < streams.size(); i++) {
             List<RestreamConfig> destinations = streams.get(i).restream();
             for (int j = 0; j < destinations.size(); j++) {
                 String path = "ingest.streams[" + i + "].restream[" + j + "]";
-                RestreamConfig destination = destinations.get(j);
-                String url = destination.url();
-                if (url == null || !(RTMP_DESTINATION.matcher(url).matches() || SRT_DESTINATION.matcher(url).matches())) {
-                    problem(path + ".url", (url == null ? "null" : "'" + destination.redactedUrl() + "'")
-                            + " is not a restream URL; write rtmp://host/app/key, rtmps://host/app/key or"
-                            + " srt://host:port?streamid=...");
-                }
-                if (!sendable.contains(destination.send())) {
-                    problem(path + ".send", quote(destination.send()) + " is not source or a rung of the ladder ("
-                            + String.join(", ", sendable) + ")");
-                }
-                if (destination.caFile() != null) {
-                    if (!destination.isTls()) {
-                        problem(path + ".ca_file", "is only for rtmps:// destinations; remove it or use rtmps");
-                    } else if (!Files.isReadable(Path.of(destination.caFile()))) {
-                        problem(path + ".ca_file", quote(destination.caFile())
-                                + " cannot be read; give the path of a PEM file of the CAs to trust");
-                    }
+                for (RestreamConfig.Problem found : destinations.get(j).problems(ladder)) {
+                    problem(path + "." + found.field(), found.message());
                 }
             }
         }

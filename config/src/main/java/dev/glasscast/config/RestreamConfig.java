@@ -1,5 +1,11 @@
 package dev.glasscast.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
 /**
  * One destination a stream is pushed to while it is live (YouTube, Twitch, another server).
  *
@@ -14,6 +20,13 @@ package dev.glasscast.config;
 public record RestreamConfig(String url, String send, String caFile) {
 
     public static final String SOURCE = "source";
+
+    private static final Pattern RTMP_DESTINATION = Pattern.compile("rtmps?://[^/\\s]+/[^/\\s]+/\\S+");
+    private static final Pattern SRT_DESTINATION = Pattern.compile("srt://[^/?\\s]+:\\d+(\\?\\S*)?");
+
+    /** One thing wrong with a destination: the field ({@code url}, {@code send}, {@code ca_file}) and why. */
+    public record Problem(String field, String message) {
+    }
 
     public RestreamConfig {
         if (send == null) {
@@ -43,6 +56,36 @@ public record RestreamConfig(String url, String send, String caFile) {
         int secondSlash = firstSlash < 0 ? -1 : withoutQuery.indexOf('/', firstSlash + 1);
         String kept = secondSlash >= 0 ? withoutQuery.substring(0, secondSlash + 1) + "[redacted]" : withoutQuery;
         return query >= 0 ? kept + "?[redacted]" : kept;
+    }
+
+    /**
+     * What is wrong with this destination for a stream of {@code ladder}, in words for the
+     * operator (the URL shown redacted); empty when it can be pushed to.
+     */
+    public List<Problem> problems(List<RungConfig> ladder) {
+        List<String> sendable = new ArrayList<>();
+        sendable.add(SOURCE);
+        ladder.stream().filter(rung -> !rung.isAuto()).map(RungConfig::name)
+                .filter(name -> !name.equals(SOURCE)).forEach(sendable::add);
+        List<Problem> problems = new ArrayList<>();
+        if (url == null || !(RTMP_DESTINATION.matcher(url).matches() || SRT_DESTINATION.matcher(url).matches())) {
+            problems.add(new Problem("url", (url == null ? "null" : "'" + redactedUrl() + "'")
+                    + " is not a restream URL; write rtmp://host/app/key, rtmps://host/app/key or"
+                    + " srt://host:port?streamid=..."));
+        }
+        if (!sendable.contains(send)) {
+            problems.add(new Problem("send", "'" + send + "' is not source or a rung of the ladder ("
+                    + String.join(", ", sendable) + ")"));
+        }
+        if (caFile != null) {
+            if (!isTls()) {
+                problems.add(new Problem("ca_file", "is only for rtmps:// destinations; remove it or use rtmps"));
+            } else if (!Files.isReadable(Path.of(caFile))) {
+                problems.add(new Problem("ca_file", "'" + caFile
+                        + "' cannot be read; give the path of a PEM file of the CAs to trust"));
+            }
+        }
+        return problems;
     }
 
     @Override

@@ -103,7 +103,7 @@ public final class GlassCastServer implements AutoCloseable {
     private int srtPort = -1;
     private HttpServer http;
     private LadderTranscoder transcoder;
-    private Restreamer restreamer;
+    private volatile Restreamer restreamer;
     private String adminToken;
     private volatile String lanHost;
     private StreamMonitor monitor;
@@ -136,13 +136,18 @@ public final class GlassCastServer implements AutoCloseable {
     }
 
     /**
-     * Applies a reloaded configuration: the ladder takes effect for streams published from now
-     * on. Listeners, ports and keys stay as they were started (a restart applies those).
+     * Applies a reloaded configuration: the ladder and webhooks take effect for streams published
+     * from now on; restream destinations added or removed in the file start or stop at once.
+     * Listeners, ports and keys stay as they were started (a restart applies those).
      */
     public void reconfigure(GlassCastConfig reloaded) {
         current = reloaded;
         log.info("configuration reloaded: the new ladder ({} rungs) and webhooks apply to the next publish",
                 reloaded.ladder().size());
+        Restreamer running = restreamer;
+        if (running != null) {
+            running.reconfigure(reloaded.ingest().streams());
+        }
     }
 
     public void start() throws Exception {
@@ -194,7 +199,7 @@ public final class GlassCastServer implements AutoCloseable {
             transcoder = new LadderTranscoder(hub, () -> TranscodeSettings.from(current), TranscodeLimits.defaults(),
                     probe);
             started.add(hub.addListener(transcoder));
-            restreamer = new Restreamer(config.ingest().streams(), System::nanoTime);
+            restreamer = new Restreamer(hub, config.ingest().streams(), System::nanoTime);
             started.add(restreamer);
             started.add(hub.addListener(restreamer));
             // Closed after ingest (which unpublishes every source): drains the encoders and ends
@@ -277,12 +282,12 @@ public final class GlassCastServer implements AutoCloseable {
         started.add(thumbnails);
         started.add(hub.addListener(thumbnails));
         metrics = new GlassCastMetrics(hub, new EdgeCacheMetrics(edge, cacheSettings.maxBytes()), transcoder::status,
-                restreamer.statuses());
+                restreamer::statuses);
         started.add(metrics);
         new RecordingMetrics(recordingArchive).bindTo(metrics.registry());
         started.add(hub.addListener(metrics));
         return new AdminRoutes(new AdminAuth(adminToken), config, hub, monitor, thumbnails, metrics, this::addresses,
-                playbackTokens);
+                playbackTokens, restreamer, () -> current.ladder());
     }
 
     private List<SrtSessionStats> srtSessions() {

@@ -1,7 +1,10 @@
 package dev.glasscast.server.api;
 
 import dev.glasscast.config.DurationText;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.RestreamConfig;
+import dev.glasscast.config.RungConfig;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
@@ -10,6 +13,8 @@ import dev.glasscast.server.http.PlaybackTokens;
 import dev.glasscast.server.http.RequestTarget;
 import dev.glasscast.server.metrics.GlassCastMetrics;
 import dev.glasscast.server.qr.QrCode;
+import dev.glasscast.transcode.restream.RestreamStatus;
+import dev.glasscast.transcode.restream.Restreamer;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -47,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * POST /api/v1/streams/{name}/watch-link?lifetime=2h  mints a signed watch link (lifetime optional,
  *                                         1m to 8784h); for a public stream, its plain URLs
  * GET  /api/v1/streams/{name}/thumbnail.jpg  latest key frame of its smallest rendition; 404 when none
+ * GET  /api/v1/streams/{name}/restream    its restream destinations (keys redacted), each with its id
+ * POST /api/v1/streams/{name}/restream    adds one: {"url": "rtmps://...", "send": "source", "ca_file": null}
+ *                                         (send and ca_file optional); 201 with its id, 400 saying what
+ *                                         is wrong; it starts at once if the stream is live
+ * DELETE /api/v1/streams/{name}/restream/{id}  removes one (it stops at once); 404 for no such id
  * GET  /api/v1/config                     the running config, secrets redacted
  * GET  /metrics                           Prometheus text format
  * </pre>
@@ -72,12 +82,20 @@ public final class AdminRoutes {
     private final ApiJson json = new ApiJson();
     private final byte[] dashboardPage;
     private final PlaybackTokens tokens;
+    private final Restreamer restreamer;
+    private final Supplier<List<RungConfig>> ladder;
 
-    /** @param tokens signs the watch links of streams with signed playback */
+    /**
+     * @param tokens     signs the watch links of streams with signed playback
+     * @param restreamer the restream destinations the API lists, adds and removes
+     * @param ladder     the ladder now (a reload changes it), which a destination's {@code send} names a rung of
+     */
     public AdminRoutes(AdminAuth auth, GlassCastConfig config, StreamHub hub, StreamMonitor monitor,
                        KeyFrameThumbnails thumbnails, GlassCastMetrics metrics, Supplier<PublicAddresses> addresses,
-                       PlaybackTokens tokens) {
+                       PlaybackTokens tokens, Restreamer restreamer, Supplier<List<RungConfig>> ladder) {
         this.auth = auth;
+        this.restreamer = restreamer;
+        this.ladder = ladder;
         this.tokens = tokens;
         this.config = config;
         this.hub = hub;
@@ -100,8 +118,13 @@ public final class AdminRoutes {
         return monitor.liveStreamNames();
     }
 
-    /** Answers one of {@link RequestTarget.Dashboard}, {@link RequestTarget.Api} or {@link RequestTarget.Metrics}. */
-    public CompletableFuture<FullHttpResponse> handle(HttpMethod method, HttpHeaders headers, RequestTarget.Route route) {
+    /**
+     * Answers one of {@link RequestTarget.Dashboard}, {@link RequestTarget.Api} or {@link RequestTarget.Metrics}.
+     *
+     * @param body the request's body (a copy: the request is released once this returns)
+     */
+    public CompletableFuture<FullHttpResponse> handle(HttpMethod method, HttpHeaders headers, byte[] body,
+                                                      RequestTarget.Route route) {
         try {
             return switch (route) {
                 case RequestTarget.Dashboard dashboard -> CompletableFuture.completedFuture(dashboard(method, headers, dashboard));
@@ -110,7 +133,7 @@ public final class AdminRoutes {
                         : bytes(HttpResponseStatus.OK, metrics.scrape().getBytes(StandardCharsets.UTF_8),
                         "text/plain; version=0.0.4; charset=utf-8"));
                 case RequestTarget.Api api -> !auth.allows(headers, null)
-                        ? CompletableFuture.completedFuture(unauthorized()) : api(method, api.path(), api.query());
+                        ? CompletableFuture.completedFuture(unauthorized()) : api(method, api.path(), api.query(), body);
                 default -> CompletableFuture.completedFuture(error(HttpResponseStatus.NOT_FOUND, "not found"));
             };
         } catch (RuntimeException e) {
@@ -146,7 +169,8 @@ public final class AdminRoutes {
         return bytes(HttpResponseStatus.OK, dashboardPage, "text/html; charset=utf-8");
     }
 
-    private CompletableFuture<FullHttpResponse> api(HttpMethod method, List<String> path, Map<String, String> query) {
+    private CompletableFuture<FullHttpResponse> api(HttpMethod method, List<String> path, Map<String, String> query,
+                                                    byte[] body) {
         if (path.equals(List.of("streams"))) {
             return answered(readOnly(method) ? ok(Map.of("streams", monitor.reports(), "live", monitor.liveStreamNames()))
                     : notAllowed("GET, HEAD"));
@@ -154,13 +178,17 @@ public final class AdminRoutes {
         if (path.equals(List.of("config"))) {
             return answered(readOnly(method) ? ok(json.redactedConfig(config)) : notAllowed("GET, HEAD"));
         }
-        if (path.size() < 2 || path.size() > 3 || !path.get(0).equals("streams") || !StreamPath.isValidName(path.get(1))
+        if (path.size() < 2 || path.size() > 4 || !path.get(0).equals("streams") || !StreamPath.isValidName(path.get(1))
                 || config.ingest().stream(path.get(1)).isEmpty()) {
             return answered(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
         }
         String stream = path.get(1);
         if (path.size() == 2) {
             return answered(readOnly(method) ? ok(monitor.report(stream).orElseThrow()) : notAllowed("GET, HEAD"));
+        }
+        if (path.size() == 4 || path.get(2).equals("restream")) {
+            return answered(path.get(2).equals("restream") ? restream(method, stream, path.subList(3, path.size()), body)
+                    : error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
         }
         return switch (path.get(2)) {
             case "kick" -> {
@@ -200,6 +228,57 @@ public final class AdminRoutes {
                             .orElseGet(() -> error(HttpResponseStatus.NOT_FOUND, "no picture yet")));
             default -> answered(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
         };
+    }
+
+    /** {@code /api/v1/streams/{name}/restream[/{id}]}: list, add, remove. */
+    private FullHttpResponse restream(HttpMethod method, String stream, List<String> rest, byte[] body) {
+        if (rest.isEmpty()) {
+            if (readOnly(method)) {
+                return ok(Map.of("restream", monitor.report(stream).orElseThrow().restream()));
+            }
+            if (!HttpMethod.POST.equals(method)) {
+                return notAllowed("GET, HEAD, POST");
+            }
+            RestreamConfig destination;
+            try {
+                JsonNode asked = json.read(body);
+                destination = new RestreamConfig(text(asked, "url"), text(asked, "send"), text(asked, "ca_file"));
+            } catch (IllegalArgumentException e) {
+                return error(HttpResponseStatus.BAD_REQUEST, e.getMessage()
+                        + "; send {\"url\": \"rtmps://host/app/key\", \"send\": \"source\"}");
+            }
+            List<RestreamConfig.Problem> problems = destination.problems(ladder.get());
+            if (!problems.isEmpty()) {
+                return error(HttpResponseStatus.BAD_REQUEST, String.join("; ", problems.stream()
+                        .map(problem -> problem.field() + " " + problem.message()).toList()));
+            }
+            RestreamStatus added = restreamer.add(stream, destination);
+            return bytes(HttpResponseStatus.CREATED, json.write(Map.of("id", added.index(),
+                    "destination", added.destination(), "send", added.send())), JSON);
+        }
+        if (!HttpMethod.DELETE.equals(method)) {
+            return notAllowed("DELETE");
+        }
+        int id;
+        try {
+            id = Integer.parseInt(rest.getFirst());
+        } catch (NumberFormatException e) {
+            return error(HttpResponseStatus.NOT_FOUND, "no restream destination " + rest.getFirst() + " of " + stream);
+        }
+        return restreamer.remove(stream, id) ? ok(Map.of("stream", stream, "removed", id))
+                : error(HttpResponseStatus.NOT_FOUND, "no restream destination " + id + " of " + stream);
+    }
+
+    /** A string field of a request body, null when absent or null; an {@link IllegalArgumentException} when not a string. */
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(field + " must be a string");
+        }
+        return value.asText();
     }
 
     /**

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.glasscast.config.GlassCastConfig;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -45,9 +46,25 @@ public final class ApiJson {
         }
     }
 
+    /** A request's JSON body; an {@link IllegalArgumentException} saying what is wrong with one that is not. */
+    public JsonNode read(byte[] body) {
+        try {
+            JsonNode tree = reports.readTree(body);
+            if (tree == null || !tree.isObject()) {
+                throw new IllegalArgumentException("the body must be a JSON object");
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
-     * The running configuration with every stream key, the SRT passphrase, the admin token, the
-     * playback secret and the webhook signing secret redacted.
+     * The running configuration with every stream key, restream destination key (its URL
+     * shown redacted), the SRT passphrase, the admin token, the playback secret and the webhook
+     * signing secret redacted.
      */
     public JsonNode redactedConfig(GlassCastConfig running) {
         ObjectNode tree = config.valueToTree(running);
@@ -70,6 +87,12 @@ public final class ApiJson {
             for (JsonNode stream : streams) {
                 if (stream instanceof ObjectNode object && object.hasNonNull("key")) {
                     object.put("key", REDACTED);
+                }
+                for (JsonNode destination : stream.path("restream")) {
+                    if (destination instanceof ObjectNode object) {
+                        object.set("url", object.path("redacted_url"));
+                        object.remove("redacted_url");
+                    }
                 }
             }
         }

@@ -177,7 +177,7 @@ public final class StreamMonitor {
 
     private List<StreamReport.Restream> restreams(String name) {
         return sources.restreams().get().stream().filter(status -> status.stream().equals(name))
-                .map(status -> new StreamReport.Restream(status.destination(), status.send(), status.state(),
+                .map(status -> new StreamReport.Restream(status.index(), status.destination(), status.send(), status.state(),
                         status.bitrate(), status.bytesSent(), status.reconnects(), status.failures(), status.lastError()))
                 .toList();
     }

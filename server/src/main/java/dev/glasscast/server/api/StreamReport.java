@@ -33,13 +33,14 @@ public record StreamReport(
     /**
      * One restream destination of the stream.
      *
+     * @param id          its id within the stream ({@code DELETE /api/v1/streams/{name}/restream/{id}})
      * @param destination the URL with its key redacted
      * @param state       starting, connecting, connected, retrying or stopped
      * @param bitrate     bits per second sent, while connected
      * @param reconnects  connections made after the first
      * @param lastError   the last failure, or null
      */
-    public record Restream(String destination, String send, String state, double bitrate, long bytesSent,
+    public record Restream(int id, String destination, String send, String state, double bitrate, long bytesSent,
                            long reconnects, long failures, String lastError) {
     }
 

@@ -3,6 +3,7 @@ package dev.glasscast.server.http;
 import dev.glasscast.edge.EdgeCache;
 import dev.glasscast.edge.HttpCacheSemantics;
 import dev.glasscast.packager.OriginResponse;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -72,7 +73,7 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 || route instanceof RequestTarget.Metrics)) {
             // The operator's routes check their own methods (the API has a POST) and token.
             ctx.channel().config().setAutoRead(false);
-            admin.handle(request.method(), request.headers(), route).whenComplete((response, failure) -> ctx.executor().execute(() -> {
+            admin.handle(request.method(), request.headers(), ByteBufUtil.getBytes(request.content()), route).whenComplete((response, failure) -> ctx.executor().execute(() -> {
                 replies.respond(ctx, keepAlive, head, failure != null
                         ? HttpReplies.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error") : response);
                 ctx.channel().config().setAutoRead(true);

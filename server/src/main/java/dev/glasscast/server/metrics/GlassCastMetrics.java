@@ -9,6 +9,7 @@ import dev.glasscast.transcode.LadderTranscoder.RungStatus;
 import dev.glasscast.transcode.restream.RestreamStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,16 +58,20 @@ public final class GlassCastMetrics implements StreamListener, AutoCloseable {
     private final Map<String, IngestBytes> ingestBytes = new ConcurrentHashMap<>();
     private final MultiGauge rungDrops;
     private final MultiGauge rungStepDowns;
+    private final Supplier<List<RestreamStatus>> restreams;
+    /** The meters of each destination, by its status (identity: a re-added URL is a new destination). */
+    private final Map<RestreamStatus, List<Meter>> restreamMeters = new IdentityHashMap<>();
 
     public GlassCastMetrics(StreamHub hub, EdgeCacheMetrics edge, Supplier<List<RungStatus>> rungs) {
-        this(hub, edge, rungs, List.of());
+        this(hub, edge, rungs, List::of);
     }
 
-    /** @param restreams every configured restream destination (a fixed set: the config's) */
+    /** @param restreams every restream destination now (they come and go: the API, a config reload) */
     public GlassCastMetrics(StreamHub hub, EdgeCacheMetrics edge, Supplier<List<RungStatus>> rungs,
-                            List<RestreamStatus> restreams) {
+                            Supplier<List<RestreamStatus>> restreams) {
         this.edge = edge;
         this.rungs = rungs;
+        this.restreams = restreams;
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -83,21 +89,39 @@ public final class GlassCastMetrics implements StreamListener, AutoCloseable {
                 .description("times each running rung stepped its encoder down (faster analysis, then half rate) to keep "
                         + "real time (since its stream was published)")
                 .register(registry);
-        for (RestreamStatus restream : restreams) {
-            // The destination's URL holds its key: the metrics name it by its place in the config.
-            Tags tags = Tags.of("stream", restream.stream(), "destination", Integer.toString(restream.index()),
-                    "send", restream.send());
-            Gauge.builder("glasscast.restream.connected", restream, r -> r.isConnected() ? 1 : 0).tags(tags)
-                    .description("1 while the restream destination is connected").register(registry);
-            Gauge.builder("glasscast.restream.bitrate", restream, RestreamStatus::bitrate).tags(tags).baseUnit("bits")
-                    .description("bits per second sent to the restream destination").register(registry);
-            FunctionCounter.builder("glasscast.restream.sent", restream, RestreamStatus::bytesSent).tags(tags)
-                    .baseUnit("bytes").description("media bytes sent to the restream destination").register(registry);
-            FunctionCounter.builder("glasscast.restream.reconnects", restream, RestreamStatus::reconnects).tags(tags)
-                    .description("connections to the restream destination after the first").register(registry);
-            FunctionCounter.builder("glasscast.restream.failures", restream, RestreamStatus::failures).tags(tags)
-                    .description("failed connections or writes to the restream destination").register(registry);
+        syncRestreamMeters();
+    }
+
+    /** Registers the meters of destinations added since the last look, and removes those of destinations removed. */
+    private synchronized void syncRestreamMeters() {
+        List<RestreamStatus> now = restreams.get();
+        Map<RestreamStatus, List<Meter>> gone = new IdentityHashMap<>(restreamMeters);
+        for (RestreamStatus restream : now) {
+            if (gone.remove(restream) == null) {
+                restreamMeters.put(restream, restreamMeters(restream));
+            }
         }
+        gone.forEach((restream, meters) -> {
+            meters.forEach(registry::remove);
+            restreamMeters.remove(restream);
+        });
+    }
+
+    private List<Meter> restreamMeters(RestreamStatus restream) {
+        // The destination's URL holds its key: the metrics name it by its id.
+        Tags tags = Tags.of("stream", restream.stream(), "destination", Integer.toString(restream.index()),
+                "send", restream.send());
+        return List.of(
+                Gauge.builder("glasscast.restream.connected", restream, r -> r.isConnected() ? 1 : 0).tags(tags)
+                        .description("1 while the restream destination is connected").register(registry),
+                Gauge.builder("glasscast.restream.bitrate", restream, RestreamStatus::bitrate).tags(tags).baseUnit("bits")
+                        .description("bits per second sent to the restream destination").register(registry),
+                FunctionCounter.builder("glasscast.restream.sent", restream, RestreamStatus::bytesSent).tags(tags)
+                        .baseUnit("bytes").description("media bytes sent to the restream destination").register(registry),
+                FunctionCounter.builder("glasscast.restream.reconnects", restream, RestreamStatus::reconnects).tags(tags)
+                        .description("connections to the restream destination after the first").register(registry),
+                FunctionCounter.builder("glasscast.restream.failures", restream, RestreamStatus::failures).tags(tags)
+                        .description("failed connections or writes to the restream destination").register(registry));
     }
 
     @Override
@@ -118,6 +142,7 @@ public final class GlassCastMetrics implements StreamListener, AutoCloseable {
     /** The Prometheus text exposition of every meter, refreshing the per-stream and per-rung rows first. */
     public String scrape() {
         edge.refreshStreamRates();
+        syncRestreamMeters();
         rungDrops.register(rungs.get().stream()
                 .<MultiGauge.Row<?>>map(r -> MultiGauge.Row.of(Tags.of("stream", r.stream(), "rung", r.rendition()), r.droppedFrames()))
                 .toList(), true);

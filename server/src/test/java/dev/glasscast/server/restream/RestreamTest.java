@@ -192,6 +192,86 @@ class RestreamTest {
         assertDecodes(second.recording(), 640, 360, 90);
     }
 
+    /**
+     * The operator adds a destination through the API while the stream is live: it starts at
+     * once (from the next key frame) and nginx-rtmp records what decodes. A config reload adds a
+     * second, and taking it out of the file again stops it; removing the first through the API
+     * stops it at once, while the stream and the other destinations carry on. The API, /metrics
+     * and the config never show a key; a destination the daemon cannot push to is refused with
+     * what is wrong.
+     */
+    @Test
+    void destinationsAddedAndRemovedAtRuntimeStartAndStopAtOnce() throws Exception {
+        RestreamReceivers.Receiver byApi = started(RestreamReceivers.nginxRtmp(dir.resolve("nginx-api"), "by-api-key"));
+        RestreamReceivers.Receiver byReload = started(RestreamReceivers.nginxRtmp(dir.resolve("nginx-reload"), "reload-key"));
+        GlassCastConfig config = TestDaemon.config(dir, KEY);
+        server = new GlassCastServer(config);
+        server.start();
+        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, 40));
+        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
+        FfmpegCli.Running publisher = FfmpegCli.start(dir, args);
+        running.add(publisher);
+        await("live", () -> server.hub().isLive(dev.glasscast.media.StreamPath.source("main")));
+
+        java.net.http.HttpResponse<String> refused = call("POST", "/api/v1/streams/main/restream",
+                "{\"url\": \"http://example.org/live/secret-key-123\", \"send\": \"4k\"}");
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("url") && refused.body().contains("send")
+                && !refused.body().contains("secret-key-123"), refused.body());
+
+        java.net.http.HttpResponse<String> added = call("POST", "/api/v1/streams/main/restream",
+                "{\"url\": \"rtmp://127.0.0.1:" + byApi.port() + "/live/by-api-key\"}");
+        assertEquals(201, added.statusCode(), added.body());
+        JsonNode created = json.readTree(added.body());
+        assertEquals(0, created.get("id").asInt());
+        assertEquals("source", created.get("send").asText());
+        RestreamStatus first = server.restreamer().statuses().getFirst();
+        await("the added destination connected", () -> first.isConnected() && first.bytesSent() > 300_000);
+
+        GlassCastConfig reloaded = config.withIngest(config.ingest().withStreams(List.of(new StreamConfig("main", KEY)
+                .withRestream(List.of(new RestreamConfig("rtmp://127.0.0.1:" + byReload.port() + "/live/reload-key",
+                        "source"))))));
+        server.reconfigure(reloaded);
+        RestreamStatus second = server.restreamer().statuses().get(1);
+        assertEquals(1, second.index());
+        await("the reloaded destination connected", () -> second.isConnected() && second.bytesSent() > 300_000);
+
+        JsonNode listed = json.readTree(get("/api/v1/streams/main/restream")).get("restream");
+        assertEquals(2, listed.size(), listed.toString());
+        assertEquals("rtmp://127.0.0.1:" + byApi.port() + "/live/[redacted]", listed.get(0).get("destination").asText());
+        String metrics = get("/metrics");
+        assertTrue(metrics.contains("glasscast_restream_connected{destination=\"1\",send=\"source\",stream=\"main\"} 1.0"),
+                metrics);
+        String everything = listed + get("/api/v1/streams/main") + metrics + get("/api/v1/config");
+        assertTrue(!everything.contains("by-api-key") && !everything.contains("reload-key"), everything);
+
+        java.net.http.HttpResponse<String> removed = call("DELETE", "/api/v1/streams/main/restream/0", null);
+        assertEquals(200, removed.statusCode(), removed.body());
+        assertEquals(404, call("DELETE", "/api/v1/streams/main/restream/0", null).statusCode());
+        await("the removed destination stopped", () -> first.state().equals("stopped"));
+        server.reconfigure(config);
+        await("the destination taken out of the file stopped", () -> second.state().equals("stopped"));
+        assertEquals(List.of(), server.restreamer().statuses());
+        Thread.sleep(500); // nginx writes what it had received
+        long recordedThen = java.nio.file.Files.size(byApi.recording());
+        Thread.sleep(1500);
+        assertEquals(recordedThen, java.nio.file.Files.size(byApi.recording()), "nothing more went to the removed one");
+        assertTrue(server.hub().isLive(dev.glasscast.media.StreamPath.source("main")), "the stream carried on");
+        assertTrue(!get("/metrics").contains("glasscast_restream_"), "the removed destinations' metrics are gone");
+        assertDecodes(byApi.recording(), 640, 360, 30);
+        assertDecodes(byReload.recording(), 640, 360, 30);
+    }
+
+    private java.net.http.HttpResponse<String> call(String method, String path, String body) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                .header("Authorization", "Bearer " + server.adminToken())
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Publishes SECONDS of 640x360 30 fps as OBS does, over RTMP, and waits until the publisher is done. */
     private void publishObsLike() throws Exception {
         List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, SECONDS));

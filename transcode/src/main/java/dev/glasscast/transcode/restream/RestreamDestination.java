@@ -83,10 +83,16 @@ final class RestreamDestination {
     }
 
     void tracks(TrackInfo track) {
-        queue.signal(new Tracks(track));
+        if (!stopped()) {
+            queue.signal(new Tracks(track));
+        }
     }
 
     void accessUnit(AccessUnit unit, boolean isVideo) {
+        if (stopped()) {
+            // Removed while its stream is live: the hub's readers feed it until the stream ends.
+            return;
+        }
         try {
             if (queue.offer(new Unit(unit, isVideo)) == HandoffQueue.Offer.REJECTED) {
                 status.countDropped();
@@ -119,9 +125,14 @@ final class RestreamDestination {
         queue.signal(new End());
     }
 
-    /** Stops at once (daemon shutdown). */
+    /** Stops at once (daemon shutdown, the destination removed). */
     void stop() {
+        readers.set(-1);
         writer.interrupt();
+    }
+
+    private boolean stopped() {
+        return readers.get() < 0;
     }
 
     private void run() {

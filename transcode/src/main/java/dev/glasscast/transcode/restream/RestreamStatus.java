@@ -3,7 +3,7 @@ package dev.glasscast.transcode.restream;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What is known of one configured destination across the stream's publishes: its state, what it
+ * What is known of one destination across the stream's publishes: its state, what it
  * was sent, how often it had to reconnect, and the last error. Written by the destination's
  * thread, read by the dashboard, API and metrics. Thread-safe.
  */
@@ -40,7 +40,10 @@ public final class RestreamStatus {
         return stream;
     }
 
-    /** Its place in the stream's {@code restream} list. */
+    /**
+     * Its id within the stream: its place in the config's {@code restream} list for those the
+     * daemon started with, then counting on for those added later (never reused).
+     */
     public int index() {
         return index;
     }
