@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.RestreamConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -89,9 +90,8 @@ public final class ApiJson {
                     object.put("key", REDACTED);
                 }
                 for (JsonNode destination : stream.path("restream")) {
-                    if (destination instanceof ObjectNode object) {
-                        object.set("url", object.path("redacted_url"));
-                        object.remove("redacted_url");
+                    if (destination instanceof ObjectNode object && object.hasNonNull("url")) {
+                        object.put("url", new RestreamConfig(object.get("url").asText(), null).redactedUrl());
                     }
                 }
             }

@@ -104,7 +104,10 @@ class RestreamTest {
                 "glasscast_restream_failures_total\\{destination=\"2\",send=\"source\",stream=\"main\"} (\\d+)\\.0")
                 .matcher(metrics);
         assertTrue(failures.find() && Integer.parseInt(failures.group(1)) >= 2, metrics);
-        assertTrue(!report.toString().contains("secret-key") && !metrics.contains("secret-key"));
+        String runningConfig = get("/api/v1/config");
+        assertTrue(!report.toString().contains("secret-key") && !metrics.contains("secret-key")
+                && !runningConfig.contains("secret-key"), runningConfig);
+        assertTrue(runningConfig.contains("rtmp://127.0.0.1:" + nobody + "/live/[redacted]"), runningConfig);
 
         // What the receivers recorded decodes: the source at its size, the rung at its own, each with audio.
         assertDecodes(nginx.recording(), 640, 360, (SECONDS - 3) * 30);
