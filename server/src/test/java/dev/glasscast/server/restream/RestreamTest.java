@@ -161,12 +161,7 @@ class RestreamTest {
         GlassCastConfig base = TestDaemon.config(dir, KEY);
         GlassCastConfig config = base.withIngest(base.ingest().withStreams(List.of(new StreamConfig("main", KEY)
                 .withRestream(List.of(new RestreamConfig("rtmp://127.0.0.1:" + first.port() + "/live/restreamed", "source"))))));
-        server = new GlassCastServer(config);
-        server.start();
-        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, 40));
-        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
-        FfmpegCli.Running publisher = FfmpegCli.start(dir, args);
-        running.add(publisher);
+        FfmpegCli.Running publisher = startAndPublish(config);
         RestreamStatus status = server.restreamer().statuses().getFirst();
         await("connected", () -> status.isConnected() && status.bytesSent() > 200_000);
         Viewer viewer = new Viewer(dir, "http://127.0.0.1:" + server.httpPort() + "/live/main/index.m3u8",
@@ -208,12 +203,7 @@ class RestreamTest {
         RestreamReceivers.Receiver byApi = started(RestreamReceivers.nginxRtmp(dir.resolve("nginx-api"), "by-api-key"));
         RestreamReceivers.Receiver byReload = started(RestreamReceivers.nginxRtmp(dir.resolve("nginx-reload"), "reload-key"));
         GlassCastConfig config = TestDaemon.config(dir, KEY);
-        server = new GlassCastServer(config);
-        server.start();
-        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, 40));
-        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
-        FfmpegCli.Running publisher = FfmpegCli.start(dir, args);
-        running.add(publisher);
+        startAndPublish(config);
         await("live", () -> server.hub().isLive(dev.glasscast.media.StreamPath.source("main")));
 
         java.net.http.HttpResponse<String> refused = call("POST", "/api/v1/streams/main/restream",
@@ -273,6 +263,15 @@ class RestreamTest {
                 .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
                         : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Starts the daemon on {@code config} and an OBS-like publisher of 40 s of 640x360 30 fps over RTMP. */
+    private FfmpegCli.Running startAndPublish(GlassCastConfig config) throws Exception {
+        server = new GlassCastServer(config);
+        server.start();
+        List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 30, 40));
+        args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + KEY));
+        return started(FfmpegCli.start(dir, args));
     }
 
     /** Publishes SECONDS of 640x360 30 fps as OBS does, over RTMP, and waits until the publisher is done. */
