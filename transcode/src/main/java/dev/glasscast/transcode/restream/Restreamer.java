@@ -193,8 +193,13 @@ public final class Restreamer implements StreamListener, AutoCloseable {
     }
 
     private RestreamDestination destinationFor(Entry entry) {
-        return active.compute(entry.key(), (k, existing) -> existing != null && existing.attach()
+        RestreamDestination destination = active.compute(entry.key(), (k, existing) -> existing != null && existing.attach()
                 ? existing : attached(new RestreamDestination(k.stream(), entry.config(), entry.status(), nanoTime)));
+        if (!entries.containsKey(entry.key())) {
+            // Removed while a publication was being attached to it: it must not run on.
+            stopActive(entry.key());
+        }
+        return destination;
     }
 
     private static RestreamDestination attached(RestreamDestination destination) {
