@@ -351,10 +351,7 @@ final class RecordingWriter {
             return;
         }
         String stream = end.path().stream();
-        boolean wholeStreamEnded = recordings.values().stream()
-                .filter(other -> other.path.stream().equals(stream))
-                .allMatch(other -> other.ended);
-        if (wholeStreamEnded) {
+        if (recordings.values().stream().allMatch(other -> other.ended || !other.path.stream().equals(stream))) {
             onStreamRecorded.accept(stream);
         }
     }
