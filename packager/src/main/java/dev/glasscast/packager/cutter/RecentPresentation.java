@@ -32,10 +32,6 @@ final class RecentPresentation {
         next = 0;
     }
 
-    boolean isEmpty() {
-        return count == 0;
-    }
-
     /**
      * Where the pictures presenting before {@code pts} stop presenting (the latest end), or
      * {@link Long#MIN_VALUE} if none does. A picture at {@code pts} presents after a hole when

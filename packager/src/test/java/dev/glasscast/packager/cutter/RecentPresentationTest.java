@@ -1,7 +1,6 @@
 package dev.glasscast.packager.cutter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +39,7 @@ class RecentPresentationTest {
         }
         assertEquals(Long.MIN_VALUE, recent.endBefore(1000), "the first five are out of the window");
         recent.clear();
-        assertTrue(recent.isEmpty());
+        assertEquals(Long.MIN_VALUE, recent.endBefore(Long.MAX_VALUE), "nothing presents after a clear");
+        assertEquals(Long.MAX_VALUE, recent.nextAfter(Long.MIN_VALUE));
     }
 }
