@@ -186,9 +186,13 @@ public final class AdminRoutes {
         if (path.size() == 2) {
             return answered(readOnly(method) ? ok(monitor.report(stream).orElseThrow()) : notAllowed("GET, HEAD"));
         }
-        if (path.size() == 4 || path.get(2).equals("restream")) {
-            return answered(path.get(2).equals("restream") ? restream(method, stream, path.subList(3, path.size()), body)
-                    : error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
+        if (path.get(2).equals("restream")) {
+            // Adding one attaches it to the hub (its lock) and starts its thread: not on the event loop.
+            return CompletableFuture.supplyAsync(() -> restream(method, stream, path.subList(3, path.size()), body),
+                    task -> Thread.ofVirtual().name("api-restream").start(task));
+        }
+        if (path.size() == 4) {
+            return answered(error(HttpResponseStatus.NOT_FOUND, "no such stream or call"));
         }
         return switch (path.get(2)) {
             case "kick" -> {
