@@ -21,6 +21,7 @@ import dev.glasscast.packager.cmaf.CmafObjectOrigin;
 import dev.glasscast.packager.dash.DashOrigin;
 import dev.glasscast.packager.hls.HlsOrigin;
 import dev.glasscast.packager.recording.RecordingArchive;
+import dev.glasscast.packager.window.AlignedLiveEdges;
 import dev.glasscast.packager.window.FirstSequenceNumber;
 import dev.glasscast.packager.window.RecordedSegmentFiles;
 import dev.glasscast.packager.window.RenditionLookup;
@@ -209,7 +210,8 @@ public final class GlassCastServer implements AutoCloseable {
             DiskReads diskReads = new DiskReads(diskReadThreads);
             CmafObjectOrigin cmafObjects = new CmafObjectOrigin(served, waiters, PooledByteBufAllocator.DEFAULT,
                     diskReads, config.packaging().record() ? recordings : RecordedSegmentFiles.NONE);
-            HlsOrigin hls = new HlsOrigin(served, config.packaging().playlistSegments(),
+            // Playlists list every rung up to where all have media, so a rung switch lands on media.
+            HlsOrigin hls = new HlsOrigin(new AlignedLiveEdges(served), config.packaging().playlistSegments(),
                     config.packaging().partDuration(), waiters, Clock.systemUTC(), RECONNECT_GRACE, diskReads);
             DashOrigin dash = new DashOrigin(served, config.packaging().dvrWindow(),
                     config.packaging().segmentDuration(), "/time", DASH_LATENCY_TARGET,

@@ -2,13 +2,13 @@ package dev.glasscast.packager.window;
 
 import dev.glasscast.media.StreamPath;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  */
 public final class SnapshotWaiters {
 
-    private record Waiter(Predicate<RenditionSnapshot> ready, CompletableFuture<Optional<RenditionSnapshot>> result) {
+    private record Waiter(RenditionLookup lookup, Predicate<RenditionSnapshot> ready,
+                          CompletableFuture<Optional<RenditionSnapshot>> result) {
     }
 
     private final ScheduledExecutorService executor;
@@ -50,7 +51,7 @@ public final class SnapshotWaiters {
         if (now.isPresent() && done.test(now.get())) {
             return CompletableFuture.completedFuture(now);
         }
-        Waiter waiter = new Waiter(done, new CompletableFuture<>());
+        Waiter waiter = new Waiter(lookup, done, new CompletableFuture<>());
         Queue<Waiter> queue = waiting.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>());
         queue.add(waiter);
         // A snapshot published between the look above and joining the queue would be missed.
@@ -67,16 +68,33 @@ public final class SnapshotWaiters {
         return waiter.result();
     }
 
-    /** Completes the waiters of the snapshot's rendition that it satisfies. */
+    /**
+     * Completes, on the executor, the waiters that the snapshot's publication satisfies: those of
+     * its rendition, and those of the stream's other renditions, each as its own lookup then sees
+     * it (a lookup such as {@link AlignedLiveEdges} lists one rendition only as far as the others
+     * reach, so a part of one can become listed when another is published).
+     */
     public void published(RenditionSnapshot snapshot) {
-        Queue<Waiter> queue = waiting.get(snapshot.path());
-        if (queue == null || queue.isEmpty()) {
-            return;
+        String stream = snapshot.path().stream();
+        for (Map.Entry<StreamPath, Queue<Waiter>> entry : waiting.entrySet()) {
+            if (!entry.getValue().isEmpty() && entry.getKey().stream().equals(stream)) {
+                executor.execute(() -> completeReady(stream));
+                return;
+            }
         }
-        for (Waiter waiter : queue) {
-            if (waiter.ready().test(snapshot) && queue.remove(waiter)) {
-                Executor completion = executor;
-                completion.execute(() -> waiter.result().complete(Optional.of(snapshot)));
+    }
+
+    private void completeReady(String stream) {
+        for (Map.Entry<StreamPath, Queue<Waiter>> entry : waiting.entrySet()) {
+            if (!entry.getKey().stream().equals(stream)) {
+                continue;
+            }
+            Queue<Waiter> queue = entry.getValue();
+            for (Waiter waiter : queue) {
+                Optional<RenditionSnapshot> seen = waiter.lookup().find(entry.getKey());
+                if (seen.isPresent() && waiter.ready().test(seen.get()) && queue.remove(waiter)) {
+                    waiter.result().complete(seen);
+                }
             }
         }
     }
