@@ -62,7 +62,31 @@
       // or without audio being decoded: a frozen picture, or lost sound, while the clock runs on.
       lastFrameAt: at, lastAudioAt: at, videoGapMs: 0, audioGapMs: 0,
       latency: [], lastLatencyAt: -Infinity,
+      // What the player did around a failure: rung switches, and what was buffered at each stall.
+      trace: [],
     };
+  }
+
+  const TRACE_LIMIT = 40;
+
+  function note(what) {
+    if (w && w.trace.length < TRACE_LIMIT) w.trace.push({ at: +((now() - w.start) / 1000).toFixed(2), what });
+  }
+
+  function ranges(buffered) {
+    const out = [];
+    for (let i = 0; buffered && i < buffered.length; i++) out.push(buffered.start(i).toFixed(2) + '-' + buffered.end(i).toFixed(2));
+    return out.join(' ');
+  }
+
+  // Each of hls.js's source buffers (hls.js keeps them under bufferController); else the element's.
+  function bufferedNow(v, player) {
+    try {
+      const buffers = player && player.bufferController && player.bufferController.sourceBuffer;
+      const kinds = buffers ? Object.keys(buffers).filter(k => buffers[k] && buffers[k].buffered) : [];
+      if (kinds.length) return kinds.map(k => k + ' ' + ranges(buffers[k].buffered)).join('; ');
+    } catch (e) { /* the element's ranges below */ }
+    return ranges(v.buffered);
   }
 
   function recordError(name, fatal, detail) {
@@ -90,6 +114,13 @@
       const event = (player.constructor && player.constructor.Events && player.constructor.Events.ERROR) || 'hlsError';
       player.on(event, (e, d) => recordError(d.details, d.fatal, d.type + (d.reason ? ': ' + d.reason : '')
         + (d.response ? ' ' + d.response.code : '') + (d.frag ? ' ' + d.frag.url : '')));
+      const switched = player.constructor && player.constructor.Events && player.constructor.Events.LEVEL_SWITCHED;
+      if (switched) {
+        player.on(switched, (e, d) => {
+          const level = player.levels && player.levels[d.level];
+          note('level ' + (level ? level.height + 'p' : d.level));
+        });
+      }
     }
   }
 
@@ -179,7 +210,13 @@
         if (c.audioBytes > w.last.audioBytes) w.lastAudioAt = at;
         else w.audioGapMs = Math.max(w.audioGapMs, at - w.lastAudioAt);
       } else {
-        if (w.frozenSince === null) w.frozenSince = w.lastSample;
+        if (w.frozenSince === null) {
+          w.frozenSince = w.lastSample;
+          w.stallNoted = false;
+        } else if (!w.stallNoted && at - w.frozenSince >= STALL_MS) {
+          w.stallNoted = true;
+          note('clock stands at ' + media.toFixed(2) + '; buffered ' + bufferedNow(v, player));
+        }
         // Nothing plays while the clock stands: not a gap in the picture or the sound.
         w.lastFrameAt = at;
         w.lastAudioAt = at;
@@ -231,6 +268,7 @@
       audioBytes: window.last.audioBytes - window.base.audioBytes,
       longestAudioGapSeconds: +(window.audioGapMs / 1000).toFixed(3),
       latency: window.latency,
+      trace: window.trace,
       video: { muted: v.muted, width: v.videoWidth, height: v.videoHeight, paused: v.paused },
     };
   }

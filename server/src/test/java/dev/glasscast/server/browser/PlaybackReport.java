@@ -224,7 +224,15 @@ public record PlaybackReport(
                         + "player errors %s; page errors %s; console errors %s",
                 playedSeconds, playingSeconds, rate(), stalls.size(), stalls, waitingEvents, seeks, seekingSeconds, pausedSeconds,
                 videoFrames, droppedFrames, longestVideoGap, audioBytes, longestAudioGap, latency,
-                playerErrors.stream().map(PlayerError::toString).collect(Collectors.joining(", ", "[", "]")), pageErrors, consoleErrors);
+                playerErrors.stream().map(PlayerError::toString).collect(Collectors.joining(", ", "[", "]")), pageErrors, consoleErrors)
+                + trace();
+    }
+
+    /** The player's rung switches and, at each time the clock stood, what it had buffered. */
+    private String trace() {
+        List<String> events = new ArrayList<>();
+        json.path("trace").forEach(e -> events.add(format("%.2f s %s", e.path("at").asDouble(), e.path("what").asText())));
+        return events.isEmpty() ? "" : "; trace " + events;
     }
 
     private static String format(String pattern, Object... args) {
