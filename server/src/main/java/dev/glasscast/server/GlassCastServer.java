@@ -312,12 +312,12 @@ public final class GlassCastServer implements AutoCloseable {
         return adminToken;
     }
 
-    /** The ladder transcoder, for its per-rung status. */
     /** Every configured restream destination and how it is doing. */
     public Restreamer restreamer() {
         return restreamer;
     }
 
+    /** The ladder transcoder, for its per-rung status. */
     public LadderTranscoder transcoder() {
         return transcoder;
     }
@@ -325,10 +325,6 @@ public final class GlassCastServer implements AutoCloseable {
     /** The recordings, e.g. for their written and dropped segment counts. */
     public RecordingArchive recordings() {
         return recordingArchive;
-    }
-
-    public EdgeCache edge() {
-        return edge;
     }
 
     public StreamMonitor monitor() {

@@ -2,6 +2,7 @@ package dev.glasscast.packager.window;
 
 import dev.glasscast.media.StreamPath;
 import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -90,8 +91,10 @@ public final class SnapshotWaiters {
                 continue;
             }
             Queue<Waiter> queue = entry.getValue();
+            // Waiters of one path share a lookup or two: each is asked once, not once per waiter.
+            Map<RenditionLookup, Optional<RenditionSnapshot>> seenBy = new IdentityHashMap<>(2);
             for (Waiter waiter : queue) {
-                Optional<RenditionSnapshot> seen = waiter.lookup().find(entry.getKey());
+                Optional<RenditionSnapshot> seen = seenBy.computeIfAbsent(waiter.lookup(), l -> l.find(entry.getKey()));
                 if (seen.isPresent() && waiter.ready().test(seen.get()) && queue.remove(waiter)) {
                     waiter.result().complete(seen);
                 }
