@@ -1,5 +1,6 @@
 # Sourced by the benchmark scripts: takes the JDK and JVM flags from ./glasscast env, builds the jar if
-# needed, and starts the daemon on a benchmark config (test source off, one stream "main").
+# needed, and starts the daemon on a benchmark config (test source off, one stream "main", the
+# source passed through alone unless YAML names a ladder).
 #   start_daemon WORKDIR HTTP_PORT RTMP_PORT KEY [YAML]   sets $daemon (pid); log in WORKDIR/daemon.log
 #   YAML: more top-level config lines, e.g. 'slate: {enabled: false}'
 #   stop_daemon   stops it and waits until it has exited, so that WORKDIR can be removed (a
@@ -17,6 +18,9 @@ eval "$(./glasscast env)"
 
 start_daemon() {
   local work=$1 http=$2 rtmp=$3 key=$4 extra=${5:-}
+  # Not the default `ladder: auto`: its rungs depend on this machine's measured speed, and a
+  # benchmark compares like with like.
+  case "$extra" in *ladder:*) ;; *) extra="ladder: [{name: source, codec: copy}]"$'\n'"$extra" ;; esac
   cat > "$work/bench.yaml" <<YAML
 data_dir: $work/data
 server: {http_port: $http}

@@ -76,6 +76,7 @@ start_glasscast() { # destinations -> pid
       [ "$n" -eq 0 ] && break
       echo "        - url: rtmp://127.0.0.1:$NGINX_PORT/live/gc$i"
     done
+    echo "ladder: [{name: source, codec: copy}]"
     echo "packaging: {record: false}"
     echo "test_source: {enabled: false}"
   } > "$WORK/glasscast-$n.yaml"

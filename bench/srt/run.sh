@@ -58,7 +58,7 @@ measure() { # name pid port streamid file
     | tee -a "$WORK/table"
 }
 
-start_glasscast() { # port -> pid; the built jar, copy-only ladder (the default), test source off
+start_glasscast() { # port -> pid; the built jar, the source passed through alone, test source off
   local port=$1
   cat > "$WORK/glasscast.yaml" <<YAML
 data_dir: $WORK/data
@@ -75,6 +75,9 @@ ingest:
   streams:
     - name: main
       key: $KEY
+ladder:
+  - name: source
+    codec: copy
 test_source:
   enabled: false
 YAML

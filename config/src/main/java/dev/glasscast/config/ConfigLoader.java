@@ -124,6 +124,8 @@ public final class ConfigLoader {
         ConfigLocations where = new ConfigLocations();
         LocatedTree defaults = readResource(DEFAULTS);
         ObjectNode tree = (ObjectNode) defaults.root();
+        // The default ladder is `auto`: expanded now, so the environment can address its rungs.
+        expandAutoLadder(tree);
         where.addAll(defaults);
         List<ConfigProblem> problems = new ArrayList<>();
         if (operatorYaml != null) {

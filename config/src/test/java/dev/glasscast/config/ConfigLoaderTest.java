@@ -31,11 +31,12 @@ class ConfigLoaderTest {
     private final ConfigLoader loader = new ConfigLoader();
 
     @Test
-    void defaultsAreOneCopyRungAndCopiedAudio() {
+    void defaultsAreTheAutoLadderAndCopiedAudio() throws Exception {
         GlassCastConfig config = loader.defaults();
-        assertEquals(1, config.ladder().size());
+        assertEquals(loader.loadText("ladder: auto\n", Map.of()).ladder(), config.ladder());
         assertEquals("source", config.ladder().getFirst().name());
         assertTrue(config.ladder().getFirst().isCopy());
+        assertTrue(config.ladder().get(1).isAuto());
         assertEquals(new AudioConfig("copy", 128_000), config.audio());
         assertEquals(SlateConfig.DEFAULT, config.slate());
         assertEquals(Duration.ofSeconds(2), config.packaging().segmentDuration());
@@ -172,7 +173,7 @@ class ConfigLoaderTest {
     void environmentIndexBeyondTheListIsAnError() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> loader.loadText(null, Map.of("GLASSCAST_LADDER__5__NAME", "x")));
-        assertEquals("ladder: has 1 items; '5' is not the number of one (counting from 0)"
+        assertEquals("ladder: has 2 items; '5' is not the number of one (counting from 0)"
                 + " (environment variable GLASSCAST_LADDER__5__NAME)", e.getMessage());
     }
 

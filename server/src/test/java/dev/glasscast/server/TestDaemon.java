@@ -2,6 +2,7 @@ package dev.glasscast.server;
 
 import dev.glasscast.config.ConfigLoader;
 import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.RungConfig;
 import dev.glasscast.config.SlateConfig;
 import dev.glasscast.config.StreamConfig;
 import java.nio.file.Path;
@@ -10,10 +11,16 @@ import java.util.List;
 
 /**
  * The daemon configuration tests start from: the defaults on free ports, one stream, no test
- * source, and no slate (most tests watch a publish end; with the slate the renditions would
- * outlive it by {@code slate.timeout}).
+ * source, no slate (most tests watch a publish end; with the slate the renditions would outlive
+ * it by {@code slate.timeout}), and the source passed through alone (the default {@code auto}
+ * ladder would time x264 and encode rungs that most tests never look at, on a CI machine whose
+ * two cores also run the publisher and the browser).
  */
 public final class TestDaemon {
+
+    /** The one rung of {@link #config}: the source, passed through. */
+    public static final RungConfig PASSTHROUGH = new RungConfig("source", "copy", 0, 0, 0, 0, 0, 0, "veryfast", "high",
+            null, 128_000);
 
     private TestDaemon() {
     }
@@ -31,6 +38,7 @@ public final class TestDaemon {
                         .withRtmp(defaults.ingest().rtmp().withPort(0))
                         .withSrt(defaults.ingest().srt().withPort(0))
                         .withStreams(List.of(new StreamConfig("main", key))))
+                .withLadder(List.of(PASSTHROUGH))
                 .withTestSource(defaults.testSource().withEnabled(false))
                 .withSlate(new SlateConfig(false, "#000000", null, "", Duration.ofSeconds(1)));
     }

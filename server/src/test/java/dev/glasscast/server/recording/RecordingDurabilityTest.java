@@ -69,6 +69,7 @@ class RecordingDurabilityTest {
                   streams: [{name: main, key: %s}]
                 test_source: {enabled: false}
                 slate: {enabled: false}
+                ladder: [{name: source, codec: copy}]
                 packaging: {segment_duration: 1s, part_duration: 250ms, playlist_segments: 3}
                 """.formatted(data, KEY));
         Path log = dir.resolve("daemon.log");
