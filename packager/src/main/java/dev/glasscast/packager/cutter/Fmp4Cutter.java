@@ -10,7 +10,6 @@ import dev.glasscast.packager.fmp4.Fmp4Sample;
 import dev.glasscast.packager.fmp4.Fmp4Track;
 import dev.glasscast.packager.fmp4.TimescaleConverter;
 import io.netty.buffer.ByteBuf;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,7 +91,6 @@ public final class Fmp4Cutter {
     private final Duration partDuration;
     private final Fmp4InitSegmentWriter initWriter;
     private final Fmp4FragmentWriter fragmentWriter;
-    private final Clock clock;
     private final Output output;
     private final LatencyProbe probe;
 
@@ -139,27 +137,27 @@ public final class Fmp4Cutter {
     /** What the pictures cut since the last break present, for the decisions at the next one. */
     private final RecentPresentation recent = new RecentPresentation();
 
-    /** Wall clock and decode time of one sample, from which every program date-time derives. */
-    private Instant anchorWallClock;
-    private long anchorTime;
+    /** Where the stream's media time meets the wall clock; null until the first sample and after a break. */
+    private ProgramDateTimeAnchor.Mapping programDateTimes;
+    private final ProgramDateTimeAnchor anchor;
 
     /**
      * @param path            for log lines only
      * @param segmentDuration target segment length (video: first key frame at or after it)
      * @param partDuration    target part length
-     * @param clock           wall clock program date-times are anchored to
+     * @param anchor          where the stream's media time meets the wall clock, shared by its renditions
      * @param output          receives what is cut
      * @param probe           marks each video unit as it comes in ({@link LatencyProbe#OFF} but for benchmarks)
      */
     public Fmp4Cutter(StreamPath path, Duration segmentDuration, Duration partDuration,
-                      Fmp4InitSegmentWriter initWriter, Fmp4FragmentWriter fragmentWriter, Clock clock, Output output,
-                      LatencyProbe probe) {
+                      Fmp4InitSegmentWriter initWriter, Fmp4FragmentWriter fragmentWriter,
+                      ProgramDateTimeAnchor anchor, Output output, LatencyProbe probe) {
+        this.anchor = anchor;
         this.path = path;
         this.segmentDuration = segmentDuration;
         this.partDuration = partDuration;
         this.initWriter = initWriter;
         this.fragmentWriter = fragmentWriter;
-        this.clock = clock;
         this.output = output;
         this.probe = probe;
     }
@@ -235,7 +233,7 @@ public final class Fmp4Cutter {
             if (state == State.SEGMENTING) {
                 flush();
             }
-            anchorWallClock = null;
+            programDateTimes = null;
             // Counted in the old period's timescale: no prediction for the new one's first segment.
             previousDuration = 0;
         }
@@ -304,15 +302,15 @@ public final class Fmp4Cutter {
 
     /**
      * The timeline breaks (a reconnect, the slate standing in or stepping aside): what is open is
-     * cut, and the next segment starts at the next sync sample with a fresh wall-clock anchor.
-     * Nothing to do while no segment is open.
+     * cut, and the next segment starts at the next sync sample, asking the stream's anchor again
+     * for its program date-times. Nothing to do while no segment is open.
      */
     public void breakTimeline() {
         if (state != State.SEGMENTING) {
             return;
         }
         flush();
-        anchorWallClock = null;
+        programDateTimes = null;
         previousDuration = 0;
         state = State.AWAITING_SYNC_SAMPLE;
     }
@@ -371,10 +369,6 @@ public final class Fmp4Cutter {
         }
         heldBack = unit;
         heldBackDts = dts;
-        if (anchorWallClock == null) {
-            anchorWallClock = clock.instant();
-            anchorTime = dts;
-        }
     }
 
     /**
@@ -423,6 +417,9 @@ public final class Fmp4Cutter {
     }
 
     private void openSegment(long start, long deadline) {
+        if (programDateTimes == null) {
+            programDateTimes = anchor.mappingFor(nanos(start));
+        }
         segmentStart = start;
         segmentDeadline = deadline;
         segmentProgramDateTime = programDateTime(start);
@@ -452,11 +449,12 @@ public final class Fmp4Cutter {
     }
 
     private Instant programDateTime(long time) {
-        if (anchorWallClock == null) {
-            return clock.instant();
-        }
-        long nanos = Math.round((time - anchorTime) * 1e9 / format.timescale());
-        return anchorWallClock.plusNanos(nanos);
+        return programDateTimes.at(nanos(time));
+    }
+
+    /** A time of the output timescale in nanoseconds: the stream's renditions share media time, not timescales. */
+    private long nanos(long time) {
+        return new TimescaleConverter(format.timescale(), 1_000_000_000L).convert(time);
     }
 
     private void closePart() {

@@ -6,6 +6,7 @@ import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.StreamReader;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.cutter.Fmp4Cutter;
+import dev.glasscast.packager.cutter.ProgramDateTimeAnchor;
 import dev.glasscast.packager.fmp4.Fmp4FragmentWriter;
 import dev.glasscast.packager.fmp4.Fmp4InitSegmentWriter;
 import dev.glasscast.packager.fmp4.Fmp4Track;
@@ -77,13 +78,14 @@ final class LiveRendition implements StreamReader, Fmp4Cutter.Output {
     LiveRendition(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
                   Fmp4FragmentWriter fragmentWriter, Clock clock, long firstSequence,
                   long discontinuitySequence, boolean startsDiscontinuous) {
-        this(path, limits, initWriter, fragmentWriter, clock,
+        this(path, limits, initWriter, fragmentWriter, clock, new ProgramDateTimeAnchor(clock),
                 PublicationHandover.empty(firstSequence, discontinuitySequence), snapshot -> { },
                 RenditionRecorder.NONE, LatencyProbe.OFF);
         this.discontinuityPending = startsDiscontinuous;
     }
 
     /**
+     * @param anchor     where the stream's media time meets the wall clock, shared by its renditions
      * @param handedOver what an earlier publication of the same path left (ownership of its
      *                   segments and init segments passes to this object)
      * @param onPublish  told of every new snapshot, on the publishing thread, with this object's
@@ -93,7 +95,8 @@ final class LiveRendition implements StreamReader, Fmp4Cutter.Output {
      * @param probe      marks each video unit coming in and each part cut
      */
     LiveRendition(StreamPath path, SegmentStoreLimits limits, Fmp4InitSegmentWriter initWriter,
-                  Fmp4FragmentWriter fragmentWriter, Clock clock, PublicationHandover handedOver,
+                  Fmp4FragmentWriter fragmentWriter, Clock clock, ProgramDateTimeAnchor anchor,
+                  PublicationHandover handedOver,
                   Consumer<RenditionSnapshot> onPublish, RenditionRecorder recorder, LatencyProbe probe) {
         this.path = path;
         this.clock = clock;
@@ -101,7 +104,7 @@ final class LiveRendition implements StreamReader, Fmp4Cutter.Output {
         this.recorder = recorder;
         this.probe = probe;
         this.cutter = new Fmp4Cutter(path, limits.segmentDuration(), limits.partDuration(), initWriter,
-                fragmentWriter, clock, this, probe);
+                fragmentWriter, anchor, this, probe);
         this.window = new SegmentWindow(path, limits, recorder, handedOver.segments(), handedOver.inits());
         this.nextSequence = handedOver.nextSequence();
         this.discontinuitySequence = handedOver.discontinuitySequence();

@@ -5,6 +5,7 @@ import dev.glasscast.media.LiveStream;
 import dev.glasscast.media.StreamListener;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.StreamReader;
+import dev.glasscast.packager.cutter.ProgramDateTimeAnchor;
 import dev.glasscast.packager.fmp4.Fmp4FragmentWriter;
 import dev.glasscast.packager.fmp4.Fmp4InitSegmentWriter;
 import io.netty.buffer.ByteBufAllocator;
@@ -50,6 +51,8 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
     private final RenditionRecorder recorder;
     private final LatencyProbe probe;
     private final Map<StreamPath, LiveRendition> renditions = new ConcurrentHashMap<>();
+    /** Per stream, shared by its renditions so that their program date-times agree; one small object per stream name. */
+    private final Map<String, ProgramDateTimeAnchor> anchors = new ConcurrentHashMap<>();
 
     /**
      * @param limits         how to cut and how much to keep
@@ -113,8 +116,9 @@ public final class SegmentStore implements StreamListener, RenditionLookup, Auto
                     : old.handOver();
             // A reconnect (the earlier publication is still held) continues its event's recording.
             recorder.started(path, old != null);
-            created[0] = new LiveRendition(path, limits, initWriter, fragmentWriter, clock, handedOver, onPublish,
-                    recorder, probe);
+            created[0] = new LiveRendition(path, limits, initWriter, fragmentWriter, clock,
+                    anchors.computeIfAbsent(path.stream(), name -> new ProgramDateTimeAnchor(clock)), handedOver,
+                    onPublish, recorder, probe);
             return created[0];
         });
         return created[0];

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
+import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.packager.MutableClock;
+import dev.glasscast.packager.cutter.ProgramDateTimeAnchor;
 import dev.glasscast.packager.dash.DashManifestRenderer;
 import dev.glasscast.packager.fmp4.Fmp4FragmentWriter;
 import dev.glasscast.packager.fmp4.Fmp4InitSegmentWriter;
@@ -55,6 +57,47 @@ class DashTimelineStabilityTest {
     void release() {
         video.release();
         audio.release();
+    }
+
+    /**
+     * The same media time has the same program date-time in every rendition, though the video
+     * (a transcoded rung) reaches the packager 0.4 s after the audio: hls.js aligns the audio
+     * playlist to the video's by them, and fetched audio 0.2-0.5 s off when each rendition
+     * anchored at its own first sample.
+     */
+    @Test
+    void renditionsOfAStreamAgreeOnProgramDateTimes() {
+        ProgramDateTimeAnchor anchor = new ProgramDateTimeAnchor(clock);
+        LiveRendition rung = new LiveRendition(StreamPath.rendition("cam", "360p"), limits,
+                new Fmp4InitSegmentWriter(PooledByteBufAllocator.DEFAULT),
+                new Fmp4FragmentWriter(PooledByteBufAllocator.DEFAULT), clock, anchor,
+                PublicationHandover.empty(100, 0), snapshot -> { }, RenditionRecorder.NONE, LatencyProbe.OFF);
+        LiveRendition sound = new LiveRendition(StreamPath.rendition("cam", "audio"), limits,
+                new Fmp4InitSegmentWriter(PooledByteBufAllocator.DEFAULT),
+                new Fmp4FragmentWriter(PooledByteBufAllocator.DEFAULT), clock, anchor,
+                PublicationHandover.empty(100, 0), snapshot -> { }, RenditionRecorder.NONE, LatencyProbe.OFF);
+        try {
+            rung.onTracks(List.of(VIDEO));
+            sound.onTracks(List.of(AUDIO));
+            for (int tick = 0; tick < 250; tick++) {
+                // Every 20 ms of media: the audio now, the picture of 0.4 s ago.
+                long audioSamples = tick * 960L;
+                sound.onAccessUnit(new AccessUnit(1, audioSamples, audioSamples, 0, true, new byte[] {0x21, 0x10}));
+                int frame = tick / 2 - 20;
+                if (tick % 2 == 0 && frame >= 0) {
+                    long videoTime = frame * 3600L;
+                    rung.onAccessUnit(new AccessUnit(1, videoTime, videoTime, 0, frame % 50 == 0, new byte[] {0, 0, 0, 1, 5}));
+                }
+                clock.advance(Duration.ofMillis(20));
+            }
+            MediaSegment picture = rung.snapshot().segments().get(1);
+            MediaSegment audioAtTheSameTime = sound.snapshot().segments().stream()
+                    .filter(segment -> segment.startTime() * 90_000 / 48_000 == picture.startTime()).findFirst().orElseThrow();
+            assertEquals(audioAtTheSameTime.programDateTime(), picture.programDateTime());
+        } finally {
+            rung.release();
+            sound.release();
+        }
     }
 
     @Test
