@@ -41,8 +41,7 @@ class PackagerOriginTest {
     @ParameterizedTest
     @CsvSource(nullValues = "null", value = {
             "other, null, index.m3u8", "other, source, index.m3u8", "cam, nope, init4.mp4", "cam, null, init4.mp4",
-            "cam, null, seg4.m4s", "cam, source, seg3.m4s", "cam, source, seg6.m4s", "cam, fresh, index.m3u8",
-            "cam, fresh, seg0.m4s", "other, null, manifest.mpd", "cam, source, part3.0.m4s"})
+            "cam, null, seg4.m4s", "cam, source, seg3.m4s", "cam, source, seg6.m4s", "cam, fresh, seg0.m4s", "other, null, manifest.mpd", "cam, source, part3.0.m4s"})
     void missingThingsAreNotFound(String stream, String rendition, String resource) throws Exception {
         assertStatus(404, stream, rendition, resource);
     }

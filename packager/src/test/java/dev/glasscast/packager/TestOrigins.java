@@ -35,10 +35,19 @@ public final class TestOrigins {
     }
 
     public static PackagerOrigin over(RenditionLookup store, Clock clock, Executor diskReadThreads) {
-        PackagingConfig packaging = new ConfigLoader().defaults().packaging();
+        return over(store, clock, diskReadThreads, waiters());
+    }
+
+    /** Waiters for {@link #over(RenditionLookup, Clock, Executor, SnapshotWaiters)}, to be told of a test's publishes. */
+    public static SnapshotWaiters waiters() {
         // Its thread starts only if a request waits (a blocking reload, a hinted part).
-        SnapshotWaiters waiters = new SnapshotWaiters(Executors.newSingleThreadScheduledExecutor(
+        return new SnapshotWaiters(Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("test-origin-waits").daemon().factory()));
+    }
+
+    public static PackagerOrigin over(RenditionLookup store, Clock clock, Executor diskReadThreads,
+                                      SnapshotWaiters waiters) {
+        PackagingConfig packaging = new ConfigLoader().defaults().packaging();
         DiskReads diskReads = new DiskReads(diskReadThreads);
         CmafObjectOrigin cmafObjects = new CmafObjectOrigin(store, waiters, PooledByteBufAllocator.DEFAULT, diskReads,
                 RecordedSegmentFiles.NONE);

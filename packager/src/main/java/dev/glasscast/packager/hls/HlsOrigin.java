@@ -42,7 +42,9 @@ import java.util.regex.Pattern;
  * The fMP4 objects the playlists list ({@code init{N}.mp4}, {@code seg{N}.m4s},
  * {@code part{N}.{I}.m4s}) are DASH's too; {@link dev.glasscast.packager.cmaf.CmafObjectOrigin}
  * serves them. Names that cannot be valid get 400; valid names of things that do not exist (yet)
- * get 404, which players retry.
+ * get 404, which players retry. A media playlist of a rendition listed before its first
+ * segment is cut (a stream starting) waits for that segment instead, up to
+ * {@value #FIRST_SEGMENT_WAIT_SECONDS} s: hls.js reports a 404 there as an error before it retries.
  *
  * <h2>Blocking requests (RFC 8216bis 6.2.5.2)</h2>
  * A playlist request with {@code _HLS_msn=M} (and {@code _HLS_part=P}) completes once the
@@ -66,6 +68,8 @@ public final class HlsOrigin implements MediaOrigin {
     static final String MPEG_TS = "video/mp2t";
     private static final Pattern MSN = Pattern.compile("0|[1-9][0-9]{0,17}");
     private static final Pattern PART_INDEX = Pattern.compile("0|[1-9][0-9]{0,3}");
+    /** Long enough for a rung's encoder to start and cut a segment; well within hls.js's 10 s playlist time-out. */
+    static final int FIRST_SEGMENT_WAIT_SECONDS = 5;
 
     private final RenditionLookup store;
     private final HlsMultivariantPlaylistRenderer multivariantRenderer = new HlsMultivariantPlaylistRenderer();
@@ -121,10 +125,23 @@ public final class HlsOrigin implements MediaOrigin {
         RenditionSnapshot rendition = found.get();
         return switch (resource) {
             case HlsResource.Playlist p -> mediaPlaylist(rendition, p.wholeWindow(), request);
-            case HlsResource.TsPlaylist t -> completed(tsMediaPlaylist(rendition));
+            case HlsResource.TsPlaylist t -> withFirstSegment(rendition).thenApply(this::tsMediaPlaylist);
             case HlsResource.TsSegment t -> diskReads.render(inMemory(rendition.segment(t.sequence())),
                     () -> tsSegment(rendition, t.sequence()));
         };
+    }
+
+    /**
+     * The rendition once it has its first segment (at once if it has one or is over), or as it is
+     * after {@link #FIRST_SEGMENT_WAIT_SECONDS}; no thread waits ({@link SnapshotWaiters}).
+     */
+    private CompletionStage<RenditionSnapshot> withFirstSegment(RenditionSnapshot rendition) {
+        if (!rendition.segments().isEmpty() || endedForGood(rendition)) {
+            return CompletableFuture.completedFuture(rendition);
+        }
+        return waiters.await(store, rendition.path(), s -> !s.segments().isEmpty(),
+                        Duration.ofSeconds(FIRST_SEGMENT_WAIT_SECONDS))
+                .thenApply(reached -> store.find(rendition.path()).or(() -> reached).orElse(rendition));
     }
 
     private static boolean inMemory(MediaSegment segment) {
@@ -175,6 +192,11 @@ public final class HlsOrigin implements MediaOrigin {
             return completed(OriginResponse.badRequest("_HLS_skip must be YES or v2"));
         }
         boolean skip = skipText != null;
+        return withFirstSegment(rendition).thenCompose(ready -> mediaPlaylist(ready, wholeWindow, skip, msnText, partText));
+    }
+
+    private CompletionStage<OriginResponse> mediaPlaylist(RenditionSnapshot rendition, boolean wholeWindow, boolean skip,
+                                                          String msnText, String partText) {
         if (msnText == null || !mediaRenderer.lowLatency() || endedForGood(rendition)) {
             return completed(mediaPlaylistNow(rendition, wholeWindow, skip));
         }
