@@ -192,7 +192,7 @@ public final class GlassCastServer implements AutoCloseable {
                     },
                     config.packaging().record() ? recordings : RenditionRecorder.NONE, probe);
             SegmentStore store = liveStore;
-            RenditionLookup served = new ServedRenditions(liveStore, recordings);
+            RenditionLookup served = new ServedRenditions(liveStore, recordings, Clock.systemUTC(), RECONNECT_GRACE);
             started.add(store);
             started.add(hub.addListener(store));
             ScheduledFuture<?> purge = ioGroup.scheduleAtFixedRate(store::purgeExpired, 10, 10, TimeUnit.SECONDS);

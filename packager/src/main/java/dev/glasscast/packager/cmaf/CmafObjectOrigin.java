@@ -188,13 +188,18 @@ public final class CmafObjectOrigin implements NamedObjectsOrigin, SegmentStream
         if (segment.sequence() != open && segment.sequence() != open + 1) {
             return false;
         }
-        sendPartsAsTheyExist(path, segment.sequence(), 0, sink, waitLimit(found.get()));
+        sendPartsAsTheyExist(path, segment.sequence(), 0, 0, sink, waitLimit(found.get()));
         return true;
     }
 
-    /** Sends every part of segment {@code sequence} from {@code index} on as it exists, then the end. */
-    private void sendPartsAsTheyExist(StreamPath path, long sequence, int index, PartSink sink, Duration timeout) {
+    /**
+     * Sends every part of segment {@code sequence} from {@code index} on as it exists, then the
+     * end, complete only if what was sent ({@code sent} bytes so far) is the whole segment.
+     */
+    private void sendPartsAsTheyExist(StreamPath path, long sequence, int index, long sent, PartSink sink,
+                                      Duration timeout) {
         int next = index;
+        long bytes = sent;
         while (true) {
             Optional<RenditionSnapshot> now = store.find(path);
             if (now.isEmpty()) {
@@ -209,12 +214,15 @@ public final class CmafObjectOrigin implements NamedObjectsOrigin, SegmentStream
                     sink.end(false);
                     return;
                 }
+                bytes += body.readableBytes();
                 sink.part(body);
                 next++;
                 continue;
             }
             if (rendition.nextSequence() > sequence) {
-                sink.end(rendition.segment(sequence) != null);
+                // A body cut short must not pass for the segment (clients and caches would keep it).
+                MediaSegment closed = rendition.segment(sequence);
+                sink.end(closed != null && closed.size() == bytes);
                 return;
             }
             if (rendition.ended()) {
@@ -222,12 +230,13 @@ public final class CmafObjectOrigin implements NamedObjectsOrigin, SegmentStream
                 return;
             }
             int wanted = next;
+            long sentSoFar = bytes;
             waiters.await(store, path, s -> s.part(sequence, wanted) != null || s.nextSequence() > sequence || s.ended(),
                     timeout).whenComplete((reached, failure) -> {
                         if (failure != null || reached.isEmpty()) {
                             sink.end(false);
                         } else {
-                            sendPartsAsTheyExist(path, sequence, wanted, sink, timeout);
+                            sendPartsAsTheyExist(path, sequence, wanted, sentSoFar, sink, timeout);
                         }
                     });
             return;

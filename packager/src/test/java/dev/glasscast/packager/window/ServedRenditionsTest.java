@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.packager.hls.Snapshots;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -13,6 +16,14 @@ import org.junit.jupiter.api.Test;
 class ServedRenditionsTest {
 
     private static final StreamPath PATH = StreamPath.rendition("cam", "source");
+
+    /** Long after every snapshot of {@link Snapshots} ended, so no reconnect grace is running. */
+    private static final Clock LATER = Clock.fixed(Snapshots.T0.plusSeconds(3600), ZoneOffset.UTC);
+    private static final Duration GRACE = Duration.ofSeconds(10);
+
+    private static ServedRenditions served(RenditionLookup live, RenditionLookup recorded) {
+        return new ServedRenditions(live, recorded, LATER, GRACE);
+    }
 
     private static RenditionLookup holding(RenditionSnapshot... snapshots) {
         return new RenditionLookup() {
@@ -40,7 +51,7 @@ class ServedRenditionsTest {
     void anEndedRenditionIsServedFromItsWholeRecordingOnceItCoversTheWindow() {
         RenditionSnapshot window = segments(7, 3, true); // 7..9 held in the store
         RenditionSnapshot whole = segments(0, 10, true); // 0..9 recorded
-        ServedRenditions lookup = new ServedRenditions(holding(window), holding(whole));
+        ServedRenditions lookup = served(holding(window), holding(whole));
         RenditionSnapshot served = lookup.find(PATH).orElseThrow();
         assertEquals(10, served.segments().size());
         assertEquals(window.updatedAt(), served.updatedAt(), "the end is the store's (reconnect grace)");
@@ -52,15 +63,31 @@ class ServedRenditionsTest {
     void theStoreIsServedWhileLiveOrWhileTheRecordingLagsBehind() {
         RenditionSnapshot live = segments(7, 3, false);
         RenditionSnapshot behind = segments(0, 9, true); // the recorder has not written 9 yet
-        assertSame(live, new ServedRenditions(holding(live), holding(segments(0, 10, true))).find(PATH).orElseThrow());
+        assertSame(live, served(holding(live), holding(segments(0, 10, true))).find(PATH).orElseThrow());
         RenditionSnapshot ended = segments(7, 3, true);
-        assertSame(ended, new ServedRenditions(holding(ended), holding(behind)).find(PATH).orElseThrow());
-        assertSame(ended, new ServedRenditions(holding(ended), holding()).find(PATH).orElseThrow());
+        assertSame(ended, served(holding(ended), holding(behind)).find(PATH).orElseThrow());
+        assertSame(ended, served(holding(ended), holding()).find(PATH).orElseThrow());
     }
 
     @Test
     void theRecordingIsServedWhenTheStoreHoldsNothing() {
         RenditionSnapshot whole = segments(0, 10, true);
-        assertSame(whole, new ServedRenditions(holding(), holding(whole)).find(PATH).orElseThrow());
+        assertSame(whole, served(holding(), holding(whole)).find(PATH).orElseThrow());
+    }
+
+    /**
+     * Within the reconnect grace the store is served, not the recording: a recorded segment is one
+     * part, so the recording would answer the parts after the first with 404 and cut short a
+     * low-latency DASH segment being streamed when the publisher left.
+     */
+    @Test
+    void theStoreIsServedUntilTheReconnectGraceIsOver() {
+        RenditionSnapshot ended = segments(7, 3, true); // ended at T0 + 60 s
+        RenditionSnapshot whole = segments(0, 10, true);
+        Clock withinGrace = Clock.fixed(ended.updatedAt().plusSeconds(5), ZoneOffset.UTC);
+        Clock graceOver = Clock.fixed(ended.updatedAt().plus(GRACE), ZoneOffset.UTC);
+        assertSame(ended, new ServedRenditions(holding(ended), holding(whole), withinGrace, GRACE).find(PATH).orElseThrow());
+        assertEquals(10, new ServedRenditions(holding(ended), holding(whole), graceOver, GRACE).find(PATH).orElseThrow()
+                .segments().size());
     }
 }
