@@ -42,8 +42,9 @@ public final class SnapshotWaiters {
      * Completes with the first snapshot of {@code path} that is {@code ready} or ended (checked
      * against {@code lookup} now, then against every snapshot published), or with empty after
      * {@code timeout}. An ended snapshot answers at once even within a reconnect grace: holding
-     * the request through the gap, as RFC 8216bis would allow, made hls.js 1.4 time its playlist
-     * loads out (levelLoadTimeOut) across a reconnect.
+     * the request through the gap, as RFC 8216bis would allow, made hls.js 1.7 time its playlist
+     * loads out (levelLoadTimeOut: it gives a blocking reload max(3 part targets, 0.8 target
+     * durations), 1.6 s at the defaults) across a reconnect.
      */
     public CompletionStage<Optional<RenditionSnapshot>> await(RenditionLookup lookup, StreamPath path,
                                                              Predicate<RenditionSnapshot> ready, Duration timeout) {
