@@ -3,7 +3,9 @@ package dev.glasscast.packager.window;
 import dev.glasscast.media.StreamPath;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The renditions as the HLS playlists list them: every live video rendition of a stream ends
@@ -31,7 +33,30 @@ public final class AlignedLiveEdges implements RenditionLookup {
     /** Part boundaries of rungs cut at the same pictures agree to within rounding. */
     private static final double SAME_TIME_SECONDS = 0.005;
 
+    /** How far a rendition's playlist reaches: its open segment and how many of its parts. */
+    private record Position(long nextSequence, int openParts) {
+        static Position of(RenditionSnapshot rendition) {
+            return new Position(rendition.nextSequence(), rendition.openParts().size());
+        }
+
+        boolean before(Position other) {
+            return nextSequence < other.nextSequence || (nextSequence == other.nextSequence && openParts < other.openParts);
+        }
+
+        static Position later(Position a, Position b) {
+            return a.before(b) ? b : a;
+        }
+    }
+
     private final RenditionLookup renditions;
+    /**
+     * How far each live rendition has been listed. A rung that was left out of the comparison
+     * (more than a segment behind, just started, back from a reconnect) can move the edge back
+     * when it comes within reach; what was listed stays listed (RFC 8216bis 6.2.1: an update
+     * removes segments only from the start; a player or cache may already hold them), so the
+     * edge never goes back past this.
+     */
+    private final Map<StreamPath, Position> listed = new ConcurrentHashMap<>();
 
     public AlignedLiveEdges(RenditionLookup renditions) {
         this.renditions = renditions;
@@ -41,9 +66,10 @@ public final class AlignedLiveEdges implements RenditionLookup {
     public Optional<RenditionSnapshot> find(StreamPath rendition) {
         Optional<RenditionSnapshot> found = renditions.find(rendition);
         if (found.isEmpty() || !heldBackable(found.get())) {
+            found.filter(RenditionSnapshot::ended).ifPresent(ended -> listed.remove(rendition));
             return found;
         }
-        return Optional.of(heldBack(found.get(), renditions.renditions(rendition.stream())));
+        return Optional.of(aligned(found.get(), renditions.renditions(rendition.stream())));
     }
 
     @Override
@@ -51,9 +77,19 @@ public final class AlignedLiveEdges implements RenditionLookup {
         List<RenditionSnapshot> all = renditions.renditions(stream);
         List<RenditionSnapshot> aligned = new ArrayList<>(all.size());
         for (RenditionSnapshot snapshot : all) {
-            aligned.add(heldBackable(snapshot) ? heldBack(snapshot, all) : snapshot);
+            aligned.add(heldBackable(snapshot) ? aligned(snapshot, all) : snapshot);
         }
         return aligned;
+    }
+
+    /** {@link #heldBack}, but never listing less than this rendition was listed before. */
+    private RenditionSnapshot aligned(RenditionSnapshot rendition, List<RenditionSnapshot> stream) {
+        RenditionSnapshot view = heldBack(rendition, stream);
+        Position shown = listed.merge(rendition.path(), Position.of(view), Position::later);
+        if (!Position.of(view).before(shown)) {
+            return view;
+        }
+        return Position.of(rendition).before(shown) ? rendition : listedAt(rendition, shown);
     }
 
     private static boolean heldBackable(RenditionSnapshot snapshot) {
@@ -110,6 +146,25 @@ public final class AlignedLiveEdges implements RenditionLookup {
         return with(rendition, segments.subList(0, segments.size() - 1),
                 partsEndingBy(last.parts(), last.timescale(), edge), last.sequence(), last.discontinuity(),
                 last.duration());
+    }
+
+    /**
+     * The rendition listed as far as {@code position}, which lies within its open segment or its
+     * last closed one; anything further back is not held (the rendition is returned as it is).
+     */
+    private static RenditionSnapshot listedAt(RenditionSnapshot rendition, Position position) {
+        if (position.nextSequence() == rendition.nextSequence()) {
+            return with(rendition, rendition.segments(), rendition.openParts().subList(0, position.openParts()),
+                    rendition.nextSequence(), rendition.openDiscontinuous(), rendition.openSegmentDuration());
+        }
+        List<MediaSegment> segments = rendition.segments();
+        MediaSegment last = segments.getLast();
+        if (position.nextSequence() != last.sequence() || segments.size() < 2 || last.timescale() != rendition.timescale()
+                || position.openParts() >= last.parts().size()) {
+            return rendition;
+        }
+        return with(rendition, segments.subList(0, segments.size() - 1), last.parts().subList(0, position.openParts()),
+                last.sequence(), last.discontinuity(), last.duration());
     }
 
     private static List<SegmentPart> partsEndingBy(List<SegmentPart> parts, int timescale, double edge) {

@@ -133,6 +133,44 @@ class AlignedLiveEdgesTest {
         }
     }
 
+    /**
+     * A rung that comes within reach after the leading rung was listed further (it had been more
+     * than a segment behind) does not take back what was listed: a playlist update removes
+     * nothing but from its start, and a TS segment or part once listed keeps answering.
+     */
+    @Test
+    void whatWasListedStaysListedWhenARungComesWithinReach() {
+        Map<StreamPath, RenditionSnapshot> now = new ConcurrentHashMap<>();
+        RenditionLookup store = new RenditionLookup() {
+            @Override
+            public Optional<RenditionSnapshot> find(StreamPath rendition) {
+                return Optional.ofNullable(now.get(rendition));
+            }
+
+            @Override
+            public List<RenditionSnapshot> renditions(String stream) {
+                return List.copyOf(now.values());
+            }
+        };
+        AlignedLiveEdges aligned = new AlignedLiveEdges(store);
+        RenditionSnapshot source = live("source", Snapshots.VIDEO_720, 3, 1); // ends at 7 s
+        now.put(source.path(), source);
+        now.put(StreamPath.rendition("cam", "240p"), live("240p", Snapshots.VIDEO_360, 2, 0)); // 4 s: out of reach
+        assertSame(source, aligned.find(source.path()).orElseThrow());
+
+        now.put(StreamPath.rendition("cam", "240p"), live("240p", Snapshots.VIDEO_360, 2, 2)); // 6 s: within reach
+        RenditionSnapshot listed = aligned.find(source.path()).orElseThrow();
+        assertEquals(103, listed.nextSequence());
+        assertEquals(1, listed.openParts().size(), "part 103.0 was listed and stays listed");
+        assertEquals(List.of(source.openParts().getFirst()), aligned.renditions("cam").stream()
+                .filter(r -> r.path().equals(source.path())).findFirst().orElseThrow().openParts());
+
+        RenditionSnapshot further = live("source", Snapshots.VIDEO_720, 3, 2); // 8 s
+        now.put(further.path(), further);
+        assertEquals(1, aligned.find(source.path()).orElseThrow().openParts().size(),
+                "held back to what was listed, not further");
+    }
+
     private static RenditionSnapshot endedCopy(RenditionSnapshot r) {
         return new RenditionSnapshot(r.path(), r.track(), r.format(), r.init(), r.segments(), r.openParts(),
                 r.maxSegmentDuration(), true, r.updatedAt(), r.nextSequence(), r.inits());
