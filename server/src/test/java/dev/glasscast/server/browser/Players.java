@@ -67,6 +67,18 @@ public final class Players {
                   const v = document.getElementById('v');
                   const player = dashjs.MediaPlayer().create();
                   player.updateSettings({ streaming: { liveCatchup: { enabled: true } } });
+                  // What dash.js learnt and asked for, for a test to print when it stalls: MPD
+                  // loads (initial + refreshes), whether its 'play' (which starts the MPD refresh
+                  // timer) was seen, and the last media request per type.
+                  const diag = window.dashDiag = { mpdLoads: 0, playbackStarted: false, last: {} };
+                  player.on('manifestLoaded', () => { diag.mpdLoads++; });
+                  player.on('playbackStarted', () => { diag.playbackStarted = true; });
+                  player.on('fragmentLoadingStarted', e => {
+                    const r = e.request || {};
+                    if (r.type === 'MediaSegment') {
+                      diag.last[r.mediaType] = { url: r.url, index: r.index, start: r.startTime, at: Date.now() };
+                    }
+                  });
                   window.player = player;
                   glasscastProbe.watch(v, () => window.player);
                   player.initialize(v, '%s', true);
