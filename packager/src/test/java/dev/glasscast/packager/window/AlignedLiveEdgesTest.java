@@ -99,17 +99,7 @@ class AlignedLiveEdgesTest {
     @Test
     void aBlockingReloadOfTheLeadingRungIsAnsweredWhenTheRungBehindCatchesUp() throws Exception {
         Map<StreamPath, RenditionSnapshot> now = new ConcurrentHashMap<>();
-        RenditionLookup store = new RenditionLookup() {
-            @Override
-            public Optional<RenditionSnapshot> find(StreamPath rendition) {
-                return Optional.ofNullable(now.get(rendition));
-            }
-
-            @Override
-            public List<RenditionSnapshot> renditions(String stream) {
-                return now.values().stream().sorted(Comparator.comparing(s -> s.path().rendition())).toList();
-            }
-        };
+        RenditionLookup store = lookupOf(now);
         RenditionSnapshot source = live("source", Snapshots.VIDEO_720, 3, 2);
         now.put(source.path(), source);
         now.put(StreamPath.rendition("cam", "240p"), live("240p", Snapshots.VIDEO_360, 3, 1));
@@ -141,17 +131,7 @@ class AlignedLiveEdgesTest {
     @Test
     void whatWasListedStaysListedWhenARungComesWithinReach() {
         Map<StreamPath, RenditionSnapshot> now = new ConcurrentHashMap<>();
-        RenditionLookup store = new RenditionLookup() {
-            @Override
-            public Optional<RenditionSnapshot> find(StreamPath rendition) {
-                return Optional.ofNullable(now.get(rendition));
-            }
-
-            @Override
-            public List<RenditionSnapshot> renditions(String stream) {
-                return List.copyOf(now.values());
-            }
-        };
+        RenditionLookup store = lookupOf(now);
         AlignedLiveEdges aligned = new AlignedLiveEdges(store);
         RenditionSnapshot source = live("source", Snapshots.VIDEO_720, 3, 1); // ends at 7 s
         now.put(source.path(), source);
@@ -169,6 +149,21 @@ class AlignedLiveEdgesTest {
         now.put(further.path(), further);
         assertEquals(1, aligned.find(source.path()).orElseThrow().openParts().size(),
                 "held back to what was listed, not further");
+    }
+
+    /** The renditions {@code now} holds, as a test changes them. */
+    private static RenditionLookup lookupOf(Map<StreamPath, RenditionSnapshot> now) {
+        return new RenditionLookup() {
+            @Override
+            public Optional<RenditionSnapshot> find(StreamPath rendition) {
+                return Optional.ofNullable(now.get(rendition));
+            }
+
+            @Override
+            public List<RenditionSnapshot> renditions(String stream) {
+                return now.values().stream().sorted(Comparator.comparing(s -> s.path().rendition())).toList();
+            }
+        };
     }
 
     private static RenditionSnapshot endedCopy(RenditionSnapshot r) {
