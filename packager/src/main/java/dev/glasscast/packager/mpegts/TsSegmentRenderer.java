@@ -22,8 +22,9 @@ public final class TsSegmentRenderer {
 
     /**
      * True once {@code audio} holds every frame up to the end of {@code video}'s interval (or
-     * never will: no audio, audio ended or in another publication), so the TS segment is final
-     * and may be listed.
+     * never will: no audio, audio ended, or its timeline broke after that segment's), so the TS
+     * segment is final and may be listed. Once true for a segment it stays true: a listed
+     * segment is never taken back (a playlist's media sequence would go backwards).
      */
     public static boolean complete(MediaSegment video, RenditionSnapshot audio) {
         if (audio == null || audio.ended()) {
@@ -35,6 +36,13 @@ public final class TsSegmentRenderer {
             MediaSegment last = audio.segments().getLast();
             audioEnd = last.startTime() + last.duration();
             discontinuity = last.discontinuitySequence();
+        }
+        if (discontinuity >= video.discontinuitySequence() && audio.openDiscontinuous()) {
+            // The audio of the segment's timeline is over (a reconnect, or the slate stepping
+            // in or aside): what follows belongs to the next timeline, and a new publication
+            // of the audio may not have cut anything yet. The previous publication's audio had
+            // ended, so this segment was listed then; it must stay listed.
+            return true;
         }
         if (!audio.openParts().isEmpty()) {
             SegmentPart last = audio.openParts().getLast();
@@ -79,8 +87,9 @@ public final class TsSegmentRenderer {
                     candidates.addAll(audioSegment.parts());
                 }
             }
-            boolean sameTimeline = audio.segments().isEmpty()
-                    || audio.segments().getLast().discontinuitySequence() == segment.discontinuitySequence();
+            // The audio's open parts are of the segment's timeline only if no break came after it.
+            boolean sameTimeline = !audio.openDiscontinuous() && (audio.segments().isEmpty()
+                    || audio.segments().getLast().discontinuitySequence() == segment.discontinuitySequence());
             if (sameTimeline) {
                 candidates.addAll(audio.openParts());
             }

@@ -32,6 +32,25 @@ class HlsTsPlaylistRendererTest {
     }
 
     @Test
+    void aSegmentListedAsThePublisherLeftStaysListedWhenItComesBack() {
+        // The audio ended 1.9 s before the video's last segment ends, so that segment was listed
+        // once the audio ended. The new publication then serves the audio it was handed (not
+        // ended, a break pending) until it cuts its own: the segment must stay listed, or the
+        // playlist's media sequence goes back.
+        RenditionSnapshot audio = Snapshots.rendition("audio", Snapshots.AUDIO, 30,
+                new double[] {2, 2.1}, new int[] {500, 500}, false);
+        String whileAway = new HlsTsPlaylistRenderer(2).renderMedia(video, ended(audio, true, false), false).orElseThrow();
+        String whenBack = new HlsTsPlaylistRenderer(2).renderMedia(video, ended(audio, false, true), false).orElseThrow();
+        assertTrue(whileAway.contains("#EXT-X-MEDIA-SEQUENCE:8\n") && whileAway.contains("ts9.ts"), whileAway);
+        assertEquals(whileAway, whenBack);
+    }
+
+    private static RenditionSnapshot ended(RenditionSnapshot audio, boolean ended, boolean breakPending) {
+        return new RenditionSnapshot(audio.path(), audio.track(), audio.format(), audio.init(), audio.segments(), List.of(),
+                audio.maxSegmentDuration(), ended, audio.updatedAt(), audio.nextSequence(), audio.inits(), breakPending);
+    }
+
+    @Test
     void multivariantHasOneMuxedVariantPerVideoRendition() {
         RenditionSnapshot audio = Snapshots.rendition("audio", Snapshots.AUDIO, 30,
                 new double[] {2}, new int[] {500}, false);
