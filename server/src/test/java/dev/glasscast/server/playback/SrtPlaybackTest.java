@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.RungConfig;
 import dev.glasscast.config.SrtConfig;
 import dev.glasscast.config.StreamConfig;
 import dev.glasscast.server.GlassCastServer;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * SRT playback with real readers: while Debian's ffmpeg publishes as OBS does, ffmpeg (libsrt)
  * and libsrt's own {@code srt-live-transmit} call the daemon's SRT port asking to read
  * ({@code m=request}, and MediaMTX's {@code read:} form), record what they get, and ffprobe
- * decodes it. Readers the daemon cannot serve are refused with the SRT reject code that says why.
+ * decodes it, the source and a transcoded rung. Readers the daemon cannot serve are refused with the SRT reject code that says why.
  */
 class SrtPlaybackTest {
 
@@ -74,7 +75,9 @@ class SrtPlaybackTest {
 
     @Test
     void ffmpegAndSrtLiveTransmitReadTheStreamAndItDecodes() throws Exception {
-        start(TestDaemon.config(dir, KEY));
+        GlassCastConfig base = TestDaemon.config(dir, KEY);
+        RungConfig small = new RungConfig("180p", "h264", 320, 180, 300_000, 0, 0, 0, "ultrafast", "main", null, 96_000);
+        start(base.withLadder(List.of(base.ladder().getFirst(), small)));
         publishObsLike();
 
         Path byFfmpeg = dir.resolve("ffmpeg.ts");
@@ -94,6 +97,13 @@ class SrtPlaybackTest {
         String said = Files.readString(log);
         assertTrue(said.contains("SRT source connected"), said);
         DecodedMedia.assertH264WithAac(dir, bySrtLiveTransmit, 640, 360, (READ_SECONDS - 2) * 30);
+
+        // A rung by name, in the access-control form without the live/ prefix.
+        Path rung = dir.resolve("rung.ts");
+        FfmpegCli.Result rungReader = FfmpegCli.run(dir, "ffmpeg", List.of("-v", "error", "-y",
+                "-i", srtUrl("#!::r=main/180p,m=request"), "-t", "3", "-c", "copy", "-f", "mpegts", rung.toString()), 60);
+        assertEquals(0, rungReader.exitCode(), rungReader.stderr());
+        DecodedMedia.assertH264WithAac(dir, rung, 320, 180, 2 * 30);
     }
 
     @Test

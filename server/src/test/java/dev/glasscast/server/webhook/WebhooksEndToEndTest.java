@@ -106,6 +106,14 @@ class WebhooksEndToEndTest {
         assertEquals("slow", srt.get("stream").asText());
         assertEquals("srt", srt.get("protocol").asText());
         assertEquals(SLOW_KEY, srt.get("key").asText());
+
+        // fail_open changes nothing about an endpoint that answers 2xx.
+        server.reconfigure(onPublish(true));
+        closePublishers();
+        awaitOffAir("main");
+        publishSrt(KEY);
+        awaitLive("main");
+        assertEquals(3, endpoint.received("/on_publish").size());
     }
 
     @Test
@@ -120,6 +128,12 @@ class WebhooksEndToEndTest {
         // fail_open is about an endpoint that does not answer; a 5xx is an answer, and refuses.
         endpoint.answer(request -> WebhookEndpoint.Answer.now(503));
         assertRefused(publishRtmp(KEY), "main");
+
+        // Nor does fail_closed change what a refusal means.
+        server.reconfigure(onPublish(false));
+        endpoint.answer(request -> WebhookEndpoint.Answer.now(403));
+        assertRefused(publishSrt(KEY), "main");
+        assertEquals(4, endpoint.received("/on_publish").size());
     }
 
     @Test
