@@ -30,7 +30,11 @@ public final class LowCostLive {
     }
 
     public static GlassCastServer start(Path dir) throws Exception {
-        GlassCastServer server = new GlassCastServer(config(dir));
+        return start(config(dir));
+    }
+
+    public static GlassCastServer start(GlassCastConfig config) throws Exception {
+        GlassCastServer server = new GlassCastServer(config);
         server.start();
         return server;
     }

@@ -94,12 +94,18 @@ class LowLatencyThroughNginxBrowserTest {
         PlaybackReport playback = result.playback(Players.PLAYBACK);
         System.out.println("[nginx LL playback] " + (hlsJs ? "hls.js (LL-HLS)" : "dash.js (LL-DASH)") + ": " + playback.summary()
                 + (hlsJs ? "" : "; dash.js saw " + result.value("dashDiag")));
-        playback.assertWithin(PlaybackBounds.defaults()
-                .withMinPlaying(Duration.ofSeconds(SECONDS - 5))
-                // "With no stall", as the outputs issue asks of 60 s through the cache tier.
-                .withMaxStalls(0)
-                // hls.js's jump to the live edge at its start.
-                .allowingPlayerErrors("bufferSeekOverHole"));
+        try {
+            playback.assertWithin(PlaybackBounds.defaults()
+                    .withMinPlaying(Duration.ofSeconds(SECONDS - 5))
+                    // "With no stall", as the outputs issue asks of 60 s through the cache tier.
+                    .withMaxStalls(0)
+                    // hls.js's jump to the live edge at its start.
+                    .allowingPlayerErrors("bufferSeekOverHole"));
+        } catch (AssertionError e) {
+            // What the player waited on: every request that nginx took a second or more to answer.
+            throw new AssertionError(e.getMessage() + "\nslow requests through nginx:\n  "
+                    + String.join("\n  ", nginx.slowRequests(Duration.ofSeconds(1))), e);
+        }
         if (!hlsJs) {
             return;
         }

@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -45,7 +47,7 @@ public final class NginxEdge implements AutoCloseable {
                 error_log %1$s/error.log warn;
                 events { worker_connections 2048; }
                 http {
-                    log_format edge '$request_uri $upstream_addr $upstream_cache_status $status $upstream_http_transfer_encoding';
+                    log_format edge '$request_uri $upstream_addr $upstream_cache_status $status $upstream_http_transfer_encoding $msec $request_time $upstream_response_time';
                     access_log %1$s/access.log edge;
                     client_body_temp_path %2$s/body;
                     proxy_temp_path %2$s/proxy;
@@ -139,6 +141,26 @@ public final class NginxEdge implements AutoCloseable {
             }
         }
         return seen;
+    }
+
+    /**
+     * The requests nginx took {@code atLeast} or longer to answer, oldest first, as lines of
+     * "end time (epoch s), seconds taken, seconds at the origin, cache status, status, target":
+     * what a player waiting on the edge waited for.
+     */
+    public List<String> slowRequests(Duration atLeast) throws IOException {
+        List<String> slow = new ArrayList<>();
+        Path log = dir.resolve("access.log");
+        if (Files.exists(log)) {
+            for (String line : Files.readAllLines(log)) {
+                String[] fields = line.split(" ");
+                if (fields.length > 7 && Double.parseDouble(fields[6]) * 1000 >= atLeast.toMillis()) {
+                    slow.add(fields[5] + " took " + fields[6] + " s (origin " + fields[7] + " s) " + fields[2] + " "
+                            + fields[3] + " " + fields[0]);
+                }
+            }
+        }
+        return slow;
     }
 
     @Override
