@@ -123,11 +123,15 @@ public final class SdpAnswerBuilder {
                 remoteFingerprint);
     }
 
-    /** Whether {@code offered} is an audio or video section to accept: live, right direction, the first of its kind. */
+    /**
+     * Whether {@code offered} is an audio or video section to accept: live (a port, or port 0 with
+     * a=bundle-only, RFC 8843 section 6), in the right direction, the first of its kind.
+     */
     private static boolean acceptable(SdpMediaDescription offered, List<SdpAnswer.Negotiated> accepted, Mode mode) {
         boolean media = offered.type().equals("audio") || offered.type().equals("video");
         boolean flows = mode == Mode.WHEP ? offered.direction().receives() : offered.direction().sends();
-        return media && offered.port() != 0 && flows && accepted.stream().noneMatch(a -> a.kind().equals(offered.type()));
+        boolean live = offered.port() != 0 || offered.otherAttributes().contains(new SdpAttribute("bundle-only", null));
+        return media && live && flows && accepted.stream().noneMatch(a -> a.kind().equals(offered.type()));
     }
 
     private SdpCodec chooseCodec(SdpMediaDescription offered, String what) throws SdpNegotiationException {
@@ -166,10 +170,17 @@ public final class SdpAnswerBuilder {
                 true, false, List.of(negotiated.codec()), extmaps, ssrcs, msid, candidates, true, List.of());
     }
 
-    /** A section answered with port 0 (RFC 3264 section 6): its formats echoed, nothing else negotiated. */
+    /**
+     * A section answered with port 0 (RFC 3264 section 6), which rejects it. Its formats are
+     * ignored but one must be listed: the offer's first, with its rtpmap when it has one, so that
+     * the answer reads back as written even for a static payload type.
+     */
     private static SdpMediaDescription rejected(SdpMediaDescription offered) {
-        return new SdpMediaDescription(offered.type(), 0, offered.protocol(), offered.formats(), "IN IP4 0.0.0.0",
-                offered.mid(), SdpDirection.INACTIVE, null, null, List.of(), null, null, false, false, List.of(),
+        String format = offered.formats().get(0);
+        List<SdpCodec> codecs = offered.codecs().stream().filter(c -> String.valueOf(c.payloadType()).equals(format))
+                .map(c -> new SdpCodec(c.payloadType(), c.name(), c.clockRate(), c.channels(), null, List.of())).toList();
+        return new SdpMediaDescription(offered.type(), 0, offered.protocol(), List.of(format), "IN IP4 0.0.0.0",
+                offered.mid(), SdpDirection.INACTIVE, null, null, List.of(), null, null, false, false, codecs,
                 List.of(), List.of(), null, List.of(), false, List.of());
     }
 }

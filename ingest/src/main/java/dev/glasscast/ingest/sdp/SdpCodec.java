@@ -51,9 +51,9 @@ public record SdpCodec(int payloadType, String name, int clockRate, int channels
         return parameters().get(key.toLowerCase(Locale.ROOT));
     }
 
-    /** The rtpmap value: {@code <pt> <name>/<rate>[/<channels>]}. */
-    String rtpmapValue(boolean audio) {
-        return payloadType + " " + name + "/" + clockRate + (audio && channels != 1 ? "/" + channels : "");
+    /** The rtpmap value: {@code <pt> <name>/<rate>[/<channels>]}, the channels only when not 1. */
+    String rtpmapValue() {
+        return payloadType + " " + name + "/" + clockRate + (channels != 1 ? "/" + channels : "");
     }
 
     /** A copy with other feedback. */

@@ -246,7 +246,7 @@ final class SdpSectionBuilder {
      */
     static List<String> iceOptions(String value) throws SdpParseException {
         List<String> tags = List.of(value.trim().split("[ ,]+"));
-        if (tags.get(0).isEmpty()) {
+        if (tags.isEmpty() || tags.get(0).isEmpty()) {
             throw new SdpParseException("a=ice-options needs at least one tag");
         }
         return tags;

@@ -57,9 +57,8 @@ public final class SdpSerializer {
         if (media.rtcpReducedSize()) {
             line(out, "a=rtcp-rsize");
         }
-        boolean audio = media.type().equals("audio");
         for (SdpCodec codec : media.codecs()) {
-            line(out, "a=rtpmap:" + codec.rtpmapValue(audio));
+            line(out, "a=rtpmap:" + codec.rtpmapValue());
             for (String feedback : codec.feedback()) {
                 line(out, "a=rtcp-fb:" + codec.payloadType() + " " + feedback);
             }

@@ -189,6 +189,16 @@ class SdpAnswerBuilderTest {
         assertTrue(lines.contains("m=application 0 UDP/DTLS/SCTP webrtc-datachannel"));
         assertTrue(lines.contains("a=mid:2") && lines.contains("a=mid:3"));
         assertEquals(2, answer.media().size());
+        assertEquals(answer.description(), parser.parse(answer.sdp()));
+
+        // A bundle-only section (port 0, RFC 8843) is live; the rejected audio lists one format with its rtpmap.
+        String bundleOnly = SdpOffers.chromiumWhep().replace("m=audio 54219", "m=audio 0")
+                .replace("a=mid:1\r\n", "a=mid:1\r\na=bundle-only\r\n");
+        assertTrue(builder.answer(parser.parse(bundleOnly), LOCAL, SdpAnswerBuilder.Mode.WHEP).media("audio").isPresent());
+        String sdp = builder.answer(parser.parse(SdpOffers.chromiumWhep().replace("a=recvonly\r\na=rtcp-mux\r\na=rtcp-rsize\r\n"
+                + "a=rtpmap:111", "a=inactive\r\na=rtcp-mux\r\na=rtcp-rsize\r\na=rtpmap:111")), LOCAL, SdpAnswerBuilder.Mode.WHEP).sdp();
+        assertTrue(sdp.contains("m=audio 0 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=inactive\r\n"
+                + "a=rtpmap:111 opus/48000/2\r\n"), sdp);
     }
 
     @Test

@@ -151,6 +151,7 @@ class SdpParserTest {
         assertRefused(minimal("m=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=mid:1\r\n"), "second a=mid");
         assertRefused(minimal("a=ice-ufrag:has space\r\n"), "without spaces");
         assertRefused(minimal("s=a\u0000b\r\n"), "control character");
+        assertRefused(minimal("a=ice-options:,\r\n"), "a=ice-options needs");
     }
 
     @Test
