@@ -92,16 +92,64 @@ function probe(url, initUrl, video) {
       const out = await new Promise((resolve) => execFile('ffprobe', ['-v', 'error', '-select_streams', video ? 'v:0' : 'a:0',
         '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], (e, stdout) => resolve(e ? '' : stdout)));
       await rm(file);
-      let first = Infinity; let end = -Infinity;
+      let first = Infinity; let end = -Infinity; let packets = 0;
       for (const line of out.trim().split('\n')) {
         const [pts, duration] = line.split(',').map(parseFloat);
-        if (Number.isFinite(pts)) { first = Math.min(first, pts); end = Math.max(end, pts + (duration || 0)); }
+        if (Number.isFinite(pts)) { packets++; first = Math.min(first, pts); end = Math.max(end, pts + (duration || 0)); }
       }
+      // ffprobe gives a lone packet no duration (a one-frame audio segment at a break): its
+      // duration is then read from the fragment's own sample table.
+      if (packets === 1 && !(end > first) && initUrl) end = first + (loneSampleSeconds(parts[0], parts[1]) ?? 0);
       if (!(end > first)) return null;
       return { duration: end - first, first, end };
     }));
   }
   return probedDuration.get(url);
+}
+
+// ---- ISO/IEC 14496-12 boxes, only as far as a lone sample's duration needs ----
+function* boxes(buffer, start = 0, end = buffer.length) {
+  for (let at = start; at + 8 <= end;) {
+    const size = buffer.readUInt32BE(at);
+    if (size < 8 || at + size > end) return;
+    yield { type: buffer.toString('latin1', at + 4, at + 8), body: at + 8, end: at + size };
+    at += size;
+  }
+}
+function child(buffer, parent, type) {
+  for (const box of boxes(buffer, parent.body, parent.end)) if (box.type === type) return box;
+  return null;
+}
+
+/** The duration in seconds of the one sample of an fMP4 fragment: mdhd timescale; trun, tfhd or trex duration. */
+function loneSampleSeconds(init, segment) {
+  const moov = [...boxes(init)].find((b) => b.type === 'moov');
+  const trak = moov && child(init, moov, 'trak');
+  const mdhd = trak && child(init, child(init, trak, 'mdia') ?? trak, 'mdhd');
+  if (!mdhd) return null;
+  const timescale = init.readUInt32BE(mdhd.body + (init[mdhd.body] === 1 ? 20 : 12));
+  const trex = moov && child(init, child(init, moov, 'mvex') ?? moov, 'trex');
+  let duration = trex ? init.readUInt32BE(trex.body + 12) : 0;
+  const moof = [...boxes(segment)].find((b) => b.type === 'moof');
+  const traf = moof && child(segment, moof, 'traf');
+  if (!traf) return null;
+  const tfhd = child(segment, traf, 'tfhd');
+  if (tfhd) {
+    const flags = segment.readUInt32BE(tfhd.body) & 0xffffff;
+    let at = tfhd.body + 8;
+    if (flags & 0x1) at += 8;
+    if (flags & 0x2) at += 4;
+    if (flags & 0x8) duration = segment.readUInt32BE(at);
+  }
+  const trun = child(segment, traf, 'trun');
+  if (trun) {
+    const flags = segment.readUInt32BE(trun.body) & 0xffffff;
+    let at = trun.body + 8;
+    if (flags & 0x1) at += 4;
+    if (flags & 0x4) at += 4;
+    if (flags & 0x100) duration = segment.readUInt32BE(at);
+  }
+  return duration > 0 && timescale > 0 ? duration / timescale : null;
 }
 
 async function durationMatches(rule, url, initUrl, video, listed) {
@@ -117,17 +165,22 @@ function watchMediaPlaylist(url, { lowLatency, video, kindName }) {
   const hintsNotAnswered = [];
   const listedParts = new Set();
   let last = null;
+  let lastDelta = null;
   let farAheadChecked = false;
 
   function record(playlist, response, delta) {
     stats.playlists++;
     const skipped = playlist.skip?.skippedSegments ?? 0;
-    if (last) {
-      check('EXT-X-MEDIA-SEQUENCE never decreases', playlist.mediaSequence >= last.mediaSequence, url);
+    // Each resource's successive versions (RFC 8216bis 6.2.2): the playlist as reloaded, and the
+    // delta update (another URI, which a cache may hold up to its max-age) each on their own.
+    const previous = delta ? lastDelta : last;
+    if (previous) {
+      check('EXT-X-MEDIA-SEQUENCE never decreases', playlist.mediaSequence >= previous.mediaSequence,
+        `${url}: ${previous.mediaSequence} -> ${playlist.mediaSequence}${delta ? ' (delta update)' : ''}, ${previous.segments.length} -> ${playlist.segments.length} segments listed`);
       check('EXT-X-DISCONTINUITY-SEQUENCE never decreases',
-        (playlist.discontinuitySequence ?? 0) >= (last.discontinuitySequence ?? 0), url);
-      check('EXT-X-TARGETDURATION never changes', playlist.targetDuration === last.targetDuration, url);
+        (playlist.discontinuitySequence ?? 0) >= (previous.discontinuitySequence ?? 0), url);
     }
+    if (last) check('EXT-X-TARGETDURATION never changes', playlist.targetDuration === last.targetDuration, url);
     const target = playlist.targetDuration;
     playlist.segments.forEach((segment, i) => {
       const msn = playlist.mediaSequence + skipped + i;
@@ -167,7 +220,7 @@ function watchMediaPlaylist(url, { lowLatency, video, kindName }) {
       }
     }
     headers(delta ? 'delta playlist' : 'live playlist', response, target);
-    last = playlist;
+    if (delta) lastDelta = playlist; else last = playlist;
   }
 
   async function deltaUpdate() {
@@ -297,7 +350,8 @@ async function watchMpd(url) {
         const same = Math.abs(before.pt - segment.presentationTime) < 1e-3 && Math.abs(before.d - segment.duration) < 1e-6;
         // DASH-IF IOP allows one change: the last segment of a Period ends early when the Period
         // does (the publisher left while it was being written); nothing may follow it there.
-        const earlyEnd = !same && i === segments.length - 1 && Math.abs(before.pt - segment.presentationTime) < 1e-3
+        const lastOfPeriod = next === undefined || next.timeline !== segment.timeline;
+        const earlyEnd = !same && lastOfPeriod && Math.abs(before.pt - segment.presentationTime) < 1e-3
           && segment.duration < before.d;
         if (earlyEnd) { endedEarly.set(key, segment.timeline); notes.push(`${key} ended early: ${before.d} -> ${segment.duration} s`); before.d = segment.duration; }
         check('a published S entry keeps its time and duration ($Number$ -> time never moves)', same || earlyEnd,

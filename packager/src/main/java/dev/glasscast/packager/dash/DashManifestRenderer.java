@@ -221,8 +221,12 @@ public final class DashManifestRenderer {
         for (MediaSegment segment : held) {
             segments.add(new Timed(segment.startTime(), segment.duration()));
         }
+        // A segment being written after a break (the slate standing in or stepping aside, a
+        // reconnect) belongs to the next Period, which starts with it once it is cut: listed in
+        // this one, it made the segment before it, cut short by the break, not the Period's last,
+        // and an announced entry changed (DASH-IF IOP allows only a Period's last to end early).
         boolean openInThisPeriod = ato != null && lastPeriod && !rendition.ended()
-                && rendition.openSegmentDuration() > 0
+                && rendition.openSegmentDuration() > 0 && !rendition.openDiscontinuous()
                 && last.sequence() == rendition.nextSequence() - 1
                 && rendition.initFor(rendition.nextSequence()) == rendition.initFor(last.sequence());
         if (openInThisPeriod) {

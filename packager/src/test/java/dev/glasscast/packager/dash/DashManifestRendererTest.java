@@ -29,8 +29,23 @@ class DashManifestRendererTest {
 
     /** {@code rendition} with a segment being written that will last {@code ticks}, as the segmenter decided. */
     private static RenditionSnapshot opened(RenditionSnapshot r, long ticks) {
+        return opened(r, ticks, false);
+    }
+
+    private static RenditionSnapshot opened(RenditionSnapshot r, long ticks, boolean afterABreak) {
         return new RenditionSnapshot(r.path(), r.track(), r.format(), r.init(), r.segments(), r.openParts(),
-                r.maxSegmentDuration(), r.ended(), r.updatedAt(), r.nextSequence(), r.inits(), false, ticks);
+                r.maxSegmentDuration(), r.ended(), r.updatedAt(), r.nextSequence(), r.inits(), afterABreak, ticks);
+    }
+
+    @Test
+    void aSegmentBeingWrittenAfterABreakWaitsForItsOwnPeriod() {
+        // The slate stood in: the last segment was cut short, and what is being written belongs to
+        // the next Period. Listed in this one, the short segment would not be the Period's last.
+        List<RenditionSnapshot> plain = stream(false);
+        List<RenditionSnapshot> open = List.of(opened(plain.get(0), 96_000, true), opened(plain.get(1), 225_000, true));
+        String mpd = renderer.render(open, new DashManifestRenderer.View(false, Duration.ofMinutes(2),
+                Duration.ofSeconds(2), "/time", Duration.ofSeconds(2), Duration.ofMillis(1500))).orElseThrow();
+        assertTrue(mpd.contains("<S t=\"0\" d=\"180000\" r=\"1\"/>\n            <S t=\"360000\" d=\"225000\"/>\n"), mpd);
     }
 
     @Test
