@@ -67,6 +67,7 @@ final class ConfigValidator {
             problem("cache.max_bytes", config.cache().maxBytes() + " must be positive; e.g. 268435456 (256 MiB)");
         }
         testSource(config.testSource(), config.ingest());
+        webrtc(config.webrtc(), config.ingest().srt());
         return problems;
     }
 
@@ -346,6 +347,25 @@ final class ConfigValidator {
             problem("test_source.fps", source.fps() + " is out of range; use 1 to 120, e.g. 30");
         }
         positiveBitrate("test_source.video_bitrate", source.videoBitrate(), "2500k");
+    }
+
+    private void webrtc(WebRtcConfig webrtc, SrtConfig srt) {
+        bind("webrtc.bind", webrtc.bind());
+        port("webrtc.udp_port", webrtc.udpPort());
+        if (webrtc.enabled() && srt.enabled() && webrtc.udpPort() != 0 && webrtc.udpPort() == srt.port()) {
+            problem("webrtc.udp_port", webrtc.udpPort() + " is also ingest.srt.port; give WebRTC its own UDP port, e.g. "
+                    + WebRtcConfig.DEFAULT_UDP_PORT);
+        }
+        String address = webrtc.publicAddress();
+        if (address != null && (address.isBlank() || address.length() > 253 || address.contains("/")
+                || address.chars().anyMatch(c -> c <= ' ' || c > '~'))) {
+            problem("webrtc.public_address", quote(address) + " is not a host name or IP address; write e.g."
+                    + " live.example.org or 203.0.113.7 (no scheme, no port), or null to derive it");
+        }
+        if (webrtc.maxSessions() < 1 || webrtc.maxSessions() > WebRtcConfig.MAX_MAX_SESSIONS) {
+            problem("webrtc.max_sessions", webrtc.maxSessions() + " is out of range; use 1 to "
+                    + WebRtcConfig.MAX_MAX_SESSIONS + ", e.g. " + WebRtcConfig.DEFAULT_MAX_SESSIONS);
+        }
     }
 
     private boolean name(String path, String name) {

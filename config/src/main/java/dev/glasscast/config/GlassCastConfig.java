@@ -18,6 +18,7 @@ import java.util.List;
  * @param audio      the audio shared by every rung: copied or encoded once to AAC
  * @param slate      what the renditions carry while the publisher is away
  * @param webhooks   the operator's services GlassCast asks and tells about publishing
+ * @param webrtc     the WebRTC (WHEP) endpoint's UDP port and announced address
  */
 public record GlassCastConfig(
         Path dataDir,
@@ -29,7 +30,8 @@ public record GlassCastConfig(
         TestSourceConfig testSource,
         AudioConfig audio,
         SlateConfig slate,
-        WebhooksConfig webhooks) {
+        WebhooksConfig webhooks,
+        WebRtcConfig webrtc) {
 
     /** What {@code audio} is when a caller does not say: pass the source's AAC through. */
     public static final AudioConfig DEFAULT_AUDIO = new AudioConfig("copy", 128_000);
@@ -45,42 +47,49 @@ public record GlassCastConfig(
         if (webhooks == null) {
             webhooks = WebhooksConfig.NONE;
         }
+        if (webrtc == null) {
+            webrtc = WebRtcConfig.OFF;
+        }
     }
 
 
     public GlassCastConfig withIngest(IngestConfig newIngest) {
-        return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource, audio, slate, webhooks);
+        return new GlassCastConfig(dataDir, server, newIngest, ladder, packaging, cache, testSource, audio, slate, webhooks, webrtc);
     }
 
     public GlassCastConfig withServer(ServerConfig newServer) {
-        return new GlassCastConfig(dataDir, newServer, ingest, ladder, packaging, cache, testSource, audio, slate, webhooks);
+        return new GlassCastConfig(dataDir, newServer, ingest, ladder, packaging, cache, testSource, audio, slate, webhooks, webrtc);
     }
 
     public GlassCastConfig withTestSource(TestSourceConfig newTestSource) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, newTestSource, audio, slate, webhooks);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, newTestSource, audio, slate, webhooks, webrtc);
     }
 
     public GlassCastConfig withDataDir(Path newDataDir) {
-        return new GlassCastConfig(newDataDir, server, ingest, ladder, packaging, cache, testSource, audio, slate, webhooks);
+        return new GlassCastConfig(newDataDir, server, ingest, ladder, packaging, cache, testSource, audio, slate, webhooks, webrtc);
     }
 
     public GlassCastConfig withLadder(List<RungConfig> newLadder) {
-        return new GlassCastConfig(dataDir, server, ingest, newLadder, packaging, cache, testSource, audio, slate, webhooks);
+        return new GlassCastConfig(dataDir, server, ingest, newLadder, packaging, cache, testSource, audio, slate, webhooks, webrtc);
     }
 
     public GlassCastConfig withAudio(AudioConfig newAudio) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, newAudio, slate, webhooks);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, newAudio, slate, webhooks, webrtc);
     }
 
     public GlassCastConfig withPackaging(PackagingConfig newPackaging) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, newPackaging, cache, testSource, audio, slate, webhooks);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, newPackaging, cache, testSource, audio, slate, webhooks, webrtc);
     }
 
     public GlassCastConfig withSlate(SlateConfig newSlate) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, newSlate, webhooks);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, newSlate, webhooks, webrtc);
     }
 
     public GlassCastConfig withWebhooks(WebhooksConfig newWebhooks) {
-        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, slate, newWebhooks);
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, slate, newWebhooks, webrtc);
+    }
+
+    public GlassCastConfig withWebRtc(WebRtcConfig newWebRtc) {
+        return new GlassCastConfig(dataDir, server, ingest, ladder, packaging, cache, testSource, audio, slate, webhooks, newWebRtc);
     }
 }

@@ -32,7 +32,7 @@ class ConfigValidationTest {
                 Arguments.of("unknown key without a close one", """
                         colour: blue
                         """, List.of("colour: unknown key Allowed here: data_dir, server, ingest, ladder, packaging, cache,"
-                        + " test_source, audio, slate, webhooks (line 1, column 1)")),
+                        + " test_source, audio, slate, webhooks, webrtc (line 1, column 1)")),
                 Arguments.of("restream destinations", """
                         ingest:
                           streams:
@@ -241,6 +241,24 @@ class ConfigValidationTest {
                           http_port: 8081
                           http_port: 8082
                         """, List.of("server.http_port: written twice in the same section; keep one (line 3, column 3)")),
+                Arguments.of("webrtc out of range", """
+                        webrtc:
+                          enabled: true
+                          udp_port: 9000
+                          public_address: udp://203.0.113.7
+                          max_sessions: 0
+                        """, List.of(
+                        "webrtc.udp_port: 9000 is also ingest.srt.port; give WebRTC its own UDP port, e.g. 8189 (line 3, column 13)",
+                        "webrtc.public_address: 'udp://203.0.113.7' is not a host name or IP address; write e.g."
+                                + " live.example.org or 203.0.113.7 (no scheme, no port), or null to derive it (line 4, column 19)",
+                        "webrtc.max_sessions: 0 is out of range; use 1 to 10000, e.g. 100 (line 5, column 17)")),
+                Arguments.of("webrtc port and bind", """
+                        webrtc:
+                          bind: ""
+                          udp_port: 70000
+                        """, List.of(
+                        "webrtc.bind: is empty; use an address such as 0.0.0.0 (every interface) or 127.0.0.1 (line 2, column 9)",
+                        "webrtc.udp_port: 70000 is not a port; use 1 to 65535 (or 0 to pick a free one) (line 3, column 13)")),
                 Arguments.of("not YAML", """
                         server:
                           bind: [0.0.0.0
@@ -264,6 +282,6 @@ class ConfigValidationTest {
         e = assertThrows(ConfigException.class,
                 () -> loader.loadText(null, Map.of("GLASSCAST_SERVR__HTTP_PORT", "8081")));
         assertEquals("servr: unknown key; did you mean 'server'? Allowed here: data_dir, server, ingest, ladder,"
-                + " packaging, cache, test_source, audio, slate, webhooks (environment variable GLASSCAST_SERVR__HTTP_PORT)", e.getMessage());
+                + " packaging, cache, test_source, audio, slate, webhooks, webrtc (environment variable GLASSCAST_SERVR__HTTP_PORT)", e.getMessage());
     }
 }
