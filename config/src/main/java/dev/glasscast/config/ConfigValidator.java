@@ -34,6 +34,8 @@ final class ConfigValidator {
             "3.2", "4", "4.0", "4.1", "4.2", "5", "5.0", "5.1", "5.2", "6", "6.0", "6.1", "6.2");
     /** The rendition name the transcoder gives the shared audio; a rung cannot take it. */
     static final String RESERVED_RENDITION = "audio";
+    /** The path element of WHEP playback, {@code /live/<stream>/whep/<session>}: a rung cannot take it. */
+    static final String WHEP_PATH = "whep";
     static final int MAX_PICTURE_SIDE = 8192;
     static final double MAX_FPS = 240;
     static final int MIN_PASSPHRASE = 10;
@@ -174,6 +176,9 @@ final class ConfigValidator {
         if (name(path + ".name", rung.name())) {
             if (RESERVED_RENDITION.equals(rung.name())) {
                 problem(path + ".name", "'audio' is the name of the shared audio rendition; pick another name");
+            }
+            if (WHEP_PATH.equals(rung.name())) {
+                problem(path + ".name", "'whep' is the path of WebRTC playback (/live/<stream>/whep); pick another name");
             }
             Integer earlier = names.putIfAbsent(rung.name(), index);
             if (earlier != null) {

@@ -27,6 +27,10 @@ public record WebRtcConfig(boolean enabled, String bind, int udpPort, String pub
         return new WebRtcConfig(newEnabled, bind, udpPort, publicAddress, maxSessions);
     }
 
+    public WebRtcConfig withBind(String newBind) {
+        return new WebRtcConfig(enabled, newBind, udpPort, publicAddress, maxSessions);
+    }
+
     public WebRtcConfig withUdpPort(int newPort) {
         return new WebRtcConfig(enabled, bind, newPort, publicAddress, maxSessions);
     }

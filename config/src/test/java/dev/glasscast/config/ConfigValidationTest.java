@@ -252,6 +252,12 @@ class ConfigValidationTest {
                         "webrtc.public_address: 'udp://203.0.113.7' is not a host name or IP address; write e.g."
                                 + " live.example.org or 203.0.113.7 (no scheme, no port), or null to derive it (line 4, column 19)",
                         "webrtc.max_sessions: 0 is out of range; use 1 to 10000, e.g. 100 (line 5, column 17)")),
+                Arguments.of("a rung named like the WHEP path", """
+                        ladder:
+                          - name: whep
+                            codec: copy
+                        """, List.of("ladder[0].name: 'whep' is the path of WebRTC playback (/live/<stream>/whep); pick"
+                        + " another name (line 2, column 11)")),
                 Arguments.of("webrtc port and bind", """
                         webrtc:
                           bind: ""
