@@ -156,6 +156,11 @@ public final class GlassCastMain {
                         .append("   (Stream key box empty)\n");
             }
         }
+        if (server.webrtc() != null) {
+            text.append("\n  WebRTC (WHEP): ").append(web).append("/live/<stream>/whep   UDP ")
+                    .append(server.webrtc().candidates().getFirst().getAddress().getHostAddress()).append(':')
+                    .append(server.webrtc().port()).append(" (signalling only: media is not wired yet)\n");
+        }
         text.append("\n  Dashboard:     ").append(web).append("/dashboard?token=").append(server.adminToken()).append('\n');
         text.append("  API, metrics:  ").append(web).append("/api/v1/streams, ").append(web)
                 .append("/metrics   (header Authorization: Bearer <token>)\n");

@@ -14,6 +14,9 @@ import dev.glasscast.ingest.srt.SrtListener;
 import dev.glasscast.ingest.srt.SrtSessionStats;
 import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamHub;
+import dev.glasscast.server.webrtc.WebRtcPlaceholderFingerprint;
+import dev.glasscast.server.webrtc.WebRtcServer;
+import dev.glasscast.server.webrtc.WebRtcTransportQueue;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.packager.DiskReads;
 import dev.glasscast.packager.PackagerOrigin;
@@ -102,6 +105,7 @@ public final class GlassCastServer implements AutoCloseable {
     private RtmpServer rtmp;
     private SrtListener srt;
     private int srtPort = -1;
+    private WebRtcServer webrtc;
     private HttpServer http;
     private LadderTranscoder transcoder;
     private volatile Restreamer restreamer;
@@ -230,8 +234,16 @@ public final class GlassCastServer implements AutoCloseable {
             adminToken = new AdminTokenStore(config.dataDir(), new SecureRandom()).resolve(config.server().adminToken());
             playbackTokens = new PlaybackSecretStore(config.dataDir(), new SecureRandom()).tokensFor(config, Clock.systemUTC());
             AdminRoutes admin = startOperatorSide(cacheSettings);
+            if (config.webrtc().enabled()) {
+                // Signalling and STUN only for now: the placeholder fingerprint fails any DTLS handshake.
+                webrtc = new WebRtcServer(config.webrtc(), config.server().publicUrl(), NetworkAddresses::lanAddress,
+                        stream -> hub.isLive(StreamPath.source(stream)), new WebRtcPlaceholderFingerprint(new SecureRandom()),
+                        () -> new WebRtcTransportQueue(WebRtcServer.TRANSPORT_QUEUE), ioGroup);
+                webrtc.start();
+                started.add(webrtc);
+            }
             http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, cmafObjects,
-                    playbackTokens, acceptGroup, ioGroup);
+                    playbackTokens, webrtc == null ? null : webrtc.whep(), acceptGroup, ioGroup);
             http.start();
             started.add(http);
 
@@ -401,6 +413,11 @@ public final class GlassCastServer implements AutoCloseable {
 
     public int srtPort() {
         return srtPort;
+    }
+
+    /** The WebRTC endpoint (UDP port, sessions); null when {@code webrtc.enabled} is false. */
+    public WebRtcServer webrtc() {
+        return webrtc;
     }
 
     /** The SRT listener, for its per-connection statistics; null when SRT is disabled. */

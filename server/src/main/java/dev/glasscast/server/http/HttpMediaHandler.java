@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import dev.glasscast.server.api.AdminRoutes;
+import dev.glasscast.server.webrtc.WhepEndpoint;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final PlaybackTokens tokens;
     private final HttpReplies replies;
     private final MediaResponder mediaResponder;
+    private final WhepEndpoint whep;
 
     /**
      * @param homeStream the stream whose watch page {@code /} leads to when no operator side is served
@@ -48,11 +50,14 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
      *                  then always leads to {@code homeStream}
      * @param streaming streams segments still being written (low-latency DASH); null for none
      * @param tokens    which streams need a signed playback token, and the judge of tokens
+     * @param whep      the WHEP resources; null when WebRTC is off (their paths then answer 404)
      * @param openFiles the files bodies are sent from with sendfile
      */
     HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream,
-                     AdminRoutes admin, SegmentStreaming streaming, PlaybackTokens tokens, OpenFiles openFiles) {
+                     AdminRoutes admin, SegmentStreaming streaming, PlaybackTokens tokens, WhepEndpoint whep,
+                     OpenFiles openFiles) {
         this.tokens = tokens;
+        this.whep = whep;
         this.web = web;
         this.homeStream = homeStream;
         this.admin = admin;
@@ -80,6 +85,16 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }));
             return;
         }
+        if (route instanceof RequestTarget.Media media
+                && WhepEndpoint.isWhepPath(media.request().rendition(), media.request().resource())) {
+            if (whep == null) {
+                // webrtc.enabled is false: no WHEP resource exists, whatever the method.
+                replies.respond(ctx, keepAlive, head, HttpReplies.text(HttpResponseStatus.NOT_FOUND, "not found"));
+            } else {
+                whep(ctx, request, media, keepAlive);
+            }
+            return;
+        }
         if (!head && !HttpMethod.GET.equals(request.method())) {
             FullHttpResponse response = HttpReplies.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and HEAD");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
@@ -98,6 +113,25 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         } else {
             replies.respond(ctx, keepAlive, head, answerHere(route));
         }
+    }
+
+    /**
+     * A WHEP request. An offer is held to signed playback as the stream's HLS URLs are; the
+     * session URL needs no token, its id being an unguessable secret itself.
+     */
+    private void whep(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget.Media media, boolean keepAlive) {
+        String sessionId = media.request().rendition() == null ? null : media.request().resource();
+        if (sessionId == null && HttpMethod.POST.equals(request.method())) {
+            PlaybackTokens.Verdict verdict = tokens.check(media);
+            if (!verdict.allowed()) {
+                FullHttpResponse refused = HttpReplies.text(HttpResponseStatus.FORBIDDEN, verdict.message());
+                refused.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+                replies.respondAsIs(ctx, keepAlive, refused);
+                return;
+            }
+        }
+        replies.respondAsIs(ctx, keepAlive, whep.handle(request.method(), request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                ByteBufUtil.getBytes(request.content()), media.request().stream(), sessionId));
     }
 
     /** The answer to a route that is neither media nor the operator's. */

@@ -42,6 +42,18 @@ final class HttpReplies {
     /** Writes {@code response}, whose content this method owns from here on. */
     void respond(ChannelHandlerContext ctx, boolean keepAlive, boolean head, FullHttpResponse response) {
         semantics.corsHeaders().forEach(response.headers()::set);
+        respondAsIs(ctx, keepAlive, head, response);
+    }
+
+    /**
+     * As {@link #respond}, for a response that carries its own CORS headers (WHEP's differ from
+     * the media's): they are left as they are.
+     */
+    void respondAsIs(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+        respondAsIs(ctx, keepAlive, false, response);
+    }
+
+    private void respondAsIs(ChannelHandlerContext ctx, boolean keepAlive, boolean head, FullHttpResponse response) {
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         FullHttpResponse sent = response;
         if (head) {

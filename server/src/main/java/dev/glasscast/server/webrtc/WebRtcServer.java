@@ -1,0 +1,98 @@
+package dev.glasscast.server.webrtc;
+
+import dev.glasscast.config.WebRtcConfig;
+import dev.glasscast.ingest.sdp.SdpAnswerBuilder;
+import dev.glasscast.ingest.sdp.SdpCodecSelector;
+import dev.glasscast.ingest.sdp.SdpParser;
+import dev.glasscast.ingest.stun.StunMessageDecoder;
+import dev.glasscast.ingest.stun.StunMessageEncoder;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The WebRTC endpoint as the daemon runs it when {@code webrtc.enabled}: the sessions, the UDP
+ * port and the WHEP resources over them, wired together.
+ *
+ * <p>Lifecycle: construct, {@link #start()} (binds the port, returns it; the WHEP endpoint exists
+ * from then on), {@link #close()} (ends every session). The event loop group is the caller's.
+ */
+public final class WebRtcServer implements AutoCloseable {
+
+    /** How often the UDP port's event loop looks for sessions whose consent expired. */
+    public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+    /** Datagrams a session's stand-in transport keeps until DTLS-SRTP takes them. */
+    public static final int TRANSPORT_QUEUE = 64;
+
+    private final WebRtcConfig config;
+    private final String publicUrl;
+    private final Supplier<String> lanAddress;
+    private final Predicate<String> streamLive;
+    private final WebRtcFingerprintProvider fingerprints;
+    private final Supplier<WebRtcTransport> transports;
+    private final WebRtcSessions sessions;
+    private final WebRtcUdpListener listener;
+    private WhepEndpoint whep;
+    private List<InetSocketAddress> candidates = List.of();
+
+    /**
+     * @param publicUrl    {@code server.public_url}, or null
+     * @param lanAddress   this machine's LAN address, for the host candidate when nothing is configured
+     * @param streamLive   whether a stream is being published
+     * @param fingerprints the DTLS certificate's fingerprint
+     * @param transports   makes each session's DTLS-SRTP transport
+     */
+    public WebRtcServer(WebRtcConfig config, String publicUrl, Supplier<String> lanAddress, Predicate<String> streamLive,
+                        WebRtcFingerprintProvider fingerprints, Supplier<WebRtcTransport> transports, EventLoopGroup group) {
+        this.config = config;
+        this.publicUrl = publicUrl;
+        this.lanAddress = lanAddress;
+        this.streamLive = streamLive;
+        this.fingerprints = fingerprints;
+        this.transports = transports;
+        this.sessions = new WebRtcSessions(config.maxSessions(), WebRtcSessions.CONSENT_TIMEOUT);
+        this.listener = new WebRtcUdpListener(config.bind(), config.udpPort(), sessions, new StunMessageDecoder(), group,
+                SWEEP_INTERVAL, System::nanoTime);
+    }
+
+    /** Binds the UDP port and makes the WHEP endpoint; returns the port. */
+    public synchronized int start() throws InterruptedException {
+        int port = listener.start();
+        candidates = WebRtcHostCandidates.announced(config, publicUrl, lanAddress, port);
+        whep = new WhepEndpoint(sessions, streamLive, fingerprints, candidates, new SdpParser(),
+                new SdpAnswerBuilder(new SdpCodecSelector()), new StunMessageDecoder(), new StunMessageEncoder(),
+                transports, new SecureRandom(), System::nanoTime);
+        return port;
+    }
+
+    /** The WHEP resources; null before {@link #start()}. */
+    public synchronized WhepEndpoint whep() {
+        return whep;
+    }
+
+    public int port() {
+        return listener.port();
+    }
+
+    /** The host candidates every answer announces. */
+    public synchronized List<InetSocketAddress> candidates() {
+        return candidates;
+    }
+
+    public WebRtcSessions sessions() {
+        return sessions;
+    }
+
+    public WebRtcUdpCounters counters() {
+        return listener.counters();
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+    }
+}
