@@ -146,6 +146,19 @@ class DtlsEndpointTest {
     }
 
     @Test
+    void thePeersCloseNotifyClosesTheServer() throws Exception {
+        Side server = server(CLIENT_CERT.fingerprint());
+        Side client = client(SERVER_CERT.fingerprint(), DtlsEndpoint.DEFAULT_PROFILES);
+        server.endpoint().start();
+        client.endpoint().start();
+        server.endpoint().keys().get(30, TimeUnit.SECONDS);
+        client.endpoint().keys().get(30, TimeUnit.SECONDS);
+        client.endpoint().close();
+        assertTrue(server.endpoint().awaitTermination(Duration.ofSeconds(10)), "the server thread ends on close_notify");
+        assertEquals(DtlsEndpointState.CLOSED, server.endpoint().state());
+    }
+
+    @Test
     void theServerTakesAesCmWhenThatIsAllTheClientOffers() throws Exception {
         Side server = server(CLIENT_CERT.fingerprint());
         Side client = client(SERVER_CERT.fingerprint(), List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80));
