@@ -325,7 +325,10 @@ class SignedPlaybackEndToEndTest {
         assertTrue(watch.ok(), watch.diagnostics());
         PlaybackReport playback = watch.playback("playback");
         System.out.println("[signed] " + playback.summary());
-        playback.assertWithin(PlaybackBounds.defaults().withMinPlaying(Duration.ofSeconds(4)));
+        playback.assertWithin(PlaybackBounds.defaults().withMinPlaying(Duration.ofSeconds(4))
+                // hls.js's jump to the live edge at its start, as every other hls.js test allows
+                // (clean-clone CI run AG: a 0.1 s audio hole at the first segment, 0 stalls, 1.23x).
+                .allowingPlayerErrors("bufferSeekOverHole"));
         assertTrue(watch.value("source").asText().contains("/live/main/t/"), watch.value("source").asText());
         assertEquals(240, watch.value("height").asInt());
     }
