@@ -156,7 +156,13 @@ class StunMessageCodecTest {
         StunMessage message = new StunMessage(StunMessageClass.REQUEST, StunMethod.BINDING, tx, List.of(
                 new StunAttribute.Username("a:b"), new StunAttribute.MessageIntegrity(new byte[20]),
                 new StunAttribute.Priority(7), new StunAttribute.Fingerprint(0)));
-        StunMessage back = decoder.decode(new StunMessageEncoder().encode(ALLOC, message));
+        ByteBuf wire = new StunMessageEncoder().encode(ALLOC, message);
+        StunMessage back;
+        try {
+            back = decoder.decode(wire);
+        } finally {
+            wire.release();
+        }
         assertFalse(back.has(StunAttribute.Priority.class), "RFC 8489 14.5: ignored after MESSAGE-INTEGRITY");
         assertTrue(back.has(StunAttribute.Fingerprint.class));
     }
