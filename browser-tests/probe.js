@@ -17,6 +17,9 @@
 
   // A stall is the media clock standing still this long while the video is meant to be playing.
   const STALL_MS = 300;
+  // The picture standing still this long while the clock runs is noted in the trace with the
+  // buffered ranges, so a frozen picture in a failed run says which track had the hole.
+  const STILL_NOTE_MS = 700;
   const SAMPLE_MS = 50;
   const LATENCY_EVERY_MS = 500;
 
@@ -82,8 +85,15 @@
   // Each of hls.js's source buffers (hls.js keeps them under bufferController); else the element's.
   function bufferedNow(v, player) {
     try {
-      const buffers = player && player.bufferController && player.bufferController.sourceBuffer;
-      const kinds = buffers ? Object.keys(buffers).filter(k => buffers[k] && buffers[k].buffered) : [];
+      // hls.js: each SourceBuffer on its own (1.7 keeps them in bufferController.tracks[type].buffer,
+      // older releases in bufferController.sourceBuffer[type]), so a hole says which track has it.
+      const controller = player && player.bufferController;
+      const tracks = controller && controller.tracks;
+      const buffers = {};
+      for (const k of Object.keys(tracks || {})) if (tracks[k] && tracks[k].buffer) buffers[k] = tracks[k].buffer;
+      const older = controller && controller.sourceBuffer;
+      for (const k of Object.keys(older || {})) if (older[k] && !buffers[k]) buffers[k] = older[k];
+      const kinds = Object.keys(buffers).filter(k => buffers[k].buffered);
       if (kinds.length) return kinds.map(k => k + ' ' + ranges(buffers[k].buffered)).join('; ');
     } catch (e) { /* the element's ranges below */ }
     return ranges(v.buffered);
@@ -205,8 +215,17 @@
       if (media > w.lastMedia) {
         w.playedSeconds += media - w.lastMedia;
         endStall(at);
-        if (c.frames > w.last.frames) w.lastFrameAt = at;
-        else w.videoGapMs = Math.max(w.videoGapMs, at - w.lastFrameAt);
+        if (c.frames > w.last.frames) {
+          w.lastFrameAt = at;
+          w.stillNoted = false;
+        } else {
+          w.videoGapMs = Math.max(w.videoGapMs, at - w.lastFrameAt);
+          if (!w.stillNoted && at - w.lastFrameAt >= STILL_NOTE_MS) {
+            w.stillNoted = true;
+            note('picture still since ' + ((w.lastFrameAt - w.start) / 1000).toFixed(2) + ' s while the clock runs, at '
+                + media.toFixed(2) + '; buffered ' + bufferedNow(v, player));
+          }
+        }
         if (c.audioBytes > w.last.audioBytes) w.lastAudioAt = at;
         else w.audioGapMs = Math.max(w.audioGapMs, at - w.lastAudioAt);
       } else {
