@@ -14,9 +14,7 @@ import dev.glasscast.ingest.srt.SrtListener;
 import dev.glasscast.ingest.srt.SrtSessionStats;
 import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamHub;
-import dev.glasscast.server.webrtc.WebRtcPlaceholderFingerprint;
 import dev.glasscast.server.webrtc.WebRtcServer;
-import dev.glasscast.server.webrtc.WebRtcTransportQueue;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.packager.DiskReads;
 import dev.glasscast.packager.PackagerOrigin;
@@ -235,10 +233,8 @@ public final class GlassCastServer implements AutoCloseable {
             playbackTokens = new PlaybackSecretStore(config.dataDir(), new SecureRandom()).tokensFor(config, Clock.systemUTC());
             AdminRoutes admin = startOperatorSide(cacheSettings);
             if (config.webrtc().enabled()) {
-                // Signalling and STUN only for now: the placeholder fingerprint fails any DTLS handshake.
                 webrtc = new WebRtcServer(config.webrtc(), config.server().publicUrl(), NetworkAddresses::lanAddress,
-                        stream -> hub.isLive(StreamPath.source(stream)), new WebRtcPlaceholderFingerprint(new SecureRandom()),
-                        () -> new WebRtcTransportQueue(WebRtcServer.TRANSPORT_QUEUE), ioGroup);
+                        stream -> hub.isLive(StreamPath.source(stream)), hub, ioGroup);
                 webrtc.start();
                 started.add(webrtc);
             }

@@ -3,7 +3,7 @@ package dev.glasscast.transcode;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 /** A libav* call failed; the message names the call and FFmpeg's reason. */
-final class TranscodeException extends RuntimeException {
+public final class TranscodeException extends RuntimeException {
 
     TranscodeException(String message) {
         super(message);

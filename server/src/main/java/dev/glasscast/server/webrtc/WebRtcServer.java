@@ -1,11 +1,13 @@
 package dev.glasscast.server.webrtc;
 
 import dev.glasscast.config.WebRtcConfig;
+import dev.glasscast.ingest.dtls.DtlsCertificate;
 import dev.glasscast.ingest.sdp.SdpAnswerBuilder;
 import dev.glasscast.ingest.sdp.SdpCodecSelector;
 import dev.glasscast.ingest.sdp.SdpParser;
 import dev.glasscast.ingest.stun.StunMessageDecoder;
 import dev.glasscast.ingest.stun.StunMessageEncoder;
+import dev.glasscast.media.StreamHub;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -16,7 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * The WebRTC endpoint as the daemon runs it when {@code webrtc.enabled}: the sessions, the UDP
- * port and the WHEP resources over them, wired together.
+ * port, the WHEP resources over them, and each session's DTLS-SRTP transport fed from the hub's
+ * renditions, wired together. One DTLS certificate serves the daemon's life (its fingerprint is
+ * in every answer), valid for a year as browsers' own are.
  *
  * <p>Lifecycle: construct, {@link #start()} (binds the port, returns it; the WHEP endpoint exists
  * from then on), {@link #close()} (ends every session). The event loop group is the caller's.
@@ -25,15 +29,16 @@ public final class WebRtcServer implements AutoCloseable {
 
     /** How often the UDP port's event loop looks for sessions whose consent expired. */
     public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
-    /** Datagrams a session's stand-in transport keeps until DTLS-SRTP takes them. */
-    public static final int TRANSPORT_QUEUE = 64;
+    /** How long the DTLS certificate claims validity: longer than any daemon runs between restarts. */
+    static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(365);
 
     private final WebRtcConfig config;
     private final String publicUrl;
     private final Supplier<String> lanAddress;
     private final Predicate<String> streamLive;
-    private final WebRtcFingerprintProvider fingerprints;
-    private final Supplier<WebRtcTransport> transports;
+    private final DtlsCertificate certificate;
+    private final WebRtcOpusFeeds opusFeeds;
+    private final WebRtcTransportFactory transports;
     private final WebRtcSessions sessions;
     private final WebRtcUdpListener listener;
     private WhepEndpoint whep;
@@ -43,17 +48,21 @@ public final class WebRtcServer implements AutoCloseable {
      * @param publicUrl    {@code server.public_url}, or null
      * @param lanAddress   this machine's LAN address, for the host candidate when nothing is configured
      * @param streamLive   whether a stream is being published
-     * @param fingerprints the DTLS certificate's fingerprint
-     * @param transports   makes each session's DTLS-SRTP transport
+     * @param hub          the renditions sessions play
+     * @param group        the UDP port's event loop, and the sender reports' timer
      */
     public WebRtcServer(WebRtcConfig config, String publicUrl, Supplier<String> lanAddress, Predicate<String> streamLive,
-                        WebRtcFingerprintProvider fingerprints, Supplier<WebRtcTransport> transports, EventLoopGroup group) {
+                        StreamHub hub, EventLoopGroup group) {
         this.config = config;
         this.publicUrl = publicUrl;
         this.lanAddress = lanAddress;
         this.streamLive = streamLive;
-        this.fingerprints = fingerprints;
-        this.transports = transports;
+        SecureRandom random = new SecureRandom();
+        this.certificate = DtlsCertificate.generate(random, CERTIFICATE_VALIDITY);
+        this.opusFeeds = new WebRtcOpusFeeds(hub);
+        WebRtcRenditionFeeds renditions = new WebRtcRenditionFeeds(hub, opusFeeds);
+        this.transports = (stream, answer, out) -> new WebRtcPeerTransport(stream, answer, certificate, out, renditions,
+                group, random, System::nanoTime);
         this.sessions = new WebRtcSessions(config.maxSessions(), WebRtcSessions.CONSENT_TIMEOUT);
         this.listener = new WebRtcUdpListener(config.bind(), config.udpPort(), sessions, new StunMessageDecoder(), group,
                 SWEEP_INTERVAL, System::nanoTime);
@@ -63,9 +72,9 @@ public final class WebRtcServer implements AutoCloseable {
     public synchronized int start() throws InterruptedException {
         int port = listener.start();
         candidates = WebRtcHostCandidates.announced(config, publicUrl, lanAddress, port);
-        whep = new WhepEndpoint(sessions, streamLive, fingerprints, candidates, new SdpParser(),
+        whep = new WhepEndpoint(sessions, streamLive, certificate.fingerprint(), candidates, new SdpParser(),
                 new SdpAnswerBuilder(new SdpCodecSelector()), new StunMessageDecoder(), new StunMessageEncoder(),
-                transports, new SecureRandom(), System::nanoTime);
+                transports, listener, new SecureRandom(), System::nanoTime);
         return port;
     }
 
@@ -81,6 +90,11 @@ public final class WebRtcServer implements AutoCloseable {
     /** The host candidates every answer announces. */
     public synchronized List<InetSocketAddress> candidates() {
         return candidates;
+    }
+
+    /** The streams whose sound is being transcoded to Opus for their viewers. */
+    public WebRtcOpusFeeds opusFeeds() {
+        return opusFeeds;
     }
 
     public WebRtcSessions sessions() {

@@ -2,11 +2,13 @@ package dev.glasscast.server.webrtc;
 
 import dev.glasscast.ingest.stun.StunMessageDecoder;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: construct, {@link #start()} (returns the bound port), {@link #close()}, which
  * also ends every session. The event loop group is the caller's.
  */
-public final class WebRtcUdpListener implements AutoCloseable {
+public final class WebRtcUdpListener implements WebRtcDatagramSender, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WebRtcUdpListener.class);
 
@@ -39,7 +41,7 @@ public final class WebRtcUdpListener implements AutoCloseable {
     private final Duration sweepInterval;
     private final LongSupplier nanoTime;
     private final WebRtcUdpCounters counters = new WebRtcUdpCounters();
-    private Channel channel;
+    private volatile Channel channel;
     private ScheduledFuture<?> sweep;
 
     /**
@@ -83,6 +85,16 @@ public final class WebRtcUdpListener implements AutoCloseable {
             counters.sessionsExpired.increment();
             log.info("WebRTC session {} of {} ended: its STUN consent expired", session.id(), session.stream());
         }
+    }
+
+    @Override
+    public void send(ByteBuf datagram, InetSocketAddress to) {
+        Channel current = channel;
+        if (current == null || !current.isActive()) {
+            datagram.release();
+            return;
+        }
+        current.writeAndFlush(new DatagramPacket(datagram, to), current.voidPromise());
     }
 
     public int port() {

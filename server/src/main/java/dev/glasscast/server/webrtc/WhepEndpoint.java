@@ -2,6 +2,7 @@ package dev.glasscast.server.webrtc;
 
 import dev.glasscast.ingest.sdp.SdpAnswer;
 import dev.glasscast.ingest.sdp.SdpAnswerBuilder;
+import dev.glasscast.ingest.sdp.SdpFingerprint;
 import dev.glasscast.ingest.sdp.SdpLocalParameters;
 import dev.glasscast.ingest.sdp.SdpNegotiationException;
 import dev.glasscast.ingest.sdp.SdpParseException;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,38 +61,42 @@ public final class WhepEndpoint {
 
     private final WebRtcSessions sessions;
     private final Predicate<String> streamLive;
-    private final WebRtcFingerprintProvider fingerprints;
+    private final SdpFingerprint fingerprint;
     private final List<InetSocketAddress> candidates;
     private final SdpParser parser;
     private final SdpAnswerBuilder answers;
     private final StunMessageDecoder stunDecoder;
     private final StunMessageEncoder stunEncoder;
-    private final Supplier<WebRtcTransport> transports;
+    private final WebRtcTransportFactory transports;
+    private final WebRtcDatagramSender udp;
     private final SecureRandom random;
     private final LongSupplier nanoTime;
 
     /**
      * @param streamLive   whether a stream is being published now (a WHEP offer for one that is
      *                     not is answered 404)
-     * @param fingerprints our DTLS certificate's fingerprint, for the answers
+     * @param fingerprint  our DTLS certificate's fingerprint, for the answers
      * @param candidates   our host candidates: the announced address(es) with the UDP port
      * @param parser       the limits offers are read with
      * @param transports   makes each new session's DTLS-SRTP transport
+     * @param udp          sends from the WebRTC UDP port, for the transports
      * @param nanoTime     the clock of STUN consent, as the UDP listener's
      */
-    public WhepEndpoint(WebRtcSessions sessions, Predicate<String> streamLive, WebRtcFingerprintProvider fingerprints,
+    public WhepEndpoint(WebRtcSessions sessions, Predicate<String> streamLive, SdpFingerprint fingerprint,
                         List<InetSocketAddress> candidates, SdpParser parser, SdpAnswerBuilder answers,
                         StunMessageDecoder stunDecoder, StunMessageEncoder stunEncoder,
-                        Supplier<WebRtcTransport> transports, SecureRandom random, LongSupplier nanoTime) {
+                        WebRtcTransportFactory transports, WebRtcDatagramSender udp, SecureRandom random,
+                        LongSupplier nanoTime) {
         this.sessions = sessions;
         this.streamLive = streamLive;
-        this.fingerprints = fingerprints;
+        this.fingerprint = fingerprint;
         this.candidates = List.copyOf(candidates);
         this.parser = parser;
         this.answers = answers;
         this.stunDecoder = stunDecoder;
         this.stunEncoder = stunEncoder;
         this.transports = transports;
+        this.udp = udp;
         this.random = random;
         this.nanoTime = nanoTime;
     }
@@ -150,7 +154,7 @@ public final class WhepEndpoint {
         while (videoSsrc == audioSsrc) {
             videoSsrc = ssrc();
         }
-        SdpLocalParameters local = new SdpLocalParameters(ufrag, password, fingerprints.fingerprint(), candidates,
+        SdpLocalParameters local = new SdpLocalParameters(ufrag, password, fingerprint, candidates,
                 randomText(12, true), stream, audioSsrc, videoSsrc,
                 Long.toString(random.nextLong() & Long.MAX_VALUE));
         SdpAnswer answer;
@@ -160,7 +164,8 @@ public final class WhepEndpoint {
             return text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }
         StunBindingResponder responder = new StunBindingResponder(ufrag, password, answer.remoteUfrag(), stunDecoder, stunEncoder);
-        WebRtcSession session = new WebRtcSession(sessionId, stream, ufrag, responder, transports.get(), nanoTime.getAsLong());
+        WebRtcSession session = new WebRtcSession(sessionId, stream, ufrag, responder, transports.create(stream, answer, udp),
+                nanoTime.getAsLong());
         try {
             if (!sessions.add(session)) {
                 return full();

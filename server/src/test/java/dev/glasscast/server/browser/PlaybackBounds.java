@@ -100,4 +100,10 @@ public record PlaybackBounds(
         return new PlaybackBounds(minRate, maxStalls, allowedPlayerErrors, allowedConsoleErrors, audio, maxMediaGap,
                 minFrameRate, maxDroppedFraction, maxLatencyP90, playing);
     }
+
+    /** For a path that carries no sound yet (WebRTC before its Opus audio): no audio is asked for. */
+    public PlaybackBounds withoutAudio() {
+        return new PlaybackBounds(minRate, maxStalls, allowedPlayerErrors, allowedConsoleErrors, false, maxMediaGap,
+                minFrameRate, maxDroppedFraction, maxLatencyP90, minPlaying);
+    }
 }

@@ -7,8 +7,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The stand-in {@link WebRtcTransport} until DTLS-SRTP exists: keeps the newest datagrams in a
- * bounded queue, so tests can see what arrived, and drops (and counts) what does not fit.
+ * A {@link WebRtcTransport} that only keeps what reached it, for the tests of the UDP port's
+ * routing: the newest datagrams in a bounded queue, what does not fit dropped and counted.
  *
  * <p>Thread-safe (one lock, held only to add or remove). Buffer ownership: queued datagrams are
  * this queue's until {@link #poll()} hands one to the caller, who then releases it; those
