@@ -2,21 +2,12 @@ package dev.glasscast.transcode;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
-import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_alloc;
@@ -30,11 +21,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
-import static org.bytedeco.ffmpeg.presets.avutil.AVERROR_EAGAIN;
 
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
@@ -46,8 +34,6 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * Decodes the source's AAC once and encodes it again to AAC-LC at the configured bitrate, for
@@ -60,7 +46,7 @@ import org.bytedeco.javacpp.Pointer;
  * carries the first input frame's time; the cost is that audio plays one AAC frame (about 21 ms
  * at 48 kHz) late, which players do not notice and which keeps timestamps non-negative.
  *
- * <p>Native resources: owns the decoder and encoder {@code AVCodecContext}s, an
+ * <p>Native resources: owns an {@link AacDecoder}, the encoder {@code AVCodecContext}, an
  * {@code AVAudioFifo}, two {@code AVFrame}s and an {@code AVPacket}; {@link #close()} frees them.
  * Not thread-safe: used by the stream's audio thread alone.
  */
@@ -68,9 +54,8 @@ final class AacTranscoder implements AutoCloseable {
 
     private final TrackInfo source;
     private final long bitrate;
-    private final AVCodecContext decoder;
+    private final AacDecoder decoder;
     private final AVPacket packet;
-    private final AVFrame decoded;
     private final AVRational sourceTimeBase;
     private AVCodecContext encoder;
     private AVFrame encoderInput;
@@ -83,25 +68,9 @@ final class AacTranscoder implements AutoCloseable {
     AacTranscoder(TrackInfo source, long bitrate) {
         this.source = source;
         this.bitrate = bitrate;
-        AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_AAC);
-        decoder = avcodec_alloc_context3(codec);
+        decoder = new AacDecoder(source);
         packet = av_packet_alloc();
-        decoded = av_frame_alloc();
         sourceTimeBase = av_make_q(1, source.timescale());
-        try {
-            byte[] config = source.codecConfig();
-            BytePointer extradata = new BytePointer(av_malloc(config.length + AV_INPUT_BUFFER_PADDING_SIZE))
-                    .capacity(config.length + AV_INPUT_BUFFER_PADDING_SIZE);
-            Pointer.memset(extradata, 0, config.length + AV_INPUT_BUFFER_PADDING_SIZE);
-            extradata.put(config);
-            decoder.extradata(extradata).extradata_size(config.length);
-            decoder.pkt_timebase(sourceTimeBase);
-            TranscodeException.check(avcodec_open2(decoder, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
-                    "avcodec_open2(aac decoder)");
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
     }
 
     /**
@@ -114,23 +83,7 @@ final class AacTranscoder implements AutoCloseable {
 
     /** Transcodes one source frame; output units (if any yet) go to {@code out}. */
     void transcode(AccessUnit unit, Consumer<AccessUnit> out) {
-        TranscodeException.check(av_new_packet(packet, unit.data().length), "av_new_packet");
-        packet.data().put(unit.data());
-        packet.pts(unit.pts()).dts(unit.dts()).duration(unit.duration());
-        try {
-            if (avcodec_send_packet(decoder, packet) < 0) {
-                return;
-            }
-        } finally {
-            av_packet_unref(packet);
-        }
-        while (avcodec_receive_frame(decoder, decoded) >= 0) {
-            try {
-                accept(decoded, out);
-            } finally {
-                av_frame_unref(decoded);
-            }
-        }
+        decoder.decode(unit, pcm -> accept(pcm, out));
     }
 
     /** Starts a new timeline: the next frame's timestamp re-anchors the output. */
@@ -149,8 +102,7 @@ final class AacTranscoder implements AutoCloseable {
         if (av_audio_fifo_size(fifo) > 0) {
             encodeFromFifo(av_audio_fifo_size(fifo), out);
         }
-        avcodec_send_frame(encoder, null);
-        receive(out);
+        AudioEncoding.encode(encoder, null, packet, "aac", this::unit, out);
     }
 
     private void accept(AVFrame frame, Consumer<AccessUnit> out) {
@@ -199,33 +151,15 @@ final class AacTranscoder implements AutoCloseable {
         encoderInput.nb_samples(read);
         encoderInput.pts(nextSample);
         nextSample += read;
-        int result;
-        while ((result = avcodec_send_frame(encoder, encoderInput)) == AVERROR_EAGAIN()) {
-            receive(out);
-        }
-        TranscodeException.check(result, "avcodec_send_frame(aac)");
-        receive(out);
+        AudioEncoding.encode(encoder, encoderInput, packet, "aac", this::unit, out);
         encoderInput.nb_samples(encoder.frame_size());
     }
 
-    private void receive(Consumer<AccessUnit> out) {
-        while (true) {
-            int result = avcodec_receive_packet(encoder, packet);
-            if (result == AVERROR_EAGAIN() || result == AVERROR_EOF) {
-                return;
-            }
-            TranscodeException.check(result, "avcodec_receive_packet(aac)");
-            try {
-                long samplePts = packet.pts() + encoder.initial_padding();
-                long pts = av_rescale_q(samplePts, sampleTimeBase, sourceTimeBase);
-                long duration = av_rescale_q(packet.duration(), sampleTimeBase, sourceTimeBase);
-                byte[] data = new byte[packet.size()];
-                packet.data().get(data);
-                out.accept(new AccessUnit(source.trackId(), pts, pts, Math.max(0, duration), true, data));
-            } finally {
-                av_packet_unref(packet);
-            }
-        }
+    /** The access unit of one AAC packet, in the source's timescale. */
+    private AccessUnit unit(long samplePts, long samples, byte[] data) {
+        long pts = av_rescale_q(samplePts, sampleTimeBase, sourceTimeBase);
+        long duration = av_rescale_q(samples, sampleTimeBase, sourceTimeBase);
+        return new AccessUnit(source.trackId(), pts, pts, Math.max(0, duration), true, data);
     }
 
     @Override
@@ -234,9 +168,8 @@ final class AacTranscoder implements AutoCloseable {
             return;
         }
         closed = true;
-        avcodec_free_context(decoder);
+        decoder.close();
         av_packet_free(packet);
-        av_frame_free(decoded);
         if (encoder != null) {
             avcodec_free_context(encoder);
             av_frame_free(encoderInput);

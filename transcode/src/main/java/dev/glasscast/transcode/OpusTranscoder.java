@@ -1,21 +1,11 @@
 package dev.glasscast.transcode;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
-import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLT;
 import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_alloc;
@@ -31,12 +21,10 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.swresample.swr_alloc;
 import static org.bytedeco.ffmpeg.global.swresample.swr_convert_frame;
 import static org.bytedeco.ffmpeg.global.swresample.swr_free;
-import static org.bytedeco.ffmpeg.presets.avutil.AVERROR_EAGAIN;
 
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
@@ -49,8 +37,6 @@ import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * Decodes a stream's AAC and encodes it to Opus for WebRTC (RFC 7587: 48 kHz, stereo, 20 ms
@@ -63,7 +49,7 @@ import org.bytedeco.javacpp.Pointer;
  * samples do; {@link #discontinuity()} re-anchors it. libopus's look-ahead ({@code initial_padding},
  * 312 samples) is added back, so a frame carries the time of its first input sample.
  *
- * <p>Native resources: the decoder and encoder contexts, a resampler, an audio FIFO, three
+ * <p>Native resources: the AAC decoder, the encoder context, a resampler, an audio FIFO, two
  * frames and a packet; {@link #close()} frees them. Not thread-safe: one thread uses it.
  */
 public final class OpusTranscoder implements AutoCloseable {
@@ -79,9 +65,8 @@ public final class OpusTranscoder implements AutoCloseable {
 
     private final TrackInfo source;
     private final long bitrate;
-    private final AVCodecContext decoder;
+    private final AacDecoder decoder;
     private final AVPacket packet;
-    private final AVFrame decoded;
     private final AVFrame resampled;
     private final AVRational sourceTimeBase;
     private final AVRational opusTimeBase = av_make_q(1, SAMPLE_RATE);
@@ -99,22 +84,11 @@ public final class OpusTranscoder implements AutoCloseable {
         }
         this.source = source;
         this.bitrate = bitrate;
-        AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_AAC);
-        decoder = avcodec_alloc_context3(codec);
+        decoder = new AacDecoder(source);
         packet = av_packet_alloc();
-        decoded = av_frame_alloc();
         resampled = av_frame_alloc();
         sourceTimeBase = av_make_q(1, source.timescale());
         try {
-            byte[] config = source.codecConfig();
-            BytePointer extradata = new BytePointer(av_malloc(config.length + AV_INPUT_BUFFER_PADDING_SIZE))
-                    .capacity(config.length + AV_INPUT_BUFFER_PADDING_SIZE);
-            Pointer.memset(extradata, 0, config.length + AV_INPUT_BUFFER_PADDING_SIZE);
-            extradata.put(config);
-            decoder.extradata(extradata).extradata_size(config.length);
-            decoder.pkt_timebase(sourceTimeBase);
-            TranscodeException.check(avcodec_open2(decoder, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
-                    "avcodec_open2(aac decoder)");
             openEncoder();
         } catch (RuntimeException e) {
             close();
@@ -124,23 +98,7 @@ public final class OpusTranscoder implements AutoCloseable {
 
     /** Transcodes one AAC frame; Opus frames (20 ms each, pts in 48 kHz) go to {@code out}. */
     public void transcode(AccessUnit unit, Consumer<AccessUnit> out) {
-        TranscodeException.check(av_new_packet(packet, unit.data().length), "av_new_packet");
-        packet.data().put(unit.data());
-        packet.pts(unit.pts()).dts(unit.dts()).duration(unit.duration());
-        try {
-            if (avcodec_send_packet(decoder, packet) < 0) {
-                return; // a broken frame: skipped, as a player would
-            }
-        } finally {
-            av_packet_unref(packet);
-        }
-        while (avcodec_receive_frame(decoder, decoded) >= 0) {
-            try {
-                accept(decoded, out);
-            } finally {
-                av_frame_unref(decoded);
-            }
-        }
+        decoder.decode(unit, pcm -> accept(pcm, out));
     }
 
     /** The source's timeline broke: the next frame re-anchors the output's. */
@@ -201,30 +159,8 @@ public final class OpusTranscoder implements AutoCloseable {
         encoderInput.nb_samples(read);
         encoderInput.pts(nextSample);
         nextSample += read;
-        int result;
-        while ((result = avcodec_send_frame(encoder, encoderInput)) == AVERROR_EAGAIN()) {
-            receive(out);
-        }
-        TranscodeException.check(result, "avcodec_send_frame(libopus)");
-        receive(out);
-    }
-
-    private void receive(Consumer<AccessUnit> out) {
-        while (true) {
-            int result = avcodec_receive_packet(encoder, packet);
-            if (result == AVERROR_EAGAIN() || result == AVERROR_EOF) {
-                return;
-            }
-            TranscodeException.check(result, "avcodec_receive_packet(libopus)");
-            try {
-                long pts = packet.pts() + encoder.initial_padding();
-                byte[] data = new byte[packet.size()];
-                packet.data().get(data);
-                out.accept(new AccessUnit(source.trackId(), pts, pts, Math.max(0, packet.duration()), true, data));
-            } finally {
-                av_packet_unref(packet);
-            }
-        }
+        AudioEncoding.encode(encoder, encoderInput, packet, "libopus",
+                (pts, samples, data) -> new AccessUnit(source.trackId(), pts, pts, Math.max(0, samples), true, data), out);
     }
 
     @Override
@@ -233,9 +169,8 @@ public final class OpusTranscoder implements AutoCloseable {
             return;
         }
         closed = true;
-        avcodec_free_context(decoder);
+        decoder.close();
         av_packet_free(packet);
-        av_frame_free(decoded);
         av_frame_free(resampled);
         if (resampler != null) {
             swr_free(resampler);

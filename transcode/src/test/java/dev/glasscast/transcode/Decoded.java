@@ -1,8 +1,6 @@
 package dev.glasscast.transcode;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -17,7 +15,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.TrackInfo;
@@ -28,9 +25,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 
 /** Decodes renditions back with libavcodec, to check what a player would see. */
 final class Decoded {
@@ -56,34 +51,13 @@ final class Decoded {
 
     /** @return the number of PCM samples (per channel) the AAC units decode to */
     static long aacSamples(TrackInfo track, List<AccessUnit> units) {
-        AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_AAC);
-        AVCodecContext context = avcodec_alloc_context3(codec);
-        AVPacket packet = av_packet_alloc();
-        AVFrame frame = av_frame_alloc();
-        try {
-            byte[] config = track.codecConfig();
-            BytePointer extradata = new BytePointer(av_malloc(config.length + AV_INPUT_BUFFER_PADDING_SIZE))
-                    .capacity(config.length + AV_INPUT_BUFFER_PADDING_SIZE);
-            Pointer.memset(extradata, 0, config.length + AV_INPUT_BUFFER_PADDING_SIZE);
-            extradata.put(config);
-            context.extradata(extradata).extradata_size(config.length);
-            TranscodeException.check(avcodec_open2(context, codec, (AVDictionary) null), "open aac");
-            long samples = 0;
+        long[] samples = {0};
+        try (AacDecoder decoder = new AacDecoder(track)) {
             for (AccessUnit unit : units) {
-                av_new_packet(packet, unit.data().length);
-                packet.data().put(unit.data());
-                TranscodeException.check(avcodec_send_packet(context, packet), "decode aac");
-                av_packet_unref(packet);
-                while (avcodec_receive_frame(context, frame) >= 0) {
-                    samples += frame.nb_samples();
-                }
+                decoder.decode(unit, frame -> samples[0] += frame.nb_samples());
             }
-            return samples;
-        } finally {
-            avcodec_free_context(context);
-            av_packet_free(packet);
-            av_frame_free(frame);
         }
+        return samples[0];
     }
 
     /** What Opus frames decode to: samples per channel, and the first channel's RMS level (0..1). */
