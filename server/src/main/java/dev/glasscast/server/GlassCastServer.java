@@ -234,7 +234,7 @@ public final class GlassCastServer implements AutoCloseable {
             AdminRoutes admin = startOperatorSide(cacheSettings);
             if (config.webrtc().enabled()) {
                 webrtc = new WebRtcServer(config.webrtc(), config.server().publicUrl(), NetworkAddresses::lanAddress,
-                        stream -> hub.isLive(StreamPath.source(stream)), hub, ioGroup);
+                        stream -> hub.isLive(StreamPath.source(stream)), hub, transcoder::requestKeyFrame, ioGroup);
                 webrtc.start();
                 started.add(webrtc);
             }

@@ -138,6 +138,25 @@ public final class LadderTranscoder implements StreamListener, AutoCloseable {
     }
 
     /**
+     * Asks the encoder of {@code stream}'s rung {@code rendition} for a key frame soon (a WebRTC
+     * viewer's PLI or FIR), rate-limited per rung. False when GlassCast does not encode that
+     * rendition: a copy rung's key frames are the publisher's, so its viewers wait for the next.
+     */
+    public boolean requestKeyFrame(String stream, String rendition) {
+        SourceTranscoder source = active.get(stream);
+        if (source == null) {
+            return false;
+        }
+        for (RungEncoder rung : source.rungs()) {
+            if (rung.rung().name().equals(rendition)) {
+                rung.requestRefresh();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * For shutdown, after ingest has unpublished every source: lets the encoders finish (up to
      * {@value #DRAIN_MILLIS} ms per stream), then ends every rendition, slate or not, so the
      * packager closes them as finished recordings.

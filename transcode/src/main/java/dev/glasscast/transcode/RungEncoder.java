@@ -7,8 +7,10 @@ import dev.glasscast.media.LatencyProbe;
 import dev.glasscast.media.StreamPublisher;
 import dev.glasscast.media.TrackInfo;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,9 @@ final class RungEncoder implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(RungEncoder.class);
 
+    /** The shortest time between two key frames viewers asked for: many viewers' PLIs cost one IDR. */
+    static final long REFRESH_INTERVAL_NANOS = 1_000_000_000L;
+
     private final String stream;
     private final RungConfig rung;
     private final int width;
@@ -56,6 +61,13 @@ final class RungEncoder implements Runnable {
     private TrackInfo announced;
     private double nextDue = Double.NEGATIVE_INFINITY;
     private final RungPace pace;
+    /** A viewer asked for a key frame (a WebRTC PLI); taken by the encode thread. */
+    private volatile boolean refreshRequested;
+    private final AtomicLong refreshes = new AtomicLong();
+    // Encode thread only: when the last refresh was made, and the pictures forced to IDR for one.
+    private long lastRefreshNanos;
+    private boolean refreshedBefore;
+    private final Set<Long> refreshPts = new HashSet<>();
     /** The step the open encoder was made with. */
     private RungPace.Step encoderStep = RungPace.Step.AS_CONFIGURED;
     private volatile RungPace.Step step = RungPace.Step.AS_CONFIGURED;
@@ -117,6 +129,21 @@ final class RungEncoder implements Runnable {
     /** How far the rung has stepped down to keep real time ({@link RungPace}). */
     RungPace.Step step() {
         return step;
+    }
+
+    /**
+     * Asks for a key frame soon, at most one per {@link #REFRESH_INTERVAL_NANOS}: a WebRTC
+     * viewer's decoder lost its reference (PLI, FIR). The IDR goes out marked as no random-access
+     * point, so HLS and DASH cut segments where every rung does and the rungs stay aligned; a
+     * WebRTC sender sees it is an IDR by its NAL units.
+     */
+    void requestRefresh() {
+        refreshRequested = true;
+    }
+
+    /** Key frames made at viewers' requests so far. */
+    long refreshes() {
+        return refreshes.get();
     }
 
     /** Steps down so far. */
@@ -201,7 +228,11 @@ final class RungEncoder implements Runnable {
             long duration = spacing > 0 ? Math.max(picture.duration(), Math.round(spacing)) : picture.duration();
             durations.put(picture.pts(), duration);
             long started = System.nanoTime();
-            encoder.encode(picture.frame(), picture.pts(), duration, picture.keyFrame(), this::send);
+            boolean refresh = !picture.keyFrame() && refreshDue(started);
+            if (refresh) {
+                refreshPts.add(picture.pts());
+            }
+            encoder.encode(picture.frame(), picture.pts(), duration, picture.keyFrame() || refresh, this::send);
             keepPace(System.nanoTime() - started, picture);
             encoded.incrementAndGet();
         } catch (RuntimeException e) {
@@ -213,6 +244,21 @@ final class RungEncoder implements Runnable {
             closeEncoder();
             state = State.FAILED;
         }
+    }
+
+    /** Whether to force an IDR now for a viewer's request, rate-limited. */
+    private boolean refreshDue(long nowNanos) {
+        if (!refreshRequested || refreshedBefore && nowNanos - lastRefreshNanos < REFRESH_INTERVAL_NANOS) {
+            return false;
+        }
+        refreshRequested = false;
+        refreshedBefore = true;
+        lastRefreshNanos = nowNanos;
+        refreshes.incrementAndGet();
+        if (refreshPts.size() > 16) {
+            refreshPts.clear(); // the encoder dropped those pictures; nothing will come back for them
+        }
+        return true;
     }
 
     /** Feeds the pace with this picture's encoding time; logs a step once, when it is taken. */
@@ -266,6 +312,9 @@ final class RungEncoder implements Runnable {
     }
 
     private void send(AccessUnit unit) {
+        if (refreshPts.remove(unit.pts()) && unit.keyFrame()) {
+            unit = new AccessUnit(unit.trackId(), unit.dts(), unit.pts(), unit.duration(), false, unit.data());
+        }
         probe.encoded(rung.name(), unit.pts());
         Long duration = durations.remove(unit.pts());
         if (unit.duration() == 0 && duration != null) {

@@ -71,6 +71,20 @@ final class RenditionCollector implements StreamListener {
 
     /**
      * Waits (up to a generous bound meant only to end a broken test) until rendition {@code name}
+     * has at least {@code units} access units.
+     */
+    void awaitUnits(String name, int units, long timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        while (renditions.get(name) == null || renditions.get(name).units.size() < units) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("rendition " + name + ": fewer than " + units + " units in " + timeoutSeconds + " s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Waits (up to a generous bound meant only to end a broken test) until rendition {@code name}
      * has had a discontinuity and at least {@code units} access units after it.
      */
     void awaitUnitsAfterDiscontinuity(String name, int units, long timeoutSeconds) throws InterruptedException {

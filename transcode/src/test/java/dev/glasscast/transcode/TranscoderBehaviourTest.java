@@ -1,6 +1,7 @@
 package dev.glasscast.transcode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.StreamPublisher;
+import dev.glasscast.media.codec.NalUnits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +66,42 @@ class TranscoderBehaviourTest {
             assertEquals(FRAMES, Decoded.video(out.renditions.get(name).track(), out.renditions.get(name).units).size());
         }
         assertEquals(160, out.renditions.get("120p").track().width());
+    }
+
+    /**
+     * A WebRTC viewer's PLI: the rung's encoder makes an IDR at the next picture, marked as no
+     * random-access point so every rung keeps cutting on the shared grid.
+     */
+    @Test
+    void aRequestedKeyFrameIsAnIdrOffTheGrid() throws Exception {
+        StreamHub hub = new StreamHub(100_000, Clock.systemUTC());
+        RenditionCollector out = new RenditionCollector();
+        hub.addListener(out);
+        LadderTranscoder transcoder = new LadderTranscoder(hub, () -> new TranscodeSettings(List.of(rung("240p", 240, 0)),
+                new AudioConfig("copy", 128_000), Duration.ofSeconds(1)), limitsWaiting());
+        hub.addListener(transcoder);
+        List<AccessUnit> units = clip.units();
+        int half = units.size() / 2;
+        try (StreamPublisher source = hub.publish(StreamPath.source("live"))) {
+            source.tracks(List.of(clip.video(), clip.audio()));
+            units.subList(0, half).forEach(source::send);
+            out.awaitUnits("240p", FRAMES / 3, PATIENCE_SECONDS);
+            assertTrue(transcoder.requestKeyFrame("live", "240p"));
+            assertFalse(transcoder.requestKeyFrame("live", "no-such-rung"));
+            assertFalse(transcoder.requestKeyFrame("nobody", "240p"));
+            units.subList(half, units.size()).forEach(source::send);
+        }
+        out.awaitEnded(new TreeSet<>(List.of("240p", LadderTranscoder.AUDIO_RENDITION)), PATIENCE_SECONDS);
+        List<AccessUnit> encoded = out.renditions.get("240p").units;
+        assertEquals(4, keys(encoded).size(), "the grid: one key frame a second");
+        List<AccessUnit> offGrid = encoded.stream().filter(u -> !u.keyFrame() && containsIdr(u)).toList();
+        assertEquals(1, offGrid.size(), "one IDR for the request: " + offGrid);
+        assertEquals(FRAMES, Decoded.video(out.renditions.get("240p").track(), encoded).size());
+    }
+
+    private static boolean containsIdr(AccessUnit unit) {
+        return NalUnits.splitLengthPrefixed(unit.data()).stream()
+                .anyMatch(nal -> nal.length > 0 && NalUnits.h264Type(nal[0]) == NalUnits.H264_NAL_SLICE_IDR);
     }
 
     @Test

@@ -74,6 +74,7 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
     private final DtlsCertificate certificate;
     private final WebRtcDatagramSender out;
     private final WebRtcMediaSource media;
+    private final WebRtcKeyFrames keyFrames;
     private final ScheduledExecutorService timer;
     private final SecureRandom random;
     private final LongSupplier nanoTime;
@@ -84,6 +85,8 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
     private volatile SrtpContext srtcpIn;
     private volatile WebRtcVideoSender video;
     private volatile WebRtcRtpSender audio;
+    /** The rendition being sent, once its track is known; what a PLI asks a key frame of. */
+    private volatile String rendition;
     private final WebRtcMediaClock clock = new WebRtcMediaClock();
     private DtlsEndpoint dtls;
     private AutoCloseable feed;
@@ -95,16 +98,18 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
      * @param certificate ours, whose fingerprint the answer carried
      * @param out         the UDP port's sender
      * @param media       the stream's renditions
+     * @param keyFrames   asks the rendition's encoder for a key frame at a PLI or FIR
      * @param timer       runs the sender reports; never blocked by them
      */
     public WebRtcPeerTransport(String stream, SdpAnswer answer, DtlsCertificate certificate, WebRtcDatagramSender out,
-                               WebRtcMediaSource media, ScheduledExecutorService timer, SecureRandom random,
-                               LongSupplier nanoTime) {
+                               WebRtcMediaSource media, WebRtcKeyFrames keyFrames, ScheduledExecutorService timer,
+                               SecureRandom random, LongSupplier nanoTime) {
         this.stream = stream;
         this.answer = answer;
         this.certificate = certificate;
         this.out = out;
         this.media = media;
+        this.keyFrames = keyFrames;
         this.timer = timer;
         this.random = random;
         this.nanoTime = nanoTime;
@@ -226,12 +231,21 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
         for (RtcpPacket packet : packets) {
             switch (packet) {
                 case RtcpGenericNack nack -> sender.retransmit(nack.lostSequences());
-                case RtcpPictureLossIndication pli -> sender.pictureLost();
-                case RtcpFullIntraRequest fir -> sender.pictureLost();
+                case RtcpPictureLossIndication pli -> pictureLost(sender);
+                case RtcpFullIntraRequest fir -> pictureLost(sender);
                 default -> {
                     // Receiver reports and transport feedback: for rung switching, later.
                 }
             }
+        }
+    }
+
+    /** The viewer's decoder lost its reference: the rendition's encoder makes a key frame soon. */
+    private void pictureLost(WebRtcVideoSender sender) {
+        sender.pictureLost();
+        String current = rendition;
+        if (current != null) {
+            keyFrames.request(stream, current);
         }
     }
 
@@ -302,6 +316,7 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
             log.info("WebRTC session of {} from {}: sending rendition {} ({}x{})", stream, remote, rendition, track.width(),
                     track.height());
             videoTimescale = track.timescale();
+            WebRtcPeerTransport.this.rendition = rendition;
             sender.track(track);
         }
 

@@ -49,10 +49,11 @@ public final class WebRtcServer implements AutoCloseable {
      * @param lanAddress   this machine's LAN address, for the host candidate when nothing is configured
      * @param streamLive   whether a stream is being published
      * @param hub          the renditions sessions play
+     * @param keyFrames    asks a rendition's encoder for a key frame when a viewer lost its picture
      * @param group        the UDP port's event loop, and the sender reports' timer
      */
     public WebRtcServer(WebRtcConfig config, String publicUrl, Supplier<String> lanAddress, Predicate<String> streamLive,
-                        StreamHub hub, EventLoopGroup group) {
+                        StreamHub hub, WebRtcKeyFrames keyFrames, EventLoopGroup group) {
         this.config = config;
         this.publicUrl = publicUrl;
         this.lanAddress = lanAddress;
@@ -62,7 +63,7 @@ public final class WebRtcServer implements AutoCloseable {
         this.opusFeeds = new WebRtcOpusFeeds(hub);
         WebRtcRenditionFeeds renditions = new WebRtcRenditionFeeds(hub, opusFeeds);
         this.transports = (stream, answer, out) -> new WebRtcPeerTransport(stream, answer, certificate, out, renditions,
-                group, random, System::nanoTime);
+                keyFrames, group, random, System::nanoTime);
         this.sessions = new WebRtcSessions(config.maxSessions(), WebRtcSessions.CONSENT_TIMEOUT);
         this.listener = new WebRtcUdpListener(config.bind(), config.udpPort(), sessions, new StunMessageDecoder(), group,
                 SWEEP_INTERVAL, System::nanoTime);

@@ -5,6 +5,7 @@ import dev.glasscast.ingest.rtp.RtpPayload;
 import dev.glasscast.ingest.srtp.SrtpContext;
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.TrackInfo;
+import dev.glasscast.media.codec.NalUnits;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.Supplier;
@@ -62,7 +63,7 @@ final class WebRtcVideoSender {
 
     /** Packetizes, protects and sends one access unit. */
     synchronized void send(AccessUnit unit) {
-        if (packetizer == null || awaitingKeyFrame && !unit.keyFrame()) {
+        if (packetizer == null || awaitingKeyFrame && !startsPicture(unit)) {
             return;
         }
         List<RtpPayload> payloads;
@@ -81,14 +82,28 @@ final class WebRtcVideoSender {
         }
     }
 
+    /**
+     * Whether a decoder can start at this unit: a key frame, or an IDR the encoder made for a
+     * viewer's PLI, which the rendition marks as no random-access point to keep HLS's segments on
+     * the grid every rung shares.
+     */
+    static boolean startsPicture(AccessUnit unit) {
+        if (unit.keyFrame()) {
+            return true;
+        }
+        for (byte[] nal : NalUnits.splitLengthPrefixed(unit.data())) {
+            if (nal.length > 0 && NalUnits.h264Type(nal[0]) == NalUnits.H264_NAL_SLICE_IDR) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void retransmit(List<Integer> lostSequences) {
         rtp.retransmit(lostSequences);
     }
 
-    /**
-     * A PLI or FIR: the viewer's decoder lost its reference. The rendition's next key frame
-     * (its encoder makes one every key-frame interval) answers it.
-     */
+    /** A PLI or FIR: the viewer's decoder lost its reference (counted; the transport asks for a key frame). */
     synchronized void pictureLost() {
         pictureLossRequests++;
     }

@@ -145,6 +145,16 @@ class WebRtcVideoSenderTest {
     }
 
     @Test
+    void anIdrMadeForAViewersPliStartsTheStreamThoughItIsNoRandomAccessPoint() {
+        sender.track(track());
+        AccessUnit refresh = unit(40, true, 100);
+        sender.send(new AccessUnit(1, 40, 40, 40, false, refresh.data()));
+        List<RtpPacket> packets = wire.stream().map(this::received).toList();
+        assertEquals(2, packets.size(), "parameter sets, then the IDR: " + packets);
+        assertEquals(5, packets.get(1).payload()[0] & 0x1F);
+    }
+
+    @Test
     void theSenderReportTiesTheRtpClockToTheWallClock() {
         sender.report(0, 42);
         assertTrue(wire.isEmpty(), "no report before anything was sent");
