@@ -37,7 +37,8 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 
 /**
  * Decodes the source's AAC once and encodes it again to AAC-LC at the configured bitrate, for
- * the one {@code audio} rendition every rung shares. Sample rate and channels are kept; an audio
+ * the one {@code audio} rendition every rung shares; or ({@link #fromOpus}) a WHIP publisher's
+ * Opus, which HLS and DASH players need as AAC. Sample rate and channels are kept; an audio
  * FIFO re-frames the decoded samples into the encoder's 1024-sample frames (HE-AAC sources
  * decode to 2048).
  *
@@ -46,15 +47,16 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * carries the first input frame's time; the cost is that audio plays one AAC frame (about 21 ms
  * at 48 kHz) late, which players do not notice and which keeps timestamps non-negative.
  *
- * <p>Native resources: owns an {@link AacDecoder}, the encoder {@code AVCodecContext}, an
+ * <p>Native resources: owns an {@link AudioDecoder}, the encoder {@code AVCodecContext}, an
  * {@code AVAudioFifo}, two {@code AVFrame}s and an {@code AVPacket}; {@link #close()} frees them.
  * Not thread-safe: used by the stream's audio thread alone.
  */
-final class AacTranscoder implements AutoCloseable {
+public final class AacTranscoder implements AutoCloseable {
 
-    private final TrackInfo source;
+    private final int trackId;
+    private final int timescale;
     private final long bitrate;
-    private final AacDecoder decoder;
+    private final AudioDecoder decoder;
     private final AVPacket packet;
     private final AVRational sourceTimeBase;
     private AVCodecContext encoder;
@@ -66,28 +68,41 @@ final class AacTranscoder implements AutoCloseable {
     private boolean closed;
 
     AacTranscoder(TrackInfo source, long bitrate) {
-        this.source = source;
+        this(AudioDecoder.aac(source), source.trackId(), source.timescale(), bitrate);
+    }
+
+    /**
+     * AAC from WebRTC's Opus (a WHIP publisher's sound), for HLS and DASH: units in and out are
+     * timestamped in {@code timescale}.
+     */
+    public static AacTranscoder fromOpus(int trackId, int timescale, long bitrate) {
+        return new AacTranscoder(AudioDecoder.opus(timescale), trackId, timescale, bitrate);
+    }
+
+    private AacTranscoder(AudioDecoder decoder, int trackId, int timescale, long bitrate) {
+        this.trackId = trackId;
+        this.timescale = timescale;
         this.bitrate = bitrate;
-        decoder = new AacDecoder(source);
+        this.decoder = decoder;
         packet = av_packet_alloc();
-        sourceTimeBase = av_make_q(1, source.timescale());
+        sourceTimeBase = av_make_q(1, timescale);
     }
 
     /**
      * The output track, or null until the first source frame has been decoded (its sample
      * rate and channel layout shape the encoder). Announce it before the first output unit.
      */
-    TrackInfo track() {
+    public TrackInfo track() {
         return track;
     }
 
     /** Transcodes one source frame; output units (if any yet) go to {@code out}. */
-    void transcode(AccessUnit unit, Consumer<AccessUnit> out) {
+    public void transcode(AccessUnit unit, Consumer<AccessUnit> out) {
         decoder.decode(unit, pcm -> accept(pcm, out));
     }
 
     /** Starts a new timeline: the next frame's timestamp re-anchors the output. */
-    void discontinuity() {
+    public void discontinuity() {
         nextSample = Long.MIN_VALUE;
         if (fifo != null) {
             av_audio_fifo_reset(fifo);
@@ -95,7 +110,7 @@ final class AacTranscoder implements AutoCloseable {
     }
 
     /** Encodes what is left (padding the last frame) and hands out the encoder's tail. */
-    void drain(Consumer<AccessUnit> out) {
+    public void drain(Consumer<AccessUnit> out) {
         if (encoder == null) {
             return;
         }
@@ -142,7 +157,7 @@ final class AacTranscoder implements AutoCloseable {
         TranscodeException.check(av_frame_get_buffer(encoderInput, 0), "av_frame_get_buffer");
         byte[] asc = new byte[encoder.extradata_size()];
         encoder.extradata().get(asc);
-        track = TrackInfo.audio(source.trackId(), Codec.AAC, source.timescale(), first.sample_rate(), channels, bitrate, asc);
+        track = TrackInfo.audio(trackId, Codec.AAC, timescale, first.sample_rate(), channels, bitrate, asc);
     }
 
     private void encodeFromFifo(int samples, Consumer<AccessUnit> out) {
@@ -159,7 +174,7 @@ final class AacTranscoder implements AutoCloseable {
     private AccessUnit unit(long samplePts, long samples, byte[] data) {
         long pts = av_rescale_q(samplePts, sampleTimeBase, sourceTimeBase);
         long duration = av_rescale_q(samples, sampleTimeBase, sourceTimeBase);
-        return new AccessUnit(source.trackId(), pts, pts, Math.max(0, duration), true, data);
+        return new AccessUnit(trackId, pts, pts, Math.max(0, duration), true, data);
     }
 
     @Override

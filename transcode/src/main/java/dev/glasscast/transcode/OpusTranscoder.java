@@ -65,7 +65,7 @@ public final class OpusTranscoder implements AutoCloseable {
 
     private final TrackInfo source;
     private final long bitrate;
-    private final AacDecoder decoder;
+    private final AudioDecoder decoder;
     private final AVPacket packet;
     private final AVFrame resampled;
     private final AVRational sourceTimeBase;
@@ -84,7 +84,7 @@ public final class OpusTranscoder implements AutoCloseable {
         }
         this.source = source;
         this.bitrate = bitrate;
-        decoder = new AacDecoder(source);
+        decoder = AudioDecoder.aac(source);
         packet = av_packet_alloc();
         resampled = av_frame_alloc();
         sourceTimeBase = av_make_q(1, source.timescale());

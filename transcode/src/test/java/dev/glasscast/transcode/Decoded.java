@@ -52,7 +52,7 @@ final class Decoded {
     /** @return the number of PCM samples (per channel) the AAC units decode to */
     static long aacSamples(TrackInfo track, List<AccessUnit> units) {
         long[] samples = {0};
-        try (AacDecoder decoder = new AacDecoder(track)) {
+        try (AudioDecoder decoder = AudioDecoder.aac(track)) {
             for (AccessUnit unit : units) {
                 decoder.decode(unit, frame -> samples[0] += frame.nb_samples());
             }

@@ -50,6 +50,30 @@ class OpusTranscoderTest {
         assertTrue(sound.rms() > 0.1 && sound.rms() < 0.25, "RMS " + sound.rms());
     }
 
+    /** A WHIP publisher's Opus back to AAC for HLS and DASH: as much sound, still the tone, on the same timeline. */
+    @Test
+    void opusComesBackAsAacForHlsAndDash() throws Exception {
+        SyntheticClip clip = SyntheticClip.make(dir.resolve("tone.mp4"), 64, 64, 25, 50, 25);
+        List<AccessUnit> opus = new ArrayList<>();
+        try (OpusTranscoder transcoder = new OpusTranscoder(clip.audio(), OpusTranscoder.DEFAULT_BITRATE)) {
+            clip.units().stream().filter(u -> u.trackId() == SyntheticClip.AUDIO_TRACK)
+                    .forEach(unit -> transcoder.transcode(unit, opus::add));
+        }
+        List<AccessUnit> aac = new ArrayList<>();
+        TrackInfo track;
+        try (AacTranscoder transcoder = AacTranscoder.fromOpus(2, OpusTranscoder.SAMPLE_RATE, 128_000)) {
+            opus.forEach(unit -> transcoder.transcode(unit, aac::add));
+            transcoder.drain(aac::add);
+            track = transcoder.track();
+        }
+        assertEquals(48_000, track.sampleRate());
+        assertEquals(2, track.channels());
+        assertEquals(opus.getFirst().pts(), aac.getFirst().pts(), "the first AAC frame carries the first Opus frame's time");
+        long opusSamples = (long) opus.size() * OpusTranscoder.FRAME_SAMPLES;
+        long aacSamples = Decoded.aacSamples(track, aac);
+        assertTrue(Math.abs(aacSamples - opusSamples) <= 2 * 1024, aacSamples + " AAC samples, " + opusSamples + " Opus");
+    }
+
     @Test
     void onlyAacIsTaken() {
         TrackInfo video = TrackInfo.video(1, Codec.H264, 90_000, 64, 64, 25, 0, new byte[0]);
