@@ -23,12 +23,14 @@ import java.util.Objects;
  *       did not make: 401 Unauthorized. These two carry no MESSAGE-INTEGRITY, as the sender's
  *       key is in doubt.</li>
  *   <li>An unknown comprehension-required attribute: 420 with UNKNOWN-ATTRIBUTES.</li>
- *   <li>No PRIORITY, or neither ICE-CONTROLLING nor ICE-CONTROLLED: 400 (RFC 8445 7.2.2).</li>
  *   <li>ICE-CONTROLLED: 487 Role Conflict. Section 7.3.1.1 would let a controlled agent with
  *       the smaller tie-breaker switch roles, but a lite agent cannot control (section 6.1.1),
  *       so the peer is the one that must switch.</li>
  *   <li>Otherwise a success response with XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY and
- *       FINGERPRINT; USE-CANDIDATE is reported as the nomination of this pair.</li>
+ *       FINGERPRINT; USE-CANDIDATE is reported as the nomination of this pair. A check without
+ *       PRIORITY or without a role passes too (priority 0, controlling): RFC 8445 7.2.2 asks
+ *       for both, but FFmpeg's WHIP muxer sends neither (only USERNAME, USE-CANDIDATE and the
+ *       two checksums), and a lite agent has no use for them beyond the role conflict.</li>
  * </ol>
  * Every response carries FINGERPRINT; those to a request with a good MESSAGE-INTEGRITY carry
  * MESSAGE-INTEGRITY too.
@@ -52,8 +54,8 @@ public final class StunBindingResponder {
      * Send {@code response} to {@code peer}: the check passed.
      *
      * @param nominated  the request carried USE-CANDIDATE: the controlling agent picked this pair
-     * @param priority   the request's PRIORITY
-     * @param tieBreaker the request's ICE-CONTROLLING tie-breaker
+     * @param priority   the request's PRIORITY, 0 without one
+     * @param tieBreaker the request's ICE-CONTROLLING tie-breaker, 0 without one
      */
     public record Success(ByteBuf response, InetSocketAddress peer, boolean nominated, long priority, long tieBreaker)
             implements Outcome {
@@ -142,18 +144,15 @@ public final class StunBindingResponder {
         var priority = request.attribute(StunAttribute.Priority.class);
         var controlling = request.attribute(StunAttribute.IceControlling.class);
         boolean controlled = request.has(StunAttribute.IceControlled.class);
-        if (priority.isEmpty() || (controlling.isEmpty() && !controlled)) {
-            return failure(alloc, request, 400, "Bad Request", null, "no PRIORITY, or no ICE-CONTROLLING/ICE-CONTROLLED",
-                    true);
-        }
-        if (controlling.isEmpty()) {
+        if (controlled) {
             return failure(alloc, request, 487, "Role Conflict", null, "the peer is controlled too, and a lite agent cannot control",
                     true);
         }
         StunMessage response = new StunMessage(StunMessageClass.SUCCESS_RESPONSE, StunMethod.BINDING,
                 request.transactionId(), List.of(new StunAttribute.XorMappedAddress(sender)));
         return new Success(encoder.encode(alloc, response, key, true), sender,
-                request.has(StunAttribute.UseCandidate.class), priority.get().priority(), controlling.get().tieBreaker());
+                request.has(StunAttribute.UseCandidate.class), priority.map(StunAttribute.Priority::priority).orElse(0L),
+                controlling.map(StunAttribute.IceControlling::tieBreaker).orElse(0L));
     }
 
     /** An error response, signed with our key only when the request proved it knows it ({@code authenticated}). */

@@ -123,18 +123,23 @@ class StunBindingResponderTest {
     }
 
     @Test
-    void missingCredentialsGet400AndMissingIceAttributesGetSigned400() throws Exception {
+    void missingCredentialsGet400() throws Exception {
         assertError(responder.respond(ALLOC, request(List.of(new StunAttribute.Priority(1)), LOCAL_PASSWORD, true), VIEWER),
                 400, false);
         List<StunAttribute> noIntegrity = chromiumCheck(LOCAL_UFRAG + ":" + REMOTE_UFRAG, true);
         assertError(responder.respond(ALLOC, request(noIntegrity, null, true), VIEWER), 400, false);
+    }
 
-        List<StunAttribute> noPriority = chromiumCheck(LOCAL_UFRAG + ":" + REMOTE_UFRAG, true);
-        noPriority.removeIf(a -> a instanceof StunAttribute.Priority);
-        assertError(responder.respond(ALLOC, request(noPriority, LOCAL_PASSWORD, true), VIEWER), 400, true);
-        List<StunAttribute> noRole = chromiumCheck(LOCAL_UFRAG + ":" + REMOTE_UFRAG, true);
-        noRole.removeIf(a -> a instanceof StunAttribute.IceControlling);
-        assertError(responder.respond(ALLOC, request(noRole, LOCAL_PASSWORD, true), VIEWER), 400, true);
+    /** FFmpeg's WHIP muxer checks with USERNAME, USE-CANDIDATE and the checksums only. */
+    @Test
+    void aCheckWithoutPriorityOrRoleIsAnsweredAsFfmpegsWhipMuxerNeeds() throws Exception {
+        List<StunAttribute> ffmpeg = List.of(new StunAttribute.Username(LOCAL_UFRAG + ":" + REMOTE_UFRAG),
+                new StunAttribute.UseCandidate());
+        var success = assertInstanceOf(StunBindingResponder.Success.class,
+                responder.respond(ALLOC, request(ffmpeg, LOCAL_PASSWORD, true), VIEWER));
+        assertTrue(success.nominated());
+        assertEquals(0, success.priority());
+        success.response().release();
     }
 
     @Test
