@@ -159,7 +159,8 @@ public final class GlassCastMain {
         if (server.webrtc() != null) {
             text.append("\n  WebRTC (WHEP): ").append(web).append("/live/<stream>/whep   UDP ")
                     .append(server.webrtc().candidates().getFirst().getAddress().getHostAddress()).append(':')
-                    .append(server.webrtc().port()).append(" (signalling only: media is not wired yet)\n");
+                    .append(server.webrtc().port()).append('\n');
+            text.append("  OBS (WHIP):    ").append(web).append("/live/<stream>/whip   (Bearer token: the stream key)\n");
         }
         text.append("\n  Dashboard:     ").append(web).append("/dashboard?token=").append(server.adminToken()).append('\n');
         text.append("  API, metrics:  ").append(web).append("/api/v1/streams, ").append(web)

@@ -232,21 +232,22 @@ public final class GlassCastServer implements AutoCloseable {
             adminToken = new AdminTokenStore(config.dataDir(), new SecureRandom()).resolve(config.server().adminToken());
             playbackTokens = new PlaybackSecretStore(config.dataDir(), new SecureRandom()).tokensFor(config, Clock.systemUTC());
             AdminRoutes admin = startOperatorSide(cacheSettings);
-            if (config.webrtc().enabled()) {
-                webrtc = new WebRtcServer(config.webrtc(), config.server().publicUrl(), NetworkAddresses::lanAddress,
-                        stream -> hub.isLive(StreamPath.source(stream)), hub, transcoder::requestKeyFrame, ioGroup);
-                webrtc.start();
-                started.add(webrtc);
-            }
-            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, cmafObjects,
-                    playbackTokens, webrtc == null ? null : webrtc.whep(), acceptGroup, ioGroup);
-            http.start();
-            started.add(http);
-
             Optional<StreamConfig> testPatternKey = config.testSource().enabled()
                     ? Optional.of(standInKey(config.testSource().stream())) : Optional.empty();
             PublishAuthorizer authorizer = new PublishAuthorizer(config.ingest().streams(), testPatternKey.stream().toList(),
                     new AuthFailureLimiter(), new OnPublishWebhook(() -> current.webhooks().onPublish(), webhooks));
+            if (config.webrtc().enabled()) {
+                webrtc = new WebRtcServer(config.webrtc(), config.server().publicUrl(), NetworkAddresses::lanAddress,
+                        stream -> hub.isLive(StreamPath.source(stream)), hub, transcoder::requestKeyFrame, authorizer, ioGroup);
+                webrtc.start();
+                webrtc.bindTo(metrics.registry());
+                started.add(webrtc);
+            }
+            http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, cmafObjects,
+                    playbackTokens, webrtc, acceptGroup, ioGroup);
+            http.start();
+            started.add(http);
+
             if (config.ingest().rtmp().enabled()) {
                 rtmp = new RtmpServer(config.ingest().rtmp(), authorizer, hub, RtmpServerLimits.defaults(), acceptGroup, ioGroup,
                         probe);

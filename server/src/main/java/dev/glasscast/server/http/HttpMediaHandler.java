@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import dev.glasscast.server.api.AdminRoutes;
+import dev.glasscast.server.webrtc.WebRtcServer;
 import dev.glasscast.server.webrtc.WhepEndpoint;
+import dev.glasscast.server.webrtc.WhipEndpoint;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
@@ -42,7 +44,7 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final PlaybackTokens tokens;
     private final HttpReplies replies;
     private final MediaResponder mediaResponder;
-    private final WhepEndpoint whep;
+    private final WebRtcServer webrtc;
 
     /**
      * @param homeStream the stream whose watch page {@code /} leads to when no operator side is served
@@ -50,14 +52,14 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
      *                  then always leads to {@code homeStream}
      * @param streaming streams segments still being written (low-latency DASH); null for none
      * @param tokens    which streams need a signed playback token, and the judge of tokens
-     * @param whep      the WHEP resources; null when WebRTC is off (their paths then answer 404)
+     * @param webrtc    the WHEP and WHIP resources; null when WebRTC is off (their paths then answer 404)
      * @param openFiles the files bodies are sent from with sendfile
      */
     HttpMediaHandler(EdgeCache edge, HttpCacheSemantics semantics, WebContent web, String homeStream,
-                     AdminRoutes admin, SegmentStreaming streaming, PlaybackTokens tokens, WhepEndpoint whep,
+                     AdminRoutes admin, SegmentStreaming streaming, PlaybackTokens tokens, WebRtcServer webrtc,
                      OpenFiles openFiles) {
         this.tokens = tokens;
-        this.whep = whep;
+        this.webrtc = webrtc;
         this.web = web;
         this.homeStream = homeStream;
         this.admin = admin;
@@ -87,11 +89,20 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         if (route instanceof RequestTarget.Media media
                 && WhepEndpoint.isWhepPath(media.request().rendition(), media.request().resource())) {
-            if (whep == null) {
+            if (webrtc == null) {
                 // webrtc.enabled is false: no WHEP resource exists, whatever the method.
                 replies.respond(ctx, keepAlive, head, HttpReplies.text(HttpResponseStatus.NOT_FOUND, "not found"));
             } else {
                 whep(ctx, request, media, keepAlive);
+            }
+            return;
+        }
+        if (route instanceof RequestTarget.Media media
+                && WhipEndpoint.isWhipPath(media.request().rendition(), media.request().resource())) {
+            if (webrtc == null) {
+                replies.respond(ctx, keepAlive, head, HttpReplies.text(HttpResponseStatus.NOT_FOUND, "not found"));
+            } else {
+                whip(ctx, request, media, keepAlive);
             }
             return;
         }
@@ -130,8 +141,27 @@ final class HttpMediaHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 return;
             }
         }
-        replies.respondAsIs(ctx, keepAlive, whep.handle(request.method(), request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+        replies.respondAsIs(ctx, keepAlive, webrtc.whep().handle(request.method(), request.headers().get(HttpHeaderNames.CONTENT_TYPE),
                 ByteBufUtil.getBytes(request.content()), media.request().stream(), sessionId));
+    }
+
+    /**
+     * A WHIP request: the stream key is the Bearer token, and the on_publish webhook may take its
+     * time, so the answer is written when its verdict comes (reading paused until then, as for the
+     * operator's API).
+     */
+    private void whip(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget.Media media, boolean keepAlive) {
+        String sessionId = media.request().rendition() == null ? null : media.request().resource();
+        java.net.InetAddress from = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress address
+                ? address.getAddress() : null;
+        ctx.channel().config().setAutoRead(false);
+        webrtc.whip().handle(request.method(), request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()),
+                media.request().stream(), sessionId, from).whenComplete((response, failure) -> ctx.executor().execute(() -> {
+                    replies.respondAsIs(ctx, keepAlive, failure != null
+                            ? HttpReplies.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error") : response);
+                    ctx.channel().config().setAutoRead(true);
+                }));
     }
 
     /** The answer to a route that is neither media nor the operator's. */

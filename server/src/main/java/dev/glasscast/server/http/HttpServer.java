@@ -37,7 +37,7 @@ import java.io.File;
 import javax.net.ssl.SSLException;
 import io.netty.handler.timeout.IdleStateHandler;
 import dev.glasscast.server.api.AdminRoutes;
-import dev.glasscast.server.webrtc.WhepEndpoint;
+import dev.glasscast.server.webrtc.WebRtcServer;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -70,7 +70,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final AdminRoutes admin;
     private final PlaybackTokens tokens;
-    private final WhepEndpoint whep;
+    private final WebRtcServer webrtc;
     private final OpenFiles openFiles = new OpenFiles();
     private Channel channel;
     private Channel tlsChannel;
@@ -82,13 +82,13 @@ public final class HttpServer implements AutoCloseable {
      * @param admin      the dashboard, JSON API and metrics (null: none)
      * @param streaming  streams segments still being written (low-latency DASH) past the cache (null: none)
      * @param tokens     which streams need a signed playback link, checked before the edge cache
-     * @param whep       the WHEP resources under {@code /live/{stream}/whep}; null when WebRTC is off
+     * @param webrtc     the WHEP and WHIP resources under {@code /live/{stream}/whep|whip}; null when WebRTC is off
      */
     public HttpServer(ServerConfig config, EdgeCache edge, HttpCacheSemantics semantics, WebContent web,
                       String homeStream, AdminRoutes admin, SegmentStreaming streaming, PlaybackTokens tokens,
-                      WhepEndpoint whep, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
+                      WebRtcServer webrtc, EventLoopGroup acceptGroup, EventLoopGroup ioGroup) {
         this.tokens = tokens;
-        this.whep = whep;
+        this.webrtc = webrtc;
         this.admin = admin;
         this.streaming = streaming;
         this.config = config;
@@ -198,7 +198,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private HttpMediaHandler newHandler() {
-        return new HttpMediaHandler(edge, semantics, web, homeStream, admin, streaming, tokens, whep, openFiles);
+        return new HttpMediaHandler(edge, semantics, web, homeStream, admin, streaming, tokens, webrtc, openFiles);
     }
 
     public int port() {

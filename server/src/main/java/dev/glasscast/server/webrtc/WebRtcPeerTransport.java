@@ -1,7 +1,6 @@
 package dev.glasscast.server.webrtc;
 
 import dev.glasscast.ingest.dtls.DtlsCertificate;
-import dev.glasscast.ingest.dtls.DtlsEndpoint;
 import dev.glasscast.ingest.dtls.DtlsRole;
 import dev.glasscast.ingest.dtls.DtlsSrtpKeys;
 import dev.glasscast.ingest.rtcp.RtcpFormatException;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DTLS-SRTP transport of one WHEP session: the DTLS handshake as the passive (server) side
- * our answer announced ({@link DtlsEndpoint}), then the session's rendition sent as SRTP
+ * our answer announced ({@link WebRtcDtlsHandshake}), then the session's rendition sent as SRTP
  * ({@link WebRtcVideoSender}) with the stream's sound as Opus, NACKs answered from the packet
  * history, PLI and FIR counted (the rendition's next key frame answers them), and a sender
  * report per stream every second, both from one media clock ({@link WebRtcMediaClock}).
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * (the handshake runs on the endpoint's own virtual thread); media arrives on the hub reader's
  * thread; reports run on {@code timer}.
  *
- * <p>Buffer ownership: each datagram is released here ({@link DtlsEndpoint#offer} copies it).
+ * <p>Buffer ownership: each datagram is released here (the handshake copies what it keeps).
  */
 public final class WebRtcPeerTransport implements WebRtcTransport {
 
@@ -71,7 +70,6 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
 
     private final String stream;
     private final SdpAnswer answer;
-    private final DtlsCertificate certificate;
     private final WebRtcDatagramSender out;
     private final WebRtcMediaSource media;
     private final WebRtcKeyFrames keyFrames;
@@ -88,7 +86,7 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
     /** The rendition being sent, once its track is known; what a PLI asks a key frame of. */
     private volatile String rendition;
     private final WebRtcMediaClock clock = new WebRtcMediaClock();
-    private DtlsEndpoint dtls;
+    private final WebRtcDtlsHandshake dtls;
     private AutoCloseable feed;
     private ScheduledFuture<?> reports;
 
@@ -106,13 +104,14 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
                                SecureRandom random, LongSupplier nanoTime) {
         this.stream = stream;
         this.answer = answer;
-        this.certificate = certificate;
         this.out = out;
         this.media = media;
         this.keyFrames = keyFrames;
         this.timer = timer;
         this.random = random;
         this.nanoTime = nanoTime;
+        this.dtls = new WebRtcDtlsHandshake(certificate, answer.remoteFingerprint(), out, () -> remote);
+        dtls.keys().whenComplete(this::keysAgreed);
     }
 
     public State state() {
@@ -142,26 +141,8 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
     }
 
     private void dtls(ByteBuf datagram) {
-        DtlsEndpoint endpoint;
-        synchronized (this) {
-            if (state.get() == State.AWAITING_DTLS) {
-                dtls = DtlsEndpoint.server(certificate, answer.remoteFingerprint(), this::sendDtls);
-                dtls.keys().whenComplete(this::keysAgreed);
-                state.set(State.HANDSHAKING);
-                dtls.start();
-            }
-            endpoint = dtls;
-        }
-        if (endpoint != null) {
-            endpoint.offer(datagram);
-        }
-    }
-
-    private void sendDtls(byte[] record) {
-        InetSocketAddress to = remote;
-        if (to != null) {
-            out.send(Unpooled.wrappedBuffer(record), to);
-        }
+        state.compareAndSet(State.AWAITING_DTLS, State.HANDSHAKING);
+        dtls.offer(datagram);
     }
 
     /** On the handshake's thread once it ended: start sending, or say why not. */
@@ -267,14 +248,12 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
 
     @Override
     public void close() {
-        DtlsEndpoint endpoint;
         AutoCloseable attached;
         ScheduledFuture<?> timerTask;
         synchronized (this) {
             if (state.getAndSet(State.CLOSED) == State.CLOSED) {
                 return;
             }
-            endpoint = dtls;
             attached = feed;
             timerTask = reports;
             feed = null;
@@ -283,9 +262,7 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
             timerTask.cancel(false);
         }
         closeQuietly(attached);
-        if (endpoint != null) {
-            endpoint.close();
-        }
+        dtls.close();
     }
 
     private void closeQuietly(AutoCloseable attached) {

@@ -60,6 +60,11 @@ public final class WebRtcSessions implements AutoCloseable {
         return true;
     }
 
+    /** Every session now, in no particular order. */
+    public List<WebRtcSession> all() {
+        return List.copyOf(byId.values());
+    }
+
     public boolean full() {
         return byId.size() >= maxSessions;
     }

@@ -164,6 +164,29 @@ class WhepEndToEndTest {
         assertEquals(0, server.webrtc().sessions().size());
     }
 
+    /** WHIP's refusals, before any media: the key is the Bearer token, as OBS and FFmpeg send it. */
+    @Test
+    void whipRefusalsSayWhy() throws Exception {
+        HttpResponse<String> noKey = post("/live/main/whip", "application/sdp", offer);
+        assertEquals(401, noKey.statusCode(), noKey.body());
+        assertEquals("Bearer", noKey.headers().firstValue("WWW-Authenticate").orElseThrow());
+        HttpResponse<String> wrongKey = send(HttpRequest.newBuilder(URI.create(origin + "/live/main/whip"))
+                .header("Content-Type", "application/sdp").header("Authorization", "Bearer whep-signed-key")
+                .POST(HttpRequest.BodyPublishers.ofString(offer)));
+        assertEquals(401, wrongKey.statusCode(), "another stream's key: " + wrongKey.body());
+        HttpResponse<String> notSdp = send(HttpRequest.newBuilder(URI.create(origin + "/live/main/whip"))
+                .header("Content-Type", "application/sdp").header("Authorization", "Bearer whep-main-key")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")));
+        assertEquals(400, notSdp.statusCode(), notSdp.body());
+        assertEquals(415, post("/live/main/whip", "text/plain", "hello").statusCode());
+        assertEquals(404, send(HttpRequest.newBuilder(URI.create(origin + "/live/main/whip/nosuchsession")).DELETE()).statusCode());
+        HttpResponse<String> preflight = send(HttpRequest.newBuilder(URI.create(origin + "/live/main/whip"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(204, preflight.statusCode());
+        assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+        assertEquals(0, server.webrtc().sessions().size());
+    }
+
     @Test
     void aSignedStreamTakesTheTokenAsItsHlsUrlsDo() throws Exception {
         assertEquals(403, post("/live/signed/whep", "application/sdp", offer).statusCode());

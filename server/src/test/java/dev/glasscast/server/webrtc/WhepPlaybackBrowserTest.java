@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.glasscast.config.ConfigLoader;
 import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.TestSourceConfig;
 import dev.glasscast.config.WebRtcConfig;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
@@ -16,6 +17,11 @@ import dev.glasscast.server.browser.PlaybackBounds;
 import dev.glasscast.server.browser.PlaybackReport;
 import dev.glasscast.server.browser.Players;
 import dev.glasscast.server.e2e.FfmpegCli;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * WHEP playback as a viewer gets it: Chromium's own RTCPeerConnection, in headless Chromium,
- * offers to {@code /live/main/whep} of a daemon that ffmpeg publishes to (OBS-like, over RTMP),
- * does ICE against the ICE-lite port, the DTLS handshake against the daemon's certificate, and
- * decodes the 240p rung the default {@code ladder: auto} made, sent as SRTP, with the stream's
- * AAC transcoded to Opus. The probe watches the picture as it watches every player (rate, stalls,
+ * WHEP playback as a viewer gets it: Chromium's own RTCPeerConnection, in headless Chromium, on a
+ * page of another origin, offers to {@code /live/main/whep} of a daemon fed by its test pattern or
+ * by ffmpeg publishing OBS-like over SRT, does ICE against the ICE-lite port, the DTLS handshake
+ * against the daemon's certificate, and decodes the 240p rung the default {@code ladder: auto}
+ * made, sent as SRTP, with the stream's AAC transcoded to Opus. The probe watches the picture as it watches every player (rate, stalls,
  * decoded frames); WebRTC's own statistics say what arrived: the video's size, frames decoded,
  * loss and jitter-buffer delay, and the sound's samples, concealment and level (a media element
  * playing a MediaStream does not count decoded audio bytes, so the probe cannot). Then the page
@@ -35,11 +41,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WhepPlaybackBrowserTest {
 
+    /** How long each viewer watches: the issue's "at least 20 s with no freeze". */
+    static final int WATCH_SECONDS = 20;
+
     @TempDir
     java.nio.file.Path dir;
 
     /** A WHEP client as a player page writes one: one offer with both kinds, no trickle (the server is ICE-lite). */
     static String whepClient(String url) {
+        return whepClient(url, false, 0, 0);
+    }
+
+    /**
+     * @param forgeFingerprint send the offer with another certificate's fingerprint, as an attacker
+     *                         who rewrote the signalling would: the DTLS handshake must then fail
+     * @param candidatePort    the daemon's UDP port as the answer announces it, to be replaced by
+     * @param viaPort          a relay's port (0: no relay)
+     */
+    static String whepClient(String url, boolean forgeFingerprint, int candidatePort, int viaPort) {
         return """
                 (() => {
                   const v = document.getElementById('v');
@@ -72,14 +91,19 @@ class WhepPlaybackBrowserTest {
                   glasscastProbe.watch(v, () => null);
                   (async () => {
                     await pc.setLocalDescription(await pc.createOffer());
+                    let offer = pc.localDescription.sdp;
+                    if (%s) offer = offer.replace(/a=fingerprint:sha-256 [0-9A-F:]+/g,
+                                                  'a=fingerprint:sha-256 ' + Array(32).fill('AB').join(':'));
                     const r = await fetch('%s', { method: 'POST', headers: { 'Content-Type': 'application/sdp' },
-                                                  body: pc.localDescription.sdp });
+                                                  body: offer });
                     if (r.status !== 201) { console.error('WHEP answered ' + r.status + ': ' + await r.text()); return; }
                     window.whepSession = new URL(r.headers.get('Location'), '%s').href;
-                    await pc.setRemoteDescription({ type: 'answer', sdp: await r.text() });
+                    let answer = await r.text();
+                    if (%d > 0) answer = answer.replaceAll(' %d typ host', ' %d typ host');
+                    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
                   })().catch(e => console.error('WHEP failed: ' + e));
                   return true;
-                })()""".formatted(url, url);
+                })()""".formatted(forgeFingerprint, url, url, viaPort, candidatePort, viaPort);
     }
 
     /** What WebRTC's statistics say of the video and the sound that arrived. */
@@ -91,6 +115,7 @@ class WhepPlaybackBrowserTest {
                   out.video = { framesDecoded: s.framesDecoded, frameWidth: s.frameWidth, frameHeight: s.frameHeight,
                                 packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, nackCount: s.nackCount,
                                 pliCount: s.pliCount, keyFramesDecoded: s.keyFramesDecoded,
+                                freezeCount: s.freezeCount, totalFreezesDuration: s.totalFreezesDuration,
                                 jitterBufferDelay: s.jitterBufferDelay, jitterBufferEmittedCount: s.jitterBufferEmittedCount };
                 }
                 if (s.type === 'inbound-rtp' && s.kind === 'audio') {
@@ -104,65 +129,182 @@ class WhepPlaybackBrowserTest {
             })()""";
 
     @Test
-    void chromiumPlaysTheLadderOverWhepAndDeleteEndsTheSession() throws Exception {
-        GlassCastConfig twoRungs = OperatorApiEndToEndTest.twoRungConfig(dir, "");
-        GlassCastConfig config = twoRungs.withLadder(new ConfigLoader().defaults().ladder())
-                .withWebRtc(WebRtcConfig.OFF.withEnabled(true).withBind("127.0.0.1").withUdpPort(0)
-                        .withPublicAddress("127.0.0.1"));
+    void theTestPatternPlaysOnAPageFromAnotherOrigin() throws Exception {
+        GlassCastConfig config = webRtcConfig()
+                .withTestSource(new TestSourceConfig(true, "main", 640, 360, 30, 600_000));
         try (GlassCastServer server = new GlassCastServer(config)) {
             server.start();
-            String base = "http://127.0.0.1:" + server.httpPort();
+            watchOverWhep(server, "the test pattern", 30);
+        }
+    }
+
+    @Test
+    void anSrtPublisherPlays() throws Exception {
+        try (GlassCastServer server = new GlassCastServer(webRtcConfig())) {
+            server.start();
             List<String> args = new ArrayList<>(FfmpegCli.obsLikeSource(640, 360, 25, 120));
-            args.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + OperatorApiEndToEndTest.KEY));
+            args.addAll(List.of("-f", "mpegts",
+                    "srt://127.0.0.1:" + server.srtPort() + "?streamid=" + OperatorApiEndToEndTest.KEY + "&latency=200000"));
             try (FfmpegCli.Running publisher = FfmpegCli.start(dir, args)) {
-                awaitRung(server, "240p");
-                BrowserDriver.Result visit = BrowserDriver.visit()
-                        .goTo(base + "/healthz")
-                        .content(Players.PAGE)
-                        .eval("started", whepClient(base + "/live/main/whep"))
-                        .awaitPlayback(Duration.ofSeconds(30))
-                        .watchFor(Duration.ofSeconds(15))
-                        .probeReport("webrtc")
-                        .eval("stats", STATS)
-                        .eval("soundRms", "window.soundRms")
-                        .eval("deleted", "fetch(window.whepSession, { method: 'DELETE' }).then(r => r.status)")
-                        .run(dir, Duration.ofSeconds(90));
-                assertTrue(visit.ok(), visit.diagnostics());
-                PlaybackReport played = visit.playback("webrtc");
-                JsonNode stats = visit.value("stats");
-                System.out.println("[whep] " + played.summary() + "\n[whep] WebRTC stats: " + stats);
-                played.assertWithin(PlaybackBounds.defaults().withMinPlaying(Duration.ofSeconds(12)).withoutAudio());
-                JsonNode video = stats.path("video");
-                TrackInfo rung = server.hub().find(StreamPath.rendition("main", "240p")).orElseThrow().tracks().stream()
-                        .filter(TrackInfo::isVideo).findFirst().orElseThrow();
-                assertEquals(rung.width(), video.path("frameWidth").asInt(), "the 240p rung: " + stats);
-                assertEquals(240, video.path("frameHeight").asInt(), "the 240p rung: " + stats);
-                assertTrue(video.path("framesDecoded").asLong() >= 15 * 25 * 8 / 10, "25 fps decoded: " + stats);
-                assertTrue(jitterBufferSeconds(video) < 0.5, "frames wait in the jitter buffer: " + stats);
-                JsonNode audio = stats.path("audio");
-                long samples = audio.path("totalSamplesReceived").asLong();
-                assertTrue(samples >= 15L * 48_000 * 8 / 10, "15 s of 48 kHz sound: " + stats);
-                assertTrue(audio.path("concealedSamples").asLong() < samples / 10, "little of it concealed: " + stats);
-                // ffmpeg's 440 Hz sine at full scale/8 has an RMS of 0.088; silence would be 0.
-                double rms = visit.value("soundRms").asDouble();
-                assertTrue(rms > 0.03, "the sound is the publisher's tone, not silence: RMS " + rms);
-                assertTrue(jitterBufferSeconds(audio) < 0.5, "sound waits in the jitter buffer: " + stats);
-                assertEquals(200, visit.value("deleted").asInt());
-                assertEquals(0, server.webrtc().sessions().size(), "DELETE ended the session");
-                assertEquals(0, server.webrtc().opusFeeds().running(), "no viewer left, no Opus transcoding");
+                watchOverWhep(server, "an SRT publisher", 25);
             }
         }
+    }
+
+    /**
+     * 5 % of the media the daemon sends is lost on the way (a relay between the browser and the
+     * UDP port drops it): the browser NACKs what it misses, the daemon resends it from its
+     * history, and the picture plays on without a freeze.
+     */
+    @Test
+    void fivePercentLossIsRepairedByNack() throws Exception {
+        GlassCastConfig config = webRtcConfig()
+                .withTestSource(new TestSourceConfig(true, "main", 640, 360, 30, 600_000));
+        try (GlassCastServer server = new GlassCastServer(config);
+             LossyUdpProxy relay = startRelay(server)) {
+            awaitLive(server, StreamPath.rendition("main", "240p"));
+            BrowserDriver.Result visit = BrowserDriver.visit()
+                    .goTo("http://localhost:" + server.httpPort() + "/healthz")
+                    .content(Players.PAGE)
+                    .eval("started", whepClient("http://127.0.0.1:" + server.httpPort() + "/live/main/whep", false,
+                            server.webrtc().port(), relay.port()))
+                    .awaitPlayback(Duration.ofSeconds(30))
+                    .watchFor(Duration.ofSeconds(WATCH_SECONDS))
+                    .probeReport("lossy")
+                    .eval("stats", STATS)
+                    .run(dir, Duration.ofSeconds(90));
+            assertTrue(visit.ok(), visit.diagnostics());
+            PlaybackReport played = visit.playback("lossy");
+            JsonNode stats = visit.value("stats");
+            WebRtcVideoSender.Stats sent = server.webrtc().sessions().all().stream()
+                    .map(session -> ((WebRtcPeerTransport) session.transport()).videoStats().orElseThrow())
+                    .findFirst().orElseThrow();
+            System.out.println("[whep] 5 % loss: " + played.summary() + "\n[whep] 5 % loss, WebRTC stats: " + stats
+                    + "\n[whep] 5 % loss: relay dropped " + relay.dropped() + " of " + (relay.dropped() + relay.relayedMedia())
+                    + " SRTP packets; the daemon sent " + sent);
+            assertTrue(relay.dropped() > 0.03 * (relay.dropped() + relay.relayedMedia()), "the relay lost about 5 %");
+            played.assertWithin(PlaybackBounds.defaults().withMinPlaying(Duration.ofSeconds(WATCH_SECONDS - 2)).withoutAudio());
+            JsonNode video = stats.path("video");
+            assertTrue(video.path("nackCount").asLong() > 0, "the browser asked again: " + stats);
+            assertTrue(sent.retransmitted() > 0, "and the daemon resent: " + sent);
+            assertTrue(video.path("framesDecoded").asLong() >= WATCH_SECONDS * 30 * 8 / 10, "30 fps decoded: " + stats);
+        }
+    }
+
+    private static LossyUdpProxy startRelay(GlassCastServer server) throws Exception {
+        server.start();
+        return new LossyUdpProxy(new InetSocketAddress("127.0.0.1", server.webrtc().port()), 0.05);
+    }
+
+    /**
+     * An offer whose fingerprint is not the browser's certificate's (signalling rewritten on the
+     * way): the daemon refuses the DTLS handshake, so no media flows and the browser's connection
+     * fails.
+     */
+    @Test
+    void aForgedFingerprintFailsTheHandshake() throws Exception {
+        GlassCastConfig config = webRtcConfig()
+                .withTestSource(new TestSourceConfig(true, "main", 320, 180, 15, 300_000));
+        try (GlassCastServer server = new GlassCastServer(config)) {
+            server.start();
+            awaitLive(server, StreamPath.source("main"));
+            BrowserDriver.Result visit = BrowserDriver.visit()
+                    .goTo("http://localhost:" + server.httpPort() + "/healthz")
+                    .content(Players.PAGE)
+                    .eval("started", whepClient("http://127.0.0.1:" + server.httpPort() + "/live/main/whep", true, 0, 0))
+                    .waitFor("window.pc && window.pc.connectionState === 'failed'", Duration.ofSeconds(30))
+                    .eval("stats", STATS)
+                    .run(dir, Duration.ofSeconds(60));
+            assertTrue(visit.ok(), visit.diagnostics());
+            JsonNode stats = visit.value("stats");
+            assertEquals("failed", stats.path("connection").asText(), stats.toString());
+            assertEquals(0, stats.path("video").path("framesDecoded").asLong(), "nothing decoded: " + stats);
+            List<WebRtcPeerTransport.State> states = server.webrtc().sessions().all().stream()
+                    .map(session -> ((WebRtcPeerTransport) session.transport()).state()).toList();
+            assertEquals(List.of(WebRtcPeerTransport.State.FAILED), states, "the daemon refused the handshake");
+        }
+    }
+
+    /** The daemon's default {@code ladder: auto} with WebRTC on, on loopback. */
+    private GlassCastConfig webRtcConfig() throws Exception {
+        GlassCastConfig twoRungs = OperatorApiEndToEndTest.twoRungConfig(dir, "");
+        return twoRungs.withLadder(new ConfigLoader().defaults().ladder())
+                .withWebRtc(WebRtcConfig.OFF.withEnabled(true).withBind("127.0.0.1").withUdpPort(0)
+                        .withPublicAddress("127.0.0.1"));
+    }
+
+    /**
+     * A page served from {@code http://localhost:port} (another origin than the
+     * {@code http://127.0.0.1:port} WHEP resource, so the offer goes through the CORS preflight)
+     * plays main's 240p rung for 20 s; then it DELETEs its session.
+     */
+    private void watchOverWhep(GlassCastServer server, String source, int fps) throws Exception {
+        awaitLive(server, StreamPath.rendition("main", "240p"));
+        BrowserDriver.Running watching = BrowserDriver.visit()
+                .goTo("http://localhost:" + server.httpPort() + "/healthz")
+                .content(Players.PAGE)
+                .eval("started", whepClient("http://127.0.0.1:" + server.httpPort() + "/live/main/whep"))
+                .awaitPlayback(Duration.ofSeconds(30))
+                .watchFor(Duration.ofSeconds(WATCH_SECONDS))
+                .probeReport("webrtc")
+                .eval("stats", STATS)
+                .eval("soundRms", "window.soundRms")
+                .waitMillis(1_000)
+                .eval("deleted", "fetch(window.whepSession, { method: 'DELETE' }).then(r => r.status)")
+                .start(dir);
+        watching.awaitStep("soundRms", Duration.ofSeconds(90));
+        String metricsWhilePlaying = metrics(server);
+        BrowserDriver.Result visit = watching.finish(Duration.ofSeconds(30));
+        assertTrue(visit.ok(), visit.diagnostics());
+        for (String meter : List.of("glasscast_webrtc_sessions 1.0", "glasscast_webrtc_sessions_sending 1.0",
+                "glasscast_webrtc_opus_transcodes 1.0")) {
+            assertTrue(metricsWhilePlaying.contains(meter), meter + " in\n" + metricsWhilePlaying);
+        }
+        PlaybackReport played = visit.playback("webrtc");
+        JsonNode stats = visit.value("stats");
+        System.out.println("[whep] " + source + ": " + played.summary() + "\n[whep] " + source + ", WebRTC stats: " + stats
+                + ", sound RMS " + visit.value("soundRms"));
+        played.assertWithin(PlaybackBounds.defaults().withMinPlaying(Duration.ofSeconds(WATCH_SECONDS - 2)).withoutAudio());
+        JsonNode video = stats.path("video");
+        TrackInfo rung = server.hub().find(StreamPath.rendition("main", "240p")).orElseThrow().tracks().stream()
+                .filter(TrackInfo::isVideo).findFirst().orElseThrow();
+        assertEquals(rung.width(), video.path("frameWidth").asInt(), "the 240p rung: " + stats);
+        assertEquals(240, video.path("frameHeight").asInt(), "the 240p rung: " + stats);
+        assertTrue(video.path("framesDecoded").asLong() >= WATCH_SECONDS * fps * 8 / 10, fps + " fps decoded: " + stats);
+        assertTrue(jitterBufferSeconds(video) < 0.5, "frames wait in the jitter buffer: " + stats);
+        JsonNode audio = stats.path("audio");
+        long samples = audio.path("totalSamplesReceived").asLong();
+        assertTrue(samples >= WATCH_SECONDS * 48_000L * 8 / 10, WATCH_SECONDS + " s of 48 kHz sound: " + stats);
+        assertTrue(audio.path("concealedSamples").asLong() < samples / 10, "little of it concealed: " + stats);
+        assertTrue(jitterBufferSeconds(audio) < 0.5, "sound waits in the jitter buffer: " + stats);
+        // ffmpeg's 440 Hz sine has an RMS of 0.088, the test pattern's 440 Hz beep (100 ms a second)
+        // 0.17 while it sounds; the loudest window of silence would be 0.
+        double rms = visit.value("soundRms").asDouble();
+        assertTrue(rms > 0.03, "the sound is the source's tone, not silence: RMS " + rms);
+        assertEquals(200, visit.value("deleted").asInt());
+        assertEquals(0, server.webrtc().sessions().size(), "DELETE ended the session");
+        assertEquals(0, server.webrtc().opusFeeds().running(), "no viewer left, no Opus transcoding");
+        assertTrue(metrics(server).contains("glasscast_webrtc_sessions 0.0"), "and /metrics says so");
+    }
+
+    private static String metrics(GlassCastServer server) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
+                        .header("Authorization", "Bearer " + server.adminToken()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
     }
 
     private static double jitterBufferSeconds(JsonNode inbound) {
         return inbound.path("jitterBufferDelay").asDouble() / Math.max(1, inbound.path("jitterBufferEmittedCount").asLong());
     }
 
-    private static void awaitRung(GlassCastServer server, String rung) throws InterruptedException {
+    private static void awaitLive(GlassCastServer server, StreamPath path) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        while (!server.hub().isLive(StreamPath.rendition("main", rung))) {
+        while (!server.hub().isLive(path)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("rendition main/" + rung + " never went live");
+                throw new AssertionError(path + " never went live");
             }
             Thread.sleep(100);
         }
