@@ -8,6 +8,8 @@
 //           the hls.js build and player config the daemon ships; measured on its <video>
 //   hlsjs   classic HLS: the same served hls.js with low-latency mode off (whole segments)
 //   dashjs  LL-DASH: dash.js from browser-tests/node_modules with live catch-up
+//   whep    WebRTC: Chromium's own RTCPeerConnection offering to /live/<stream>/whep (the daemon
+//           needs webrtc.enabled), no player library
 // Prints JSON: {player, frames, p50, p90, min, max, stalls, stalledMs, ...}. With LATENCY_DUMP=file
 // it also writes every frame's stamp and display time and every part/segment load (for budget.mjs).
 import { chromium } from '../../browser-tests/node_modules/playwright-core/index.mjs';
@@ -76,7 +78,7 @@ try {
     await page.goto(origin + '/healthz');
     await page.setContent('<video id="v" muted playsinline width="640" height="360"></video>');
     if (player === 'dashjs') await page.addScriptTag({ path: require.resolve('dashjs') });
-    else await page.addScriptTag({ url: origin + '/assets/hls.min.js' }); // the hls.js the daemon ships
+    else if (player !== 'whep') await page.addScriptTag({ url: origin + '/assets/hls.min.js' }); // the hls.js the daemon ships
     await page.evaluate(`(() => { window.errors = []; const v = window.video = document.getElementById('v'); ${start[player]} })()`);
   }
   await page.evaluate(collect);

@@ -7,7 +7,8 @@
 # into the picture as 24 black/white blocks just before encoding.
 # Needs the built jar (./glasscast build), ffmpeg, node + browser-tests/node_modules, chromium.
 #   bench/latency/run.sh [seconds per player, default 60] [players, default: watch dashjs hlsjs]
-# players: watch (LL-HLS, the watch page), dashjs (LL-DASH), hlsjs (classic HLS: whole segments)
+# players: watch (LL-HLS, the watch page), dashjs (LL-DASH), hlsjs (classic HLS: whole segments),
+#          whep (WebRTC: Chromium's RTCPeerConnection, the p360 rung; the daemon runs with WebRTC on)
 # Environment: LATENCY_OUT=dir keeps the daemon log and, per player, every frame and media load
 # (<player>.json); LATENCY_PROBE=1 (with LATENCY_OUT) also runs the daemon with its latency probe
 # (-Dglasscast.latencyProbe=dir/probe.log: a wall-clock mark per frame at ingest, decoded,
@@ -35,6 +36,7 @@ http=18090; rtmp=11990; key=bench-key
 start_daemon "$work" "$http" "$rtmp" "$key" "ladder:
   - {name: source, codec: copy}
   - {name: p360, codec: h264, height: 360, video_bitrate: 800000, preset: veryfast}
+webrtc: {enabled: true, bind: 127.0.0.1, udp_port: 18189, public_address: 127.0.0.1}
 ${LATENCY_YAML:-}"
 
 # 24 bits, block i at x = 24 + 36 i (30x30) on a black strip; 960x540 scales to the page's 640x360
