@@ -2,6 +2,7 @@ package dev.glasscast.server.webrtc;
 
 import dev.glasscast.media.AccessUnit;
 import dev.glasscast.media.Codec;
+import dev.glasscast.media.LiveStream;
 import dev.glasscast.media.StreamHub;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.StreamReader;
@@ -45,10 +46,13 @@ public final class WebRtcOpusFeeds {
      * live gives nothing and the result is a no-op.
      */
     public synchronized AutoCloseable attach(String stream, Consumer<AccessUnit> sink) {
+        StreamPath path = StreamPath.rendition(stream, LadderTranscoder.AUDIO_RENDITION);
+        LiveStream live = hub.find(path).orElse(null);
         Feed feed = feeds.get(stream);
-        if (feed == null) {
-            feed = new Feed(stream);
-            Optional<AutoCloseable> reader = hub.read(StreamPath.rendition(stream, LadderTranscoder.AUDIO_RENDITION), feed);
+        if (feed == null || feed.source != live) {
+            // None yet, or the stream ended and was published again: a new audio publication.
+            feed = new Feed(stream, live);
+            Optional<AutoCloseable> reader = hub.read(path, feed);
             if (reader.isEmpty()) {
                 return () -> { };
             }
@@ -69,9 +73,10 @@ public final class WebRtcOpusFeeds {
     private void detach(String stream, Feed feed, Consumer<AccessUnit> sink) {
         synchronized (this) {
             feed.sinks.remove(sink);
-            if (!feed.sinks.isEmpty() || !feeds.remove(stream, feed)) {
+            if (!feed.sinks.isEmpty()) {
                 return;
             }
+            feeds.remove(stream, feed);
         }
         log.info("{}: no WebRTC viewer left; Opus transcoding stops", stream);
         feed.close();
@@ -81,13 +86,16 @@ public final class WebRtcOpusFeeds {
     private static final class Feed implements StreamReader {
         private final String stream;
         private final List<Consumer<AccessUnit>> sinks = new CopyOnWriteArrayList<>();
+        /** The audio publication read: a later one of the same stream needs a feed of its own. */
+        private final LiveStream source;
         private AutoCloseable reader;
         private OpusTranscoder transcoder;
         private int trackId = -1;
         private boolean closed;
 
-        Feed(String stream) {
+        Feed(String stream, LiveStream source) {
             this.stream = stream;
+            this.source = source;
         }
 
         @Override
