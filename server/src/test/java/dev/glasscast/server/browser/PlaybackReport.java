@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -59,6 +60,9 @@ public record PlaybackReport(
         double longestAudioGap,
         List<Double> latencies,
         JsonNode json) {
+
+    /** What hls.js names its reports of a stall (non-fatal "mediaError" details). */
+    private static final Set<String> HLS_JS_STALL_REPORTS = Set.of("bufferStalledError", "bufferNudgeOnStall");
 
     public record Seek(double at, double from, double to) {
         @Override
@@ -189,10 +193,21 @@ public record PlaybackReport(
         return missed;
     }
 
+    /**
+     * hls.js reports each stall it sees as non-fatal errors of its own. The probe measures the
+     * stall itself and the bounds limit it (how many, how long), so when the bounds allow a stall,
+     * hls.js saying so is not a second fault. Without this a test allowing one stall failed on the
+     * one it allowed (RealSourcePlaybackBrowserTest, the project's CI, 2026-12-07: one 0.46 s stall
+     * at the start under load, reported as bufferStalledError and bufferNudgeOnStall).
+     */
+    private static boolean reportsAnAllowedStall(PlayerError error, PlaybackBounds bounds) {
+        return bounds.maxStalls() > 0 && HLS_JS_STALL_REPORTS.contains(error.name());
+    }
+
     private List<String> errorViolations(PlaybackBounds bounds) {
         List<String> missed = new ArrayList<>();
         List<PlayerError> unexpected = playerErrors.stream()
-                .filter(e -> e.fatal() || !bounds.allowedPlayerErrors().contains(e.name()))
+                .filter(e -> e.fatal() || !(bounds.allowedPlayerErrors().contains(e.name()) || reportsAnAllowedStall(e, bounds)))
                 .toList();
         if (!unexpected.isEmpty()) {
             missed.add("player errors: " + unexpected);
