@@ -20,11 +20,22 @@ const require = createRequire(new URL('../../browser-tests/package.json', import
 const [origin, player, stream, seconds] = process.argv.slice(2);
 
 // Starts the player on the blank page (not for `watch`, whose page starts its own) and sets
-// window.player to the hls.js or dash.js instance.
+// window.player to the hls.js or dash.js instance (window.pc for whep).
 const start = {
   hlsjs: `const p = new Hls({ lowLatencyMode: false }); window.player = p; p.loadSource(${JSON.stringify(`${origin}/live/${stream}/index.m3u8`)}); p.attachMedia(v); v.play().catch(() => {});`,
   // dash.js starts playback itself (autoStart): it refreshes the MPD only after it has seen the
   // video's 'play' event, so a play() of our own before it listens would freeze it at the first MPD.
+  // WHEP as a page on its own would do it: recvonly video and audio, the offer POSTed, the
+  // answer set; the daemon is ICE-lite, so the browser's checks to its one UDP port do the rest.
+  whep: `const pc = window.pc = new RTCPeerConnection(); pc.addTransceiver('video', { direction: 'recvonly' });
+    pc.addTransceiver('audio', { direction: 'recvonly' }); const media = new MediaStream(); v.srcObject = media;
+    pc.ontrack = e => { media.addTrack(e.track); v.play().catch(() => {}); };
+    (async () => {
+      await pc.setLocalDescription(await pc.createOffer());
+      const r = await fetch(${JSON.stringify(`${origin}/live/${stream}/whep`)}, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: pc.localDescription.sdp });
+      if (r.status !== 201) throw new Error('WHEP answered ' + r.status + ': ' + await r.text());
+      await pc.setRemoteDescription({ type: 'answer', sdp: await r.text() });
+    })().catch(e => errors.push(String(e)));`,
   dashjs: `const p = dashjs.MediaPlayer().create(); window.player = p; p.updateSettings({ streaming: { liveCatchup: { enabled: true } } }); p.on(dashjs.MediaPlayer.events.ERROR, e => errors.push(JSON.stringify(e.error).slice(0, 100))); p.initialize(v, ${JSON.stringify(`${origin}/live/${stream}/manifest.mpd`)}, true);`,
 };
 

@@ -13,7 +13,9 @@ import java.util.Set;
  * <p>Each audio or video section gets its codec from {@link SdpCodecSelector} with the offer's
  * payload type number, the rtcp-fb values both sides use (nack, nack pli, ccm fir, goog-remb,
  * transport-cc, when offered), the transport-cc and abs-send-time header extensions with the
- * offer's ids, the offer's mid, and the complementary direction. Transport is the same in every
+ * offer's ids, the offer's mid, and the complementary direction. A WHEP answer leaves
+ * transport-cc out: GlassCast sends abs-send-time and adapts to the viewer's own estimate
+ * (REMB), which a browser told to send transport-wide feedback instead does not send. Transport is the same in every
  * section, as BUNDLE makes it one: {@code a=ice-lite} with our credentials and host candidates,
  * {@code a=setup:passive} (the server is the DTLS server), our SHA-256 fingerprint and rtcp-mux.
  * For media we send, {@code a=msid} and {@code a=ssrc} cname/msid lines name our SSRC.
@@ -92,11 +94,11 @@ public final class SdpAnswerBuilder {
             if (!offered.rtcpMux()) {
                 throw new SdpNegotiationException("the offer's " + what + " has no a=rtcp-mux (RTP and RTCP must share the port)");
             }
-            SdpCodec codec = chooseCodec(offered, what);
+            SdpCodec codec = chooseCodec(offered, what, mode);
             SdpDirection direction = mode == Mode.WHEP ? SdpDirection.SENDONLY : SdpDirection.RECVONLY;
             long localSsrc = mode == Mode.WHEP ? (offered.type().equals("audio") ? local.audioSsrc() : local.videoSsrc()) : 0;
             SdpAnswer.Negotiated negotiated = new SdpAnswer.Negotiated(offered.mid(), offered.type(), direction, codec,
-                    offered.extmapId(TRANSPORT_CC_URI), offered.extmapId(ABS_SEND_TIME_URI), localSsrc,
+                    mode == Mode.WHEP ? 0 : offered.extmapId(TRANSPORT_CC_URI), offered.extmapId(ABS_SEND_TIME_URI), localSsrc,
                     mode == Mode.WHIP ? offered.ssrcValues() : Set.of());
             accepted.add(negotiated);
             sections.add(answerSection(offered, negotiated, local));
@@ -134,14 +136,14 @@ public final class SdpAnswerBuilder {
         return media && live && flows && accepted.stream().noneMatch(a -> a.kind().equals(offered.type()));
     }
 
-    private SdpCodec chooseCodec(SdpMediaDescription offered, String what) throws SdpNegotiationException {
+    private SdpCodec chooseCodec(SdpMediaDescription offered, String what, Mode mode) throws SdpNegotiationException {
         SdpCodec codec = offered.type().equals("video")
                 ? selector.chooseH264(offered).orElseThrow(() -> new SdpNegotiationException(
                         "the offer has no H.264 with packetization-mode=1 in its " + what))
                 : selector.chooseOpus(offered).orElseThrow(() -> new SdpNegotiationException(
                         "the offer has no Opus/48000/2 in its " + what));
         List<String> feedback = codec.feedback().stream().map(f -> f.trim().replaceAll(" +", " "))
-                .filter(FEEDBACK::contains).distinct().toList();
+                .filter(FEEDBACK::contains).filter(f -> mode == Mode.WHIP || !f.equals("transport-cc")).distinct().toList();
         return codec.withFeedback(feedback);
     }
 
@@ -151,7 +153,8 @@ public final class SdpAnswerBuilder {
         String connection = "IN " + (first.getAddress() instanceof Inet6Address ? "IP6 " : "IP4 ")
                 + SdpCandidate.hostAddress(first);
         List<SdpMediaDescription.Extmap> extmaps = offered.extmaps().stream()
-                .filter(e -> e.uri().equals(TRANSPORT_CC_URI) || e.uri().equals(ABS_SEND_TIME_URI))
+                .filter(e -> e.uri().equals(ABS_SEND_TIME_URI)
+                        || e.uri().equals(TRANSPORT_CC_URI) && negotiated.transportCcId() != 0)
                 .map(e -> new SdpMediaDescription.Extmap(e.id(), null, e.uri(), null)).toList();
         String msid = null;
         List<SdpMediaDescription.SsrcAttribute> ssrcs = List.of();

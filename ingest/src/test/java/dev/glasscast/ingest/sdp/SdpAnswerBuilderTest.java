@@ -38,13 +38,11 @@ class SdpAnswerBuilderTest {
             a=fingerprint:sha-256 D2:FA:0E:C3:22:59:5E:14:95:69:92:3D:13:B4:84:24:2C:C2:A2:C0:3E:FD:34:8E:5E:EA:6F:AF:52:CE:E6:0F
             a=setup:passive
             a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time
-            a=extmap:4 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01
             a=sendonly
             a=msid:main main-video
             a=rtcp-mux
             a=rtpmap:106 H264/90000
             a=rtcp-fb:106 goog-remb
-            a=rtcp-fb:106 transport-cc
             a=rtcp-fb:106 ccm fir
             a=rtcp-fb:106 nack
             a=rtcp-fb:106 nack pli
@@ -61,12 +59,10 @@ class SdpAnswerBuilderTest {
             a=fingerprint:sha-256 D2:FA:0E:C3:22:59:5E:14:95:69:92:3D:13:B4:84:24:2C:C2:A2:C0:3E:FD:34:8E:5E:EA:6F:AF:52:CE:E6:0F
             a=setup:passive
             a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time
-            a=extmap:4 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01
             a=sendonly
             a=msid:main main-audio
             a=rtcp-mux
             a=rtpmap:111 opus/48000/2
-            a=rtcp-fb:111 transport-cc
             a=fmtp:111 minptime=10;useinbandfec=1
             a=ssrc:1000001 cname:glasscast
             a=ssrc:1000001 msid:main main-audio
@@ -86,13 +82,13 @@ class SdpAnswerBuilderTest {
         assertEquals("0", video.mid());
         assertEquals(106, video.codec().payloadType(), "42e01f packetization-mode=1, not 42001f (102) or mode 0 (108)");
         assertEquals(SdpDirection.SENDONLY, video.direction());
-        assertEquals(4, video.transportCcId());
+        assertEquals(0, video.transportCcId(), "no transport-cc: the viewer's REMB is what GlassCast adapts to");
         assertEquals(2, video.absSendTimeId());
         assertEquals(1_000_002L, video.localSsrc());
         SdpAnswer.Negotiated audio = answer.media("audio").orElseThrow();
         assertEquals(111, audio.codec().payloadType());
         assertEquals(1_000_001L, audio.localSsrc());
-        assertEquals(List.of("transport-cc"), audio.codec().feedback());
+        assertEquals(List.of(), audio.codec().feedback());
 
         // The answer is itself SDP this parser reads back to the same model.
         assertEquals(answer.description(), parser.parse(answer.sdp()));

@@ -104,6 +104,7 @@ public final class WebRtcIngestTransport implements WebRtcTransport {
     private volatile int mediaSsrc;
     private ScheduledFuture<?> pliTimer;
     // Event loop only (datagrams of one session arrive on one event loop):
+    private boolean unreadableSpsLogged;
     private TrackInfo video;
     private TrackInfo audio;
     private boolean announced;
@@ -215,7 +216,19 @@ public final class WebRtcIngestTransport implements WebRtcTransport {
             if (!unit.keyFrame() || unit.damaged() || unit.sps().isEmpty() || unit.pps().isEmpty()) {
                 return;
             }
-            H264Sps sps = H264Sps.parse(unit.sps().getFirst());
+            H264Sps sps;
+            try {
+                sps = H264Sps.parse(unit.sps().getFirst());
+            } catch (RuntimeException e) {
+                // A corrupt SPS from the outside: ask for another key frame rather than fail the session.
+                if (!unreadableSpsLogged) {
+                    unreadableSpsLogged = true;
+                    log.warn("WHIP publisher of {}: unreadable H.264 SPS ({}); waiting for a key frame with a readable one",
+                            stream, e.getMessage());
+                }
+                keyFrameNeeded = true;
+                return;
+            }
             video = TrackInfo.video(VIDEO_TRACK, Codec.H264, VIDEO_CLOCK, sps.width(), sps.height(), sps.frameRate(), 0,
                     AvcDecoderConfig.of(unit.sps(), unit.pps()).toBytes());
             log.info("WHIP publisher of {}: H.264 {}x{}", stream, sps.width(), sps.height());

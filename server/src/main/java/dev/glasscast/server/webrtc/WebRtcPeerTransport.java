@@ -10,6 +10,8 @@ import dev.glasscast.ingest.rtcp.RtcpNtpTime;
 import dev.glasscast.ingest.rtcp.RtcpPacket;
 import dev.glasscast.ingest.rtcp.RtcpPacketDecoder;
 import dev.glasscast.ingest.rtcp.RtcpPictureLossIndication;
+import dev.glasscast.ingest.rtcp.RtcpReceiverReport;
+import dev.glasscast.ingest.rtcp.RtcpRemb;
 import dev.glasscast.ingest.rtp.RtpOpusPacketizer;
 import dev.glasscast.ingest.sdp.SdpAnswer;
 import dev.glasscast.ingest.srtp.SrtpContext;
@@ -22,12 +24,14 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,11 +87,9 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
     private volatile SrtpContext srtcpIn;
     private volatile WebRtcVideoSender video;
     private volatile WebRtcRtpSender audio;
-    /** The rendition being sent, once its track is known; what a PLI asks a key frame of. */
-    private volatile String rendition;
     private final WebRtcMediaClock clock = new WebRtcMediaClock();
     private final WebRtcDtlsHandshake dtls;
-    private AutoCloseable feed;
+    private final Rungs rungs = new Rungs();
     private ScheduledFuture<?> reports;
 
     /**
@@ -162,10 +164,12 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
         srtcpIn = keys.receiveContext(DtlsRole.SERVER, MAX_SSRCS);
         // One SRTP send context per SSRC: RFC 3711 keeps crypto state per stream.
         WebRtcVideoSender sender = new WebRtcVideoSender(stream, section.codec().payloadType(), (int) section.localSsrc(),
-                keys.sendContext(DtlsRole.SERVER, MAX_SSRCS), out, () -> remote, random.nextInt(), random.nextInt());
+                keys.sendContext(DtlsRole.SERVER, MAX_SSRCS), out, () -> remote, random.nextInt(), random.nextInt(),
+                section.absSendTimeId());
         WebRtcRtpSender sound = answer.media("audio")
                 .map(a -> new WebRtcRtpSender(a.codec().payloadType(), (int) a.localSsrc(), RtpOpusPacketizer.CLOCK_RATE,
-                        keys.sendContext(DtlsRole.SERVER, MAX_SSRCS), out, () -> remote, random.nextInt(), random.nextInt(), 0))
+                        keys.sendContext(DtlsRole.SERVER, MAX_SSRCS), out, () -> remote, random.nextInt(), random.nextInt(), 0,
+                        0))
                 .orElse(null);
         synchronized (this) {
             if (!state.compareAndSet(State.HANDSHAKING, State.SENDING)) {
@@ -177,14 +181,12 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
                     TimeUnit.MILLISECONDS);
         }
         log.info("WebRTC session of {} from {}: DTLS-SRTP up ({})", stream, remote, keys.profile());
-        AutoCloseable attached = media.attach(stream, new Sink(sender, sound));
-        synchronized (this) {
-            if (state.get() == State.CLOSED) {
-                closeQuietly(attached);
-            } else {
-                feed = attached;
-            }
+        List<String> renditions = media.videoRenditions(stream);
+        if (renditions.isEmpty()) {
+            fail("stream " + stream + " has no live H.264 rendition");
+            return;
         }
+        rungs.start(renditions, sender, sound);
     }
 
     private void fail(String why) {
@@ -214,8 +216,12 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
                 case RtcpGenericNack nack -> sender.retransmit(nack.lostSequences());
                 case RtcpPictureLossIndication pli -> pictureLost(sender);
                 case RtcpFullIntraRequest fir -> pictureLost(sender);
+                case RtcpRemb remb -> rungs.estimate(remb.bitrate());
+                case RtcpReceiverReport report -> report.reports().stream()
+                        .filter(block -> block.ssrc() == sender.ssrc())
+                        .forEach(block -> rungs.loss(block.fractionLost()));
                 default -> {
-                    // Receiver reports and transport feedback: for rung switching, later.
+                    // Sender reports and the rest: nothing to act on.
                 }
             }
         }
@@ -224,7 +230,7 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
     /** The viewer's decoder lost its reference: the rendition's encoder makes a key frame soon. */
     private void pictureLost(WebRtcVideoSender sender) {
         sender.pictureLost();
-        String current = rendition;
+        String current = rungs.sending();
         if (current != null) {
             keyFrames.request(stream, current);
         }
@@ -244,24 +250,22 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
         if (audioSender != null) {
             audioSender.report(mediaSeconds, ntp);
         }
+        rungs.tick();
     }
 
     @Override
     public void close() {
-        AutoCloseable attached;
         ScheduledFuture<?> timerTask;
         synchronized (this) {
             if (state.getAndSet(State.CLOSED) == State.CLOSED) {
                 return;
             }
-            attached = feed;
             timerTask = reports;
-            feed = null;
         }
         if (timerTask != null) {
             timerTask.cancel(false);
         }
-        closeQuietly(attached);
+        rungs.close();
         dtls.close();
     }
 
@@ -276,44 +280,236 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
         }
     }
 
-    /** The rendition's media into the senders, on the hub readers' threads. */
-    private final class Sink implements WebRtcMediaSource.Sink {
-        private final WebRtcVideoSender sender;
-        private final WebRtcRtpSender sound;
-        private final RtpOpusPacketizer opus = new RtpOpusPacketizer(RtpOpusPacketizer.CLOCK_RATE);
-        private volatile int videoTimescale = 90_000;
+    /** The rendition being sent, if any: what a PLI asks a key frame of. */
+    public Optional<String> rendition() {
+        return Optional.ofNullable(rungs.sending());
+    }
 
-        Sink(WebRtcVideoSender sender, WebRtcRtpSender sound) {
-            this.sender = sender;
-            this.sound = sound;
+    /** How many times the session moved to another rung. */
+    public long rungSwitches() {
+        return rungs.switches();
+    }
+
+    /**
+     * The session's video rung and the switch to another one ({@link WebRtcRungAdaptation}
+     * decides when): the next rung's reader is attached beside the current one, and the session
+     * moves over at its first key frame that presents after the last picture sent, so the
+     * viewer's picture never goes back in time. The rungs share one timeline and aligned key
+     * frames, so the RTP timestamps run on and only the SPS changes.
+     *
+     * <p>Threads: each rung's reader calls in on its own thread, RTCP on the UDP event loop,
+     * ticks on {@code timer}; all under this object's lock. Attaching and detaching readers
+     * happen outside it (a hub reader may be delivering to us while we detach it). Attaching
+     * does not block (the hub registers a reader with its own thread), so a switch's runs on
+     * {@code timer}.
+     */
+    private final class Rungs implements WebRtcMediaSource.VideoSink {
+        private WebRtcVideoSender sender;
+        private WebRtcRungAdaptation adaptation;
+        private String current;
+        private AutoCloseable currentFeed;
+        private int currentTimescale = 90_000;
+        private String pending;
+        private AutoCloseable pendingFeed;
+        private TrackInfo pendingTrack;
+        private double lastSentSeconds = Double.NEGATIVE_INFINITY;
+        private AutoCloseable audioFeed;
+        private long switches;
+        private boolean closed;
+        private long octetsAtLastTick = -1;
+        private long lastTickNanos;
+        private long sentBitsPerSecond;
+
+        void start(List<String> renditions, WebRtcVideoSender videoSender, WebRtcRtpSender sound) {
+            String first = renditions.getFirst();
+            synchronized (this) {
+                sender = videoSender;
+                adaptation = new WebRtcRungAdaptation(renditions, first, nanoTime.getAsLong());
+                current = first;
+            }
+            AutoCloseable video = media.attachVideo(stream, first, this);
+            AutoCloseable audio = sound == null ? () -> { } : media.attachAudio(stream, opusFrames(sound));
+            List<AutoCloseable> unused = new ArrayList<>();
+            synchronized (this) {
+                if (closed) {
+                    unused.add(video);
+                    unused.add(audio);
+                } else {
+                    audioFeed = audio;
+                    if (first.equals(current)) {
+                        currentFeed = video;
+                    } else {
+                        unused.add(video); // already switched away from it
+                    }
+                }
+            }
+            unused.forEach(WebRtcPeerTransport.this::closeQuietly);
+        }
+
+        private Consumer<AccessUnit> opusFrames(WebRtcRtpSender sound) {
+            RtpOpusPacketizer opus = new RtpOpusPacketizer(RtpOpusPacketizer.CLOCK_RATE);
+            return unit -> {
+                clock.anchor((double) unit.pts() / RtpOpusPacketizer.CLOCK_RATE, nanoTime.getAsLong());
+                sound.send(List.of(opus.packetize(unit)));
+            };
+        }
+
+        synchronized String sending() {
+            return current;
+        }
+
+        synchronized long switches() {
+            return switches;
         }
 
         @Override
         public void videoTrack(String rendition, TrackInfo track) {
-            log.info("WebRTC session of {} from {}: sending rendition {} ({}x{})", stream, remote, rendition, track.width(),
-                    track.height());
-            videoTimescale = track.timescale();
-            WebRtcPeerTransport.this.rendition = rendition;
-            sender.track(track);
-        }
-
-        @Override
-        public void videoUnit(AccessUnit unit) {
-            clock.anchor((double) unit.pts() / videoTimescale, nanoTime.getAsLong());
-            sender.send(unit);
-        }
-
-        @Override
-        public void audioUnit(AccessUnit unit) {
-            if (sound != null) {
-                clock.anchor((double) unit.pts() / RtpOpusPacketizer.CLOCK_RATE, nanoTime.getAsLong());
-                sound.send(List.of(opus.packetize(unit)));
+            synchronized (this) {
+                if (rendition.equals(current)) {
+                    log.info("WebRTC session of {} from {}: sending rendition {} ({}x{})", stream, remote, rendition,
+                            track.width(), track.height());
+                    currentTimescale = track.timescale();
+                    sender.track(track);
+                } else if (rendition.equals(pending)) {
+                    pendingTrack = track;
+                }
             }
         }
 
         @Override
-        public void ended(String why) {
-            fail(why);
+        public void videoUnit(String rendition, AccessUnit unit) {
+            AutoCloseable left = null;
+            synchronized (this) {
+                if (rendition.equals(pending) && pendingTrack != null && WebRtcVideoSender.startsPicture(unit)
+                        && (double) unit.pts() / pendingTrack.timescale() > lastSentSeconds) {
+                    left = currentFeed;
+                    log.info("WebRTC session of {} from {}: now on {} ({}x{})", stream, remote, pending,
+                            pendingTrack.width(), pendingTrack.height());
+                    current = pending;
+                    currentFeed = pendingFeed;
+                    currentTimescale = pendingTrack.timescale();
+                    sender.track(pendingTrack);
+                    pending = null;
+                    pendingFeed = null;
+                    pendingTrack = null;
+                    switches++;
+                    adaptation.switched(current, nanoTime.getAsLong());
+                }
+                if (rendition.equals(current)) {
+                    clock.anchor((double) unit.pts() / currentTimescale, nanoTime.getAsLong());
+                    sender.send(unit);
+                    lastSentSeconds = Math.max(lastSentSeconds, (double) unit.pts() / currentTimescale);
+                }
+            }
+            closeQuietly(left);
+        }
+
+        @Override
+        public void ended(String rendition, String why) {
+            AutoCloseable failed = null;
+            synchronized (this) {
+                if (rendition.equals(pending)) {
+                    failed = pendingFeed;
+                    pending = null;
+                    pendingFeed = null;
+                    pendingTrack = null;
+                    adaptation.switchFailed(nanoTime.getAsLong());
+                } else if (!rendition.equals(current)) {
+                    return;
+                }
+            }
+            if (failed != null) {
+                closeQuietly(failed);
+            } else {
+                fail(why);
+            }
+        }
+
+        void estimate(long bitsPerSecond) {
+            Optional<String> next;
+            synchronized (this) {
+                if (adaptation == null) {
+                    return;
+                }
+                next = adaptation.estimate(bitsPerSecond, sentBitsPerSecond, nanoTime.getAsLong());
+            }
+            next.ifPresent(this::switchSoon);
+        }
+
+        void loss(int fractionLost) {
+            Optional<String> next;
+            synchronized (this) {
+                if (adaptation == null) {
+                    return;
+                }
+                next = adaptation.loss(fractionLost, nanoTime.getAsLong());
+            }
+            next.ifPresent(this::switchSoon);
+        }
+
+        /** On the report timer: what the video sent over the last tick, and the adaptation's clock. */
+        void tick() {
+            Optional<String> next;
+            synchronized (this) {
+                if (adaptation == null) {
+                    return;
+                }
+                long now = nanoTime.getAsLong();
+                long octets = sender.stats().payloadOctets();
+                if (octetsAtLastTick >= 0 && now > lastTickNanos) {
+                    sentBitsPerSecond = (octets - octetsAtLastTick) * 8 * 1_000_000_000L / (now - lastTickNanos);
+                }
+                octetsAtLastTick = octets;
+                lastTickNanos = now;
+                next = adaptation.tick(now);
+            }
+            next.ifPresent(this::switchSoon);
+        }
+
+        private void switchSoon(String rendition) {
+            String why;
+            String from;
+            synchronized (this) {
+                why = adaptation.reason();
+                from = current;
+            }
+            log.info("WebRTC session of {} from {}: moving from {} to {} at its next key frame: {}", stream, remote,
+                    from, rendition, why);
+            timer.execute(() -> attachPending(rendition));
+        }
+
+        private void attachPending(String rendition) {
+            synchronized (this) {
+                if (closed || pending != null) {
+                    return;
+                }
+                pending = rendition;
+            }
+            AutoCloseable feed = media.attachVideo(stream, rendition, this);
+            boolean keep;
+            synchronized (this) {
+                keep = !closed && rendition.equals(pending);
+                if (keep) {
+                    pendingFeed = feed;
+                }
+            }
+            if (!keep) {
+                closeQuietly(feed);
+            }
+        }
+
+        void close() {
+            List<AutoCloseable> feeds = new ArrayList<>();
+            synchronized (this) {
+                closed = true;
+                feeds.add(currentFeed);
+                feeds.add(pendingFeed);
+                feeds.add(audioFeed);
+                currentFeed = null;
+                pendingFeed = null;
+                audioFeed = null;
+            }
+            feeds.forEach(WebRtcPeerTransport.this::closeQuietly);
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.glasscast.server.webrtc;
 
 import dev.glasscast.ingest.rtcp.RtcpPacketEncoder;
 import dev.glasscast.ingest.rtcp.RtcpSenderReport;
+import dev.glasscast.ingest.rtp.RtpHeaderExtension;
+import dev.glasscast.ingest.rtp.RtpHeaderExtensions;
 import dev.glasscast.ingest.rtp.RtpPacket;
 import dev.glasscast.ingest.rtp.RtpPacketEncoder;
 import dev.glasscast.ingest.rtp.RtpPayload;
@@ -36,6 +38,7 @@ final class WebRtcRtpSender {
     private final Supplier<InetSocketAddress> remote;
     private final int timestampOffset;
     private final WebRtcPacketHistory history;
+    private final int absSendTimeId;
 
     private int sequence;
     private long packetsSent;
@@ -49,9 +52,12 @@ final class WebRtcRtpSender {
      * @param srtp            this SSRC's send context; this sender is its only user
      * @param remote          where the session's ICE pair points now
      * @param historyCapacity packets kept for NACKs, a power of two, or 0 for none
+     * @param absSendTimeId   the negotiated abs-send-time extension's id, stamped on every packet
+     *                        (the receiver's bandwidth estimate, REMB, is made from it), or 0
      */
     WebRtcRtpSender(int payloadType, int ssrc, int clockRate, SrtpContext srtp, WebRtcDatagramSender out,
-                    Supplier<InetSocketAddress> remote, int firstSequence, int timestampOffset, int historyCapacity) {
+                    Supplier<InetSocketAddress> remote, int firstSequence, int timestampOffset, int historyCapacity,
+                    int absSendTimeId) {
         this.payloadType = payloadType;
         this.ssrc = ssrc;
         this.clockRate = clockRate;
@@ -61,6 +67,11 @@ final class WebRtcRtpSender {
         this.sequence = firstSequence & 0xFFFF;
         this.timestampOffset = timestampOffset;
         this.history = historyCapacity == 0 ? null : new WebRtcPacketHistory(historyCapacity);
+        this.absSendTimeId = absSendTimeId;
+    }
+
+    int ssrc() {
+        return ssrc;
     }
 
     /** Sends the payloads of one media unit, in order. */
@@ -68,6 +79,10 @@ final class WebRtcRtpSender {
         InetSocketAddress to = remote.get();
         for (RtpPayload payload : payloads) {
             RtpPacket packet = payload.toPacket(payloadType, sequence, ssrc, timestampOffset);
+            if (absSendTimeId > 0) {
+                packet = packet.withExtensions(RtpHeaderExtensions.of(
+                        RtpHeaderExtension.absSendTime(absSendTimeId, System.nanoTime())));
+            }
             byte[] plain = new byte[packet.encodedLength()];
             RtpPacketEncoder.encode(packet, Unpooled.wrappedBuffer(plain).writerIndex(0));
             if (srtp.protectRtp(plain, 0, plain.length) instanceof SrtpResult.Packet(byte[] wire)) {

@@ -44,12 +44,18 @@ final class WebRtcVideoSender {
      * @param remote          where the session's ICE pair points now
      * @param firstSequence   a random first sequence number
      * @param timestampOffset a random RTP timestamp offset
+     * @param absSendTimeId   the negotiated abs-send-time extension's id, or 0
      */
     WebRtcVideoSender(String session, int payloadType, int ssrc, SrtpContext srtp, WebRtcDatagramSender out,
-                      Supplier<InetSocketAddress> remote, int firstSequence, int timestampOffset) {
+                      Supplier<InetSocketAddress> remote, int firstSequence, int timestampOffset, int absSendTimeId) {
         this.session = session;
         this.rtp = new WebRtcRtpSender(payloadType, ssrc, RtpH264Packetizer.CLOCK_RATE, srtp, out, remote, firstSequence,
-                timestampOffset, WebRtcPacketHistory.DEFAULT_CAPACITY);
+                timestampOffset, WebRtcPacketHistory.DEFAULT_CAPACITY, absSendTimeId);
+    }
+
+    /** Our video SSRC: what the viewer's receiver reports name. */
+    int ssrc() {
+        return rtp.ssrc();
     }
 
     /** The rendition's video track (again when it changes): the next unit sent is a key frame. */

@@ -1,22 +1,29 @@
 /**
- * The WebRTC endpoint's signalling and transport skeleton (issue 15, step 2): WHEP over HTTP and
- * one UDP port for every session.
+ * WebRTC: WHEP playback from the ladder and WHIP ingest into the hub, on one UDP port for every
+ * session.
  *
  * <ul>
- *   <li>{@link dev.glasscast.server.webrtc.WhepEndpoint} answers the WHEP resource
- *       (draft-ietf-wish-whep): an SDP offer in, a {@code 201 Created} answer out, DELETE ends the
- *       session; CORS for pages on other origins.</li>
+ *   <li>Signalling: {@link dev.glasscast.server.webrtc.WhepEndpoint} and
+ *       {@link dev.glasscast.server.webrtc.WhipEndpoint} (an SDP offer in, a {@code 201 Created}
+ *       answer out, DELETE ends the session; CORS for pages on other origins), sharing
+ *       {@link dev.glasscast.server.webrtc.WebRtcSignalling}.</li>
  *   <li>{@link dev.glasscast.server.webrtc.WebRtcSessions} holds the sessions, found by id (HTTP),
- *       by our ICE ufrag (STUN) and by the bound remote address (DTLS, SRTP).</li>
+ *       by our ICE ufrag (STUN) and by the bound remote address (DTLS, SRTP); a session without
+ *       STUN consent for 30 s (RFC 7675) is reaped.</li>
  *   <li>{@link dev.glasscast.server.webrtc.WebRtcUdpListener} is the Netty NIO UDP port: each
- *       datagram is classified (RFC 7983), STUN Binding requests are answered as an ICE-lite agent
- *       and bind the nominated remote address to its session, and DTLS and RTP/RTCP datagrams
- *       from a bound address go to that session's {@link dev.glasscast.server.webrtc.WebRtcTransport}.
- *       Sessions without STUN consent for 30 s (RFC 7675) are reaped.</li>
+ *       datagram is classified (RFC 7983), STUN Binding requests are answered as an ICE-lite
+ *       agent, and DTLS and RTP/RTCP from a bound address go to that session's transport.</li>
+ *   <li>{@link dev.glasscast.server.webrtc.WebRtcPeerTransport} (WHEP): DTLS-SRTP as the
+ *       passive side, then one encoded H.264 rung ({@link dev.glasscast.server.webrtc.WebRtcVideoSender},
+ *       NACKs from a packet history, a key frame asked of the rung's encoder at PLI/FIR) and the
+ *       stream's sound as Opus ({@link dev.glasscast.server.webrtc.WebRtcOpusFeeds}, once per
+ *       stream), sender reports from one media clock; the rung follows the browser's REMB and
+ *       losses ({@link dev.glasscast.server.webrtc.WebRtcRungAdaptation}), switching at the
+ *       ladder's aligned key frames.</li>
+ *   <li>{@link dev.glasscast.server.webrtc.WebRtcIngestTransport} (WHIP): H.264 reassembled and
+ *       Opus turned into AAC, published into the hub like SRT and RTMP.</li>
  * </ul>
  *
- * <p>Not here yet: DTLS-SRTP (another engineer's {@code WebRtcTransport} and
- * {@code WebRtcFingerprintProvider}), the RTP media path, trickle ICE. Until media flows,
- * {@code webrtc.enabled} is false by default and none of this runs.
+ * <p>Off by default ({@code webrtc.enabled}); nothing here runs until it is on.
  */
 package dev.glasscast.server.webrtc;

@@ -41,6 +41,7 @@ class WebRtcVideoSenderTest {
     private static final byte[] SALT = new byte[14];
     private static final InetSocketAddress VIEWER = new InetSocketAddress("127.0.0.1", 50000);
     private static final int SSRC = 0x1234_5678;
+    private static final int ABS_SEND_TIME_ID = 3;
     private static final int PAYLOAD_TYPE = 102;
 
     static {
@@ -60,7 +61,8 @@ class WebRtcVideoSenderTest {
     };
     private final SrtpContext browser = new SrtpContext(SrtpProfile.AES128_CM_HMAC_SHA1_80, KEY, SALT, 4);
     private final WebRtcVideoSender sender = new WebRtcVideoSender("test", PAYLOAD_TYPE, SSRC,
-            new SrtpContext(SrtpProfile.AES128_CM_HMAC_SHA1_80, KEY, SALT, 4), out, () -> VIEWER, 65534, 1000);
+            new SrtpContext(SrtpProfile.AES128_CM_HMAC_SHA1_80, KEY, SALT, 4), out, () -> VIEWER, 65534, 1000,
+            ABS_SEND_TIME_ID);
 
     private static TrackInfo track() {
         byte[] avcC = AvcDecoderConfig.of(List.of(SPS), List.of(PPS)).toBytes();
@@ -101,6 +103,8 @@ class WebRtcVideoSenderTest {
         for (RtpPacket packet : packets) {
             assertEquals(SSRC, packet.ssrc());
             assertEquals(PAYLOAD_TYPE, packet.payloadType());
+            // The send time the browser's bandwidth estimate (REMB) is made from.
+            assertEquals(3, packet.extensions().find(ABS_SEND_TIME_ID).data().length, packet.toString());
         }
         assertEquals(40 * 90 + 1000, packets.get(0).timestamp(), "pts in 90 kHz plus the offset");
         assertEquals(80 * 90 + 1000, packets.get(4).timestamp());

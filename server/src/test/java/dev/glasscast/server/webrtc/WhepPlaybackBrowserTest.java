@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.glasscast.config.ConfigLoader;
 import dev.glasscast.config.GlassCastConfig;
+import dev.glasscast.config.RungConfig;
 import dev.glasscast.config.TestSourceConfig;
 import dev.glasscast.config.WebRtcConfig;
 import dev.glasscast.media.StreamPath;
 import dev.glasscast.media.TrackInfo;
 import dev.glasscast.server.GlassCastServer;
+import dev.glasscast.server.TestDaemon;
 import dev.glasscast.server.api.OperatorApiEndToEndTest;
 import dev.glasscast.server.browser.BrowserDriver;
 import dev.glasscast.server.browser.PlaybackBounds;
@@ -154,14 +156,15 @@ class WhepPlaybackBrowserTest {
     /**
      * 5 % of the media the daemon sends is lost on the way (a relay between the browser and the
      * UDP port drops it): the browser NACKs what it misses, the daemon resends it from its
-     * history, and the picture plays on without a freeze.
+     * history, and the picture plays on without a freeze. Then the viewer vanishes without a
+     * DELETE, and the daemon reaps its session once its consent has run out.
      */
     @Test
     void fivePercentLossIsRepairedByNack() throws Exception {
         GlassCastConfig config = webRtcConfig()
                 .withTestSource(new TestSourceConfig(true, "main", 640, 360, 30, 600_000));
         try (GlassCastServer server = new GlassCastServer(config);
-             LossyUdpProxy relay = startRelay(server)) {
+             ImpairedUdpRelay relay = startRelay(server, 0.05)) {
             awaitLive(server, StreamPath.rendition("main", "240p"));
             BrowserDriver.Result visit = BrowserDriver.visit()
                     .goTo("http://localhost:" + server.httpPort() + "/healthz")
@@ -188,12 +191,97 @@ class WhepPlaybackBrowserTest {
             assertTrue(video.path("nackCount").asLong() > 0, "the browser asked again: " + stats);
             assertTrue(sent.retransmitted() > 0, "and the daemon resent: " + sent);
             assertTrue(video.path("framesDecoded").asLong() >= WATCH_SECONDS * 30 * 8 / 10, "30 fps decoded: " + stats);
+
+            // The browser is gone without a DELETE (its process ended with the visit): the
+            // session's consent runs out (RFC 7675: 30 s after its last check) and the daemon
+            // reaps it, and with it the stream's Opus transcoding.
+            long reapedBy = System.nanoTime() + WebRtcSessions.CONSENT_TIMEOUT.plusSeconds(15).toNanos();
+            while (server.webrtc().sessions().size() > 0) {
+                assertTrue(System.nanoTime() < reapedBy, "the vanished viewer's session was never reaped");
+                Thread.sleep(250);
+            }
+            String metrics = metrics(server);
+            assertTrue(metrics.contains("glasscast_webrtc_sessions_expired_total 1.0"), metrics);
+            assertTrue(metrics.contains("glasscast_webrtc_sessions 0.0"), metrics);
+            assertEquals(0, server.webrtc().opusFeeds().running(), "no viewer left, no Opus transcoding");
         }
     }
 
-    private static LossyUdpProxy startRelay(GlassCastServer server) throws Exception {
+    /**
+     * The viewer's link narrows to half of what the 360p rung sends: the daemon reads it from the
+     * browser's own reports (its bandwidth estimate, REMB, and its losses) and moves the viewer to
+     * the 180p rung at a key frame, where the picture plays on without a freeze; once the link is
+     * wide again, the daemon tries 360p and the viewer stays there.
+     */
+    @Test
+    void aNarrowLinkMovesTheViewerDownARungAndAWideOneBackUp() throws Exception {
+        GlassCastConfig config = webRtcConfig()
+                .withLadder(List.of(TestDaemon.PASSTHROUGH,
+                        new RungConfig("360p", "h264", 0, 360, 1_200_000, 0, 0, 30, "ultrafast", "baseline", null, 96_000),
+                        new RungConfig("180p", "h264", 0, 180, 200_000, 0, 0, 30, "ultrafast", "baseline", null, 96_000)))
+                .withTestSource(new TestSourceConfig(true, "main", 640, 360, 30, 600_000));
+        try (GlassCastServer server = new GlassCastServer(config);
+             ImpairedUdpRelay relay = startRelay(server, 0)) {
+            awaitLive(server, StreamPath.rendition("main", "180p"));
+            awaitLive(server, StreamPath.rendition("main", "360p"));
+            String v = "document.getElementById('v')";
+            try (BrowserDriver.Running watching = BrowserDriver.visit()
+                    .goTo("http://localhost:" + server.httpPort() + "/healthz")
+                    .content(Players.PAGE)
+                    .eval("started", whepClient("http://127.0.0.1:" + server.httpPort() + "/live/main/whep", false,
+                            server.webrtc().port(), relay.port()))
+                    .awaitPlayback(Duration.ofSeconds(30))
+                    .watchFor(Duration.ofSeconds(5))
+                    .probeReport("wide")
+                    .eval("wideHeight", v + ".videoHeight")
+                    .waitFor(v + ".videoHeight === 180", Duration.ofSeconds(40))
+                    .probeReport("narrowing")
+                    // Chromium's jitter buffer, grown while the link dropped and delayed 360p,
+                    // plays its backlog out faster for a moment (frames replaced before they are
+                    // shown); then the 180p rung plays as any other.
+                    .watchFor(Duration.ofSeconds(2))
+                    .probeReport("settling")
+                    .watchFor(Duration.ofSeconds(4))
+                    .probeReport("narrow")
+                    .eval("narrowHeight", v + ".videoHeight")
+                    .waitFor(v + ".videoHeight === 360", Duration.ofSeconds(60))
+                    .probeReport("widening")
+                    .watchFor(Duration.ofSeconds(5))
+                    .probeReport("wideAgain")
+                    .eval("stats", STATS)
+                    .start(dir)) {
+                watching.awaitStep("wideHeight", Duration.ofSeconds(60));
+                long before = relay.relayedMediaBytes();
+                Thread.sleep(3_000);
+                long sentBitsPerSecond = (relay.relayedMediaBytes() - before) * 8 / 3;
+                relay.limitTo(sentBitsPerSecond / 2);
+                watching.awaitStep("narrowHeight", Duration.ofSeconds(60));
+                relay.limitTo(0);
+                BrowserDriver.Result visit = watching.finish(Duration.ofSeconds(90));
+                assertTrue(visit.ok(), visit.diagnostics());
+                WebRtcPeerTransport transport = server.webrtc().sessions().all().stream()
+                        .map(session -> (WebRtcPeerTransport) session.transport()).findFirst().orElseThrow();
+                System.out.println("[whep] adaptation: 360p sent " + sentBitsPerSecond / 1000 + " kbit/s, the link narrowed to "
+                        + sentBitsPerSecond / 2000 + " kbit/s; " + transport.rungSwitches() + " rung switches; "
+                        + relay.dropped() + " packets dropped by the narrow link\n[whep] settling at 180p: "
+                        + visit.playback("settling").summary() + "\n[whep] narrow: "
+                        + visit.playback("narrow").summary() + "\n[whep] wide again: " + visit.playback("wideAgain").summary()
+                        + "\n[whep] " + visit.value("stats"));
+                assertEquals(360, visit.value("wideHeight").asInt());
+                assertEquals(180, visit.value("narrowHeight").asInt());
+                PlaybackBounds clean = PlaybackBounds.defaults().withMinPlaying(Duration.ofSeconds(3)).withoutAudio();
+                visit.playback("wide").assertWithin(clean);
+                visit.playback("narrow").assertWithin(clean);
+                visit.playback("wideAgain").assertWithin(clean);
+                assertEquals("360p", transport.rendition().orElseThrow());
+                assertTrue(transport.rungSwitches() >= 2, "down, then up: " + transport.rungSwitches());
+            }
+        }
+    }
+
+    private static ImpairedUdpRelay startRelay(GlassCastServer server, double lossFraction) throws Exception {
         server.start();
-        return new LossyUdpProxy(new InetSocketAddress("127.0.0.1", server.webrtc().port()), 0.05);
+        return new ImpairedUdpRelay(new InetSocketAddress("127.0.0.1", server.webrtc().port()), lossFraction);
     }
 
     /**
