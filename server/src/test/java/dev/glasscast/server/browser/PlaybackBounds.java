@@ -15,9 +15,9 @@ import java.util.TreeSet;
  *       at 80 % speed, or one stalled for a tenth of the time, fails);</li>
  *   <li>at most {@code maxStalls} stalls (the media clock frozen for 300 ms or more while playing);</li>
  *   <li>no player error, fatal or not, except the non-fatal ones named in
- *       {@code allowedPlayerErrors}, and hls.js's own reports of a stall (bufferStalledError,
- *       bufferNudgeOnStall) while stalls are allowed: the stall is measured and bounded above;
- *       a fatal one is never allowed;</li>
+ *       {@code allowedPlayerErrors}, hls.js's own reports of a stall (bufferStalledError,
+ *       bufferNudgeOnStall) while stalls are allowed (the stall is measured and bounded above),
+ *       and hls.js's cancellations of its own loads ("aborted"); a fatal one is never allowed;</li>
  *   <li>no page error and no console error, except console errors containing one of
  *       {@code allowedConsoleErrors};</li>
  *   <li>audio decoded, and neither the picture nor the sound stopping for longer than

@@ -63,6 +63,13 @@ public record PlaybackReport(
 
     /** What hls.js names its reports of a stall (non-fatal "mediaError" details). */
     private static final Set<String> HLS_JS_STALL_REPORTS = Set.of("bufferStalledError", "bufferNudgeOnStall");
+    /**
+     * hls.js's name for a load it cancelled itself ({@code ErrorDetails.INTERNAL_ABORTED}: its
+     * loader's onAbort, reached only through its own abort(), when it switches level, seeks or
+     * gives up on a part it no longer needs). Bookkeeping, not a fault: what the viewer sees of
+     * it, if anything, the probe measures.
+     */
+    private static final String HLS_JS_OWN_CANCELLATION = "aborted";
 
     public record Seek(double at, double from, double to) {
         @Override
@@ -207,7 +214,8 @@ public record PlaybackReport(
     private List<String> errorViolations(PlaybackBounds bounds) {
         List<String> missed = new ArrayList<>();
         List<PlayerError> unexpected = playerErrors.stream()
-                .filter(e -> e.fatal() || !(bounds.allowedPlayerErrors().contains(e.name()) || reportsAnAllowedStall(e, bounds)))
+                .filter(e -> e.fatal() || !(bounds.allowedPlayerErrors().contains(e.name()) || reportsAnAllowedStall(e, bounds)
+                        || e.name().equals(HLS_JS_OWN_CANCELLATION)))
                 .toList();
         if (!unexpected.isEmpty()) {
             missed.add("player errors: " + unexpected);
