@@ -17,31 +17,29 @@ import dev.glasscast.ingest.sdp.SdpAnswer;
 import dev.glasscast.ingest.srtp.SrtpContext;
 import dev.glasscast.ingest.srtp.SrtpResult;
 import dev.glasscast.ingest.stun.StunDemultiplexer;
-import dev.glasscast.media.AccessUnit;
-import dev.glasscast.media.TrackInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DTLS-SRTP transport of one WHEP session: the DTLS handshake as the passive (server) side
- * our answer announced ({@link WebRtcDtlsHandshake}), then the session's rendition sent as SRTP
- * ({@link WebRtcVideoSender}) with the stream's sound as Opus, NACKs answered from the packet
- * history, PLI and FIR counted (the rendition's next key frame answers them), and a sender
- * report per stream every second, both from one media clock ({@link WebRtcMediaClock}).
+ * our answer announced ({@link WebRtcDtlsHandshake}), then the session's rung sent as SRTP
+ * ({@link WebRtcVideoSender}) with the stream's sound as Opus (both fed by
+ * {@link WebRtcRungFeeds}, which also moves the viewer between rungs), NACKs answered from the
+ * packet history, PLI and FIR counted (the rendition's next key frame answers them), REMB and
+ * receiver reports passed on to the rung adaptation, and a sender report per stream every
+ * second, both from one media clock ({@link WebRtcMediaClock}).
  *
  * <p>Threads: datagrams arrive on the UDP port's event loop and are handled without blocking
  * (the handshake runs on the endpoint's own virtual thread); media arrives on the hub reader's
@@ -89,7 +87,7 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
     private volatile WebRtcRtpSender audio;
     private final WebRtcMediaClock clock = new WebRtcMediaClock();
     private final WebRtcDtlsHandshake dtls;
-    private final Rungs rungs = new Rungs();
+    private final WebRtcRungFeeds rungs;
     private ScheduledFuture<?> reports;
 
     /**
@@ -113,6 +111,7 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
         this.random = random;
         this.nanoTime = nanoTime;
         this.dtls = new WebRtcDtlsHandshake(certificate, answer.remoteFingerprint(), out, () -> remote);
+        this.rungs = new WebRtcRungFeeds(stream, () -> remote, media, clock, timer, nanoTime, this::fail);
         dtls.keys().whenComplete(this::keysAgreed);
     }
 
@@ -269,17 +268,6 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
         dtls.close();
     }
 
-    private void closeQuietly(AutoCloseable attached) {
-        if (attached == null) {
-            return;
-        }
-        try {
-            attached.close();
-        } catch (Exception e) {
-            log.debug("detaching a WebRTC session's media failed", e);
-        }
-    }
-
     /** The rendition being sent, if any: what a PLI asks a key frame of. */
     public Optional<String> rendition() {
         return Optional.ofNullable(rungs.sending());
@@ -288,228 +276,5 @@ public final class WebRtcPeerTransport implements WebRtcTransport {
     /** How many times the session moved to another rung. */
     public long rungSwitches() {
         return rungs.switches();
-    }
-
-    /**
-     * The session's video rung and the switch to another one ({@link WebRtcRungAdaptation}
-     * decides when): the next rung's reader is attached beside the current one, and the session
-     * moves over at its first key frame that presents after the last picture sent, so the
-     * viewer's picture never goes back in time. The rungs share one timeline and aligned key
-     * frames, so the RTP timestamps run on and only the SPS changes.
-     *
-     * <p>Threads: each rung's reader calls in on its own thread, RTCP on the UDP event loop,
-     * ticks on {@code timer}; all under this object's lock. Attaching and detaching readers
-     * happen outside it (a hub reader may be delivering to us while we detach it). Attaching
-     * does not block (the hub registers a reader with its own thread), so a switch's runs on
-     * {@code timer}.
-     */
-    private final class Rungs implements WebRtcMediaSource.VideoSink {
-        private WebRtcVideoSender sender;
-        private WebRtcRungAdaptation adaptation;
-        private String current;
-        private AutoCloseable currentFeed;
-        private int currentTimescale = 90_000;
-        private String pending;
-        private AutoCloseable pendingFeed;
-        private TrackInfo pendingTrack;
-        private double lastSentSeconds = Double.NEGATIVE_INFINITY;
-        private AutoCloseable audioFeed;
-        private long switches;
-        private boolean closed;
-        private long octetsAtLastTick = -1;
-        private long lastTickNanos;
-        private long sentBitsPerSecond;
-
-        void start(List<String> renditions, WebRtcVideoSender videoSender, WebRtcRtpSender sound) {
-            String first = renditions.getFirst();
-            synchronized (this) {
-                sender = videoSender;
-                adaptation = new WebRtcRungAdaptation(renditions, first, nanoTime.getAsLong());
-                current = first;
-            }
-            AutoCloseable video = media.attachVideo(stream, first, this);
-            AutoCloseable audio = sound == null ? () -> { } : media.attachAudio(stream, opusFrames(sound));
-            List<AutoCloseable> unused = new ArrayList<>();
-            synchronized (this) {
-                if (closed) {
-                    unused.add(video);
-                    unused.add(audio);
-                } else {
-                    audioFeed = audio;
-                    if (first.equals(current)) {
-                        currentFeed = video;
-                    } else {
-                        unused.add(video); // already switched away from it
-                    }
-                }
-            }
-            unused.forEach(WebRtcPeerTransport.this::closeQuietly);
-        }
-
-        private Consumer<AccessUnit> opusFrames(WebRtcRtpSender sound) {
-            RtpOpusPacketizer opus = new RtpOpusPacketizer(RtpOpusPacketizer.CLOCK_RATE);
-            return unit -> {
-                clock.anchor((double) unit.pts() / RtpOpusPacketizer.CLOCK_RATE, nanoTime.getAsLong());
-                sound.send(List.of(opus.packetize(unit)));
-            };
-        }
-
-        synchronized String sending() {
-            return current;
-        }
-
-        synchronized long switches() {
-            return switches;
-        }
-
-        @Override
-        public void videoTrack(String rendition, TrackInfo track) {
-            synchronized (this) {
-                if (rendition.equals(current)) {
-                    log.info("WebRTC session of {} from {}: sending rendition {} ({}x{})", stream, remote, rendition,
-                            track.width(), track.height());
-                    currentTimescale = track.timescale();
-                    sender.track(track);
-                } else if (rendition.equals(pending)) {
-                    pendingTrack = track;
-                }
-            }
-        }
-
-        @Override
-        public void videoUnit(String rendition, AccessUnit unit) {
-            AutoCloseable left = null;
-            synchronized (this) {
-                if (rendition.equals(pending) && pendingTrack != null && WebRtcVideoSender.startsPicture(unit)
-                        && (double) unit.pts() / pendingTrack.timescale() > lastSentSeconds) {
-                    left = currentFeed;
-                    log.info("WebRTC session of {} from {}: now on {} ({}x{})", stream, remote, pending,
-                            pendingTrack.width(), pendingTrack.height());
-                    current = pending;
-                    currentFeed = pendingFeed;
-                    currentTimescale = pendingTrack.timescale();
-                    sender.track(pendingTrack);
-                    pending = null;
-                    pendingFeed = null;
-                    pendingTrack = null;
-                    switches++;
-                    adaptation.switched(current, nanoTime.getAsLong());
-                }
-                if (rendition.equals(current)) {
-                    clock.anchor((double) unit.pts() / currentTimescale, nanoTime.getAsLong());
-                    sender.send(unit);
-                    lastSentSeconds = Math.max(lastSentSeconds, (double) unit.pts() / currentTimescale);
-                }
-            }
-            closeQuietly(left);
-        }
-
-        @Override
-        public void ended(String rendition, String why) {
-            AutoCloseable failed = null;
-            synchronized (this) {
-                if (rendition.equals(pending)) {
-                    failed = pendingFeed;
-                    pending = null;
-                    pendingFeed = null;
-                    pendingTrack = null;
-                    adaptation.switchFailed(nanoTime.getAsLong());
-                } else if (!rendition.equals(current)) {
-                    return;
-                }
-            }
-            if (failed != null) {
-                closeQuietly(failed);
-            } else {
-                fail(why);
-            }
-        }
-
-        void estimate(long bitsPerSecond) {
-            Optional<String> next;
-            synchronized (this) {
-                if (adaptation == null) {
-                    return;
-                }
-                next = adaptation.estimate(bitsPerSecond, sentBitsPerSecond, nanoTime.getAsLong());
-            }
-            next.ifPresent(this::switchSoon);
-        }
-
-        void loss(int fractionLost) {
-            Optional<String> next;
-            synchronized (this) {
-                if (adaptation == null) {
-                    return;
-                }
-                next = adaptation.loss(fractionLost, nanoTime.getAsLong());
-            }
-            next.ifPresent(this::switchSoon);
-        }
-
-        /** On the report timer: what the video sent over the last tick, and the adaptation's clock. */
-        void tick() {
-            Optional<String> next;
-            synchronized (this) {
-                if (adaptation == null) {
-                    return;
-                }
-                long now = nanoTime.getAsLong();
-                long octets = sender.stats().payloadOctets();
-                if (octetsAtLastTick >= 0 && now > lastTickNanos) {
-                    sentBitsPerSecond = (octets - octetsAtLastTick) * 8 * 1_000_000_000L / (now - lastTickNanos);
-                }
-                octetsAtLastTick = octets;
-                lastTickNanos = now;
-                next = adaptation.tick(now);
-            }
-            next.ifPresent(this::switchSoon);
-        }
-
-        private void switchSoon(String rendition) {
-            String why;
-            String from;
-            synchronized (this) {
-                why = adaptation.reason();
-                from = current;
-            }
-            log.info("WebRTC session of {} from {}: moving from {} to {} at its next key frame: {}", stream, remote,
-                    from, rendition, why);
-            timer.execute(() -> attachPending(rendition));
-        }
-
-        private void attachPending(String rendition) {
-            synchronized (this) {
-                if (closed || pending != null) {
-                    return;
-                }
-                pending = rendition;
-            }
-            AutoCloseable feed = media.attachVideo(stream, rendition, this);
-            boolean keep;
-            synchronized (this) {
-                keep = !closed && rendition.equals(pending);
-                if (keep) {
-                    pendingFeed = feed;
-                }
-            }
-            if (!keep) {
-                closeQuietly(feed);
-            }
-        }
-
-        void close() {
-            List<AutoCloseable> feeds = new ArrayList<>();
-            synchronized (this) {
-                closed = true;
-                feeds.add(currentFeed);
-                feeds.add(pendingFeed);
-                feeds.add(audioFeed);
-                currentFeed = null;
-                pendingFeed = null;
-                audioFeed = null;
-            }
-            feeds.forEach(WebRtcPeerTransport.this::closeQuietly);
-        }
     }
 }
