@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * The hub's renditions as WebRTC media: a session starts on the largest H.264 rung GlassCast
  * encoded itself and adapts among those rungs, since the ladder's rungs have no B-frames and
  * WebRTC receivers play frames in the order they arrive; the {@code copy} rung (the publisher's
- * own H.264, maybe with B-frames) only when it is the only H.264 rendition. The sound is the stream's audio as Opus, transcoded
- * once for all of its sessions ({@link WebRtcOpusFeeds}).
+ * own H.264, maybe with B-frames) only when it is the only H.264 rendition. The sound is the
+ * stream's audio as Opus, transcoded once for all of its sessions ({@link WebRtcOpusFeeds}).
  *
  * <p>Thread-safe (no state of its own beyond the hub and the Opus feeds).
  */
