@@ -237,11 +237,10 @@ public final class GlassCastServer implements AutoCloseable {
             PublishAuthorizer authorizer = new PublishAuthorizer(config.ingest().streams(), testPatternKey.stream().toList(),
                     new AuthFailureLimiter(), new OnPublishWebhook(() -> current.webhooks().onPublish(), webhooks));
             if (config.webrtc().enabled()) {
-                webrtc = new WebRtcServer(config.webrtc(), config.server().publicUrl(), NetworkAddresses::lanAddress,
-                        stream -> hub.isLive(StreamPath.source(stream)), hub, transcoder::requestKeyFrame, authorizer, ioGroup);
-                webrtc.start();
-                webrtc.bindTo(metrics.registry());
-                started.add(webrtc);
+                webrtc = startWebRtc(authorizer);
+                if (webrtc != null) {
+                    started.add(webrtc);
+                }
             }
             http = new HttpServer(config.server(), edge, semantics, new WebContent(), homeStream(), admin, cmafObjects,
                     playbackTokens, webrtc, acceptGroup, ioGroup);
@@ -412,7 +411,29 @@ public final class GlassCastServer implements AutoCloseable {
         return srtPort;
     }
 
-    /** The WebRTC endpoint (UDP port, sessions); null when {@code webrtc.enabled} is false. */
+    /**
+     * The WebRTC endpoint on its UDP port, or null when the port cannot be bound (another daemon
+     * has it, say): WebRTC is one output among several, so the daemon runs on without it and
+     * says why, and WHEP and WHIP answer as when it is off.
+     */
+    private WebRtcServer startWebRtc(PublishAuthorizer authorizer) throws InterruptedException {
+        WebRtcServer server = new WebRtcServer(config.webrtc(), config.server().publicUrl(), NetworkAddresses::lanAddress,
+                stream -> hub.isLive(StreamPath.source(stream)), hub, transcoder::requestKeyFrame, authorizer, ioGroup);
+        try {
+            server.start();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty's sync() rethrows the BindException undeclared
+            log.error("WebRTC is off: UDP {}:{} cannot be bound ({}); set webrtc.udp_port to a free port, or "
+                    + "webrtc.enabled: false", config.webrtc().bind(), config.webrtc().udpPort(), e.getMessage());
+            server.close();
+            return null;
+        }
+        server.bindTo(metrics.registry());
+        return server;
+    }
+
+    /** The WebRTC endpoint (UDP port, sessions); null when {@code webrtc.enabled} is false or its port was taken. */
     public WebRtcServer webrtc() {
         return webrtc;
     }

@@ -40,6 +40,7 @@ public final class TestDaemon {
                         .withStreams(List.of(new StreamConfig("main", key))))
                 .withLadder(List.of(PASSTHROUGH))
                 .withTestSource(defaults.testSource().withEnabled(false))
+                .withWebRtc(defaults.webrtc().withBind("127.0.0.1").withUdpPort(0))
                 .withSlate(new SlateConfig(false, "#000000", null, "", Duration.ofSeconds(1)));
     }
 
