@@ -170,12 +170,10 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void webrtcIsOffByDefaultOnPort8189AndTakesItsKeysFromFileAndEnvironment() throws Exception {
-        assertEquals(new WebRtcConfig(false, "0.0.0.0", 8189, null, 100), loader.defaults().webrtc());
-        assertEquals(WebRtcConfig.OFF, loader.defaults().webrtc());
+    void webrtcIsOnByDefaultOnPort8189AndTakesItsKeysFromFileAndEnvironment() throws Exception {
+        assertEquals(new WebRtcConfig(true, "0.0.0.0", 8189, null, 100), loader.defaults().webrtc());
         GlassCastConfig config = loader.loadText("""
                 webrtc:
-                  enabled: true
                   public_address: 203.0.113.7
                 """, Map.of("GLASSCAST_WEBRTC__MAX_SESSIONS", "5", "GLASSCAST_WEBRTC__UDP_PORT", "0"));
         assertEquals(new WebRtcConfig(true, "0.0.0.0", 0, "203.0.113.7", 5), config.webrtc());

@@ -24,9 +24,10 @@ import java.util.List;
  * its offset from one rendition finds the others in step. A new session starts the slate at
  * once, so every rendition has a slate to fill with. The slate runs {@link #SLATE_LAG_NANOS}
  * behind the wall clock, so renditions that resume a little after the first (an encoder's start,
- * a muxer's audio interleave) still find their landing point ahead of their slate; one that finds
- * its slate already past it lands at the slate's end instead, out of step by the difference, as
- * every rendition did before.
+ * a muxer's audio interleave) still find their landing point ahead of their slate. One that finds
+ * its slate already past it (an encoder started at the break) waits on the slate for a later key
+ * frame that lands in step, and after {@link #MAX_WAIT_NANOS} lands at the slate's end, out of
+ * step by the difference, as every rendition did before.
  *
  * <p>A stretch lands by its first unit's presentation time: a source with B-frames presents its
  * key frame a few frames after decoding it, and landing its decode time there instead leaves
@@ -53,6 +54,15 @@ final class ContinuousRendition {
     static final long SLATE_LAG_NANOS = 500_000_000L;
     /** The most slate sent at once to reach the shared landing point; further means timestamps to distrust. */
     private static final long MAX_FILL_NANOS = 3_000_000_000L;
+    /**
+     * How long a rendition whose slate is already past the shared landing point (an encoder
+     * started at the break, its first pictures late) waits on the slate for a later unit that
+     * lands in step. Landing out of step instead would put its picture that much after its sound
+     * for the rest of the session; waiting shows the slate a little longer on that rendition.
+     */
+    private static final long MAX_WAIT_NANOS = 4_000_000_000L;
+    /** Out of step by less than this (a slate frame) is not worth waiting a GOP for. */
+    private static final long STEP_TOLERANCE_NANOS = 40_000_000L;
 
     enum State {
         /** Live media of the current session passes through. */
@@ -88,6 +98,8 @@ final class ContinuousRendition {
     private long stretchDelay;
     private long lastStep;
     private long lastArrivalNanos;
+    /** When this rendition first had a unit it could not land in step, in the current slate; MIN_VALUE if none. */
+    private long waitingSinceNanos = Long.MIN_VALUE;
 
     /**
      * Set once a slate has run: from then on live key frames carry their own SPS and PPS in
@@ -152,7 +164,7 @@ final class ContinuousRendition {
             return;
         }
         if (state == State.SLATE || !stretchStarted) {
-            if (isVideo() && !unit.keyFrame()) {
+            if (isVideo() && !unit.keyFrame() || waitsForALaterUnit(unit, nowNanos)) {
                 return;
             }
             if (pendingTracks != null) {
@@ -231,6 +243,7 @@ final class ContinuousRendition {
             return false;
         }
         state = State.SLATE;
+        waitingSinceNanos = Long.MIN_VALUE;
         parameterSetsInBand = true;
         // Right after the last decode time, presenting right after the last picture (a new
         // session that has sent nothing yet has not moved either).
@@ -321,6 +334,30 @@ final class ContinuousRendition {
             }
         }
         offset = landingDts(presentAt, first) - first.dts();
+    }
+
+    /**
+     * Whether {@code first} would land before where this rendition's slate has got to (it resumes
+     * later than the rendition that chose the stretch's offset: an encoder started at the
+     * break), so it is dropped and the slate goes on until a later unit lands in step, for at
+     * most {@link #MAX_WAIT_NANOS}. Decided before a new session's tracks are announced, so the
+     * slate never follows an init segment it was not encoded for.
+     */
+    private boolean waitsForALaterUnit(AccessUnit first, long nowNanos) {
+        long shared = stretch.nanosOr(Long.MIN_VALUE);
+        if (state != State.SLATE || announced.isEmpty() || shared == Long.MIN_VALUE) {
+            return false;
+        }
+        if (waitingSinceNanos == Long.MIN_VALUE) {
+            waitingSinceNanos = nowNanos;
+        }
+        if (nowNanos - waitingSinceNanos > MAX_WAIT_NANOS) {
+            return false;
+        }
+        List<TrackInfo> tracks = pendingTracks != null && !pendingTracks.isEmpty() ? pendingTracks : announced;
+        long target = StretchOffset.toNanos(first.pts(), tracks.getFirst().timescale()) + shared;
+        long slateEnd = StretchOffset.toNanos(slateEndPts(), announced.getFirst().timescale());
+        return target < slateEnd - STEP_TOLERANCE_NANOS;
     }
 
     /**

@@ -85,6 +85,76 @@ class RenditionsInStepTest {
     }
 
     /**
+     * Two renditions of one stream, the second's first pictures 1.2 s after the first's (an
+     * encoder started at the break, as when an HEVC publisher takes over and the copy rung must
+     * be encoded; it then works off its backlog at once and keeps pace): its slate is past the
+     * shared landing point of its first key frame, so it waits on the slate and lands its next
+     * key frame in step, rather than put its picture 0.7 s after its sound for the whole session.
+     */
+    @Test
+    void aRenditionWhosePicturesComeLateWaitsOnTheSlateForAKeyFrameThatLandsInStep() throws Exception {
+        StreamHub hub = new StreamHub(100_000, Clock.systemUTC());
+        RenditionCollector renditions = new RenditionCollector();
+        hub.addListener(renditions);
+        StretchOffset stretch = new StretchOffset();
+        ContinuousRendition early = new ContinuousRendition(hub.publish(StreamPath.rendition("live", "early")), null, stretch);
+        ContinuousRendition late = new ContinuousRendition(hub.publish(StreamPath.rendition("live", "late")), null, stretch);
+        List<ContinuousRendition> both = List.of(early, late);
+        List<AccessUnit> video = clip.videoUnits();
+        long now = SECOND;
+        for (ContinuousRendition rendition : both) {
+            rendition.beginSession(1);
+            rendition.tracks(1, List.of(clip.video()));
+            sendInRealTime(rendition, 1, video, now, now);
+            rendition.prepare(SlateConfig.DEFAULT, SlateMedia.SLATE_FPS);
+            assertTrue(rendition.startSlate(), "the slate starts");
+        }
+        now += 3 * SECOND;
+        stretch.newStretch();
+        for (ContinuousRendition rendition : both) {
+            rendition.fillSlate(now);
+            rendition.beginSession(2);
+            rendition.tracks(2, List.of(clip.video()));
+        }
+        sendInRealTime(early, 2, video, now, now);
+        sendInRealTime(late, 2, video, now, now + 6 * SECOND / 5);
+        early.end();
+        late.end();
+        renditions.awaitEnded(Set.of("early", "late"), 30);
+
+        int secondKeyFrame = 1;
+        while (!video.get(secondKeyFrame).keyFrame()) {
+            secondKeyFrame++;
+        }
+        RenditionCollector.Rendition earlyOut = renditions.renditions.get("early");
+        RenditionCollector.Rendition lateOut = renditions.renditions.get("late");
+        AccessUnit earlyFirst = earlyOut.units.get(earlyOut.unitsAtDiscontinuity.get(1));
+        AccessUnit lateFirst = lateOut.units.get(lateOut.unitsAtDiscontinuity.get(1));
+        assertEquals(video.size(), earlyOut.units.size() - earlyOut.unitsAtDiscontinuity.get(1),
+                "the early rendition lands the whole second session");
+        assertEquals(video.size() - secondKeyFrame, lateOut.units.size() - lateOut.unitsAtDiscontinuity.get(1),
+                "the late rendition lands from the second key frame");
+        assertEquals(earlyFirst.pts() - video.getFirst().pts(), lateFirst.pts() - video.get(secondKeyFrame).pts(),
+                "both in step");
+    }
+
+    private static final long SECOND = 1_000_000_000L;
+
+    /**
+     * Sends {@code units} one frame apart from {@code startNanos}, none before {@code readyNanos}
+     * (an encoder's start: what it has by then goes out at once), the slate filled before each as
+     * the keeper does.
+     */
+    private static void sendInRealTime(ContinuousRendition rendition, int session, List<AccessUnit> units, long startNanos,
+                                       long readyNanos) {
+        for (int i = 0; i < units.size(); i++) {
+            long now = Math.max(readyNanos, startNanos + i * SECOND / FPS);
+            rendition.fillSlate(now);
+            rendition.send(session, units.get(i), now);
+        }
+    }
+
+    /**
      * The rendition's offset against the publisher, in seconds, in the first session and in the
      * second: where it presents the session's first unit ({@code first}, of track {@code from}).
      * The first session's first unit is the rendition's first; the second's follows the second

@@ -59,6 +59,7 @@ public class OperatorApiEndToEndTest {
                   - {name: source, codec: copy}
                   - {name: 240p, height: 240, video_bitrate: 300k, preset: ultrafast}
                 test_source: {enabled: false}
+                webrtc: {bind: 127.0.0.1, udp_port: 0}
                 """.formatted(dir.resolve("data"), TOKEN, extraServerYaml, KEY), Map.of());
     }
 
@@ -215,6 +216,7 @@ public class OperatorApiEndToEndTest {
                   streams: [{name: main, key: %s}]
                 ladder: auto
                 test_source: {enabled: false}
+                webrtc: {bind: 127.0.0.1, udp_port: 0}
                 """.formatted(dir.resolve("data"), TOKEN, KEY), Map.of());
         try (GlassCastServer server = new GlassCastServer(config)) {
             server.start();

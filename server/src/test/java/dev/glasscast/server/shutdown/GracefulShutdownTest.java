@@ -35,6 +35,7 @@ class GracefulShutdownTest {
         Files.writeString(config, """
                 data_dir: %s
                 server: {bind: 127.0.0.1, http_port: 0}
+                webrtc: {bind: 127.0.0.1, udp_port: 0}
                 ingest:
                   rtmp: {bind: 127.0.0.1, port: 0}
                   srt: {enabled: false}
