@@ -25,9 +25,9 @@ import java.util.List;
  * once, so every rendition has a slate to fill with. The slate runs {@link #SLATE_LAG_NANOS}
  * behind the wall clock, so renditions that resume a little after the first (an encoder's start,
  * a muxer's audio interleave) still find their landing point ahead of their slate. One that finds
- * its slate already past it (an encoder started at the break) waits on the slate for a later key
- * frame that lands in step, and after {@link #MAX_WAIT_NANOS} lands at the slate's end, out of
- * step by the difference, as every rendition did before.
+ * its slate already past it lands at the slate's end, out of step by the difference, as every
+ * rendition did before; video first waits on the slate (up to {@link #MAX_WAIT_NANOS}) for a
+ * later key frame that lands in step (an encoder started at the break).
  *
  * <p>A stretch lands by its first unit's presentation time: a source with B-frames presents its
  * key frame a few frames after decoding it, and landing its decode time there instead leaves
@@ -337,15 +337,21 @@ final class ContinuousRendition {
     }
 
     /**
-     * Whether {@code first} would land before where this rendition's slate has got to (it resumes
-     * later than the rendition that chose the stretch's offset: an encoder started at the
-     * break), so it is dropped and the slate goes on until a later unit lands in step, for at
-     * most {@link #MAX_WAIT_NANOS}. Decided before a new session's tracks are announced, so the
-     * slate never follows an init segment it was not encoded for.
+     * Whether video {@code first} would land before where this rendition's slate has got to (it
+     * resumes later than the rendition that chose the stretch's offset: an encoder started at the
+     * break), so it is dropped and the slate goes on until a later key frame lands in step, for
+     * at most {@link #MAX_WAIT_NANOS}. Decided before a new session's tracks are announced, so
+     * the slate never follows an init segment it was not encoded for.
+     *
+     * <p>Sound never waits: it would drop what the publisher said, and its slate, behind the wall
+     * clock, would hold the players' audio buffer back while the picture ran on. In
+     * SourceTransitionsTest (clean-clone run AS) three reconnects over SRT stalled the viewer for
+     * 1.65-2.15 s that way, with the sound buffered 2.7 s short of the picture: FFmpeg's MPEG-TS
+     * muxer holds AAC back up to 0.7 s, more than the slate's lag, at a session's start.
      */
     private boolean waitsForALaterUnit(AccessUnit first, long nowNanos) {
         long shared = stretch.nanosOr(Long.MIN_VALUE);
-        if (state != State.SLATE || announced.isEmpty() || shared == Long.MIN_VALUE) {
+        if (state != State.SLATE || announced.isEmpty() || !announced.getFirst().isVideo() || shared == Long.MIN_VALUE) {
             return false;
         }
         if (waitingSinceNanos == Long.MIN_VALUE) {
