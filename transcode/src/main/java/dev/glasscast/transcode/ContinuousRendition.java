@@ -17,25 +17,16 @@ import java.util.List;
  * session's own {@link StreamPublisher} would end with the session.
  *
  * <p>Timeline: each new stretch of live media (a new session, or media resuming after a slate)
- * is shifted by the offset the stream's renditions share for it ({@link StretchOffset}), after a
+ * is shifted so its first unit lands where the rendition's timeline had got to, after a
  * discontinuity; video waits for a key frame so the live picture starts at a segment boundary.
- * The first rendition to resume lands where the wall clock has got to on its slate; the others
- * fill their slate up to where the shared offset puts their first unit, so a player that takes
- * its offset from one rendition finds the others in step. A new session starts the slate at
- * once, so every rendition has a slate to fill with. The slate runs {@link #SLATE_LAG_NANOS}
- * behind the wall clock, so renditions that resume a little after the first (an encoder's start,
- * a muxer's audio interleave) still find their landing point ahead of their slate. One that finds
- * its slate already past it lands at the slate's end, out of step by the difference, as every
- * rendition did before; video first waits on the slate (up to {@link #MAX_WAIT_NANOS}) for a
- * later key frame that lands in step (an encoder started at the break).
- *
- * <p>A stretch lands by its first unit's presentation time: a source with B-frames presents its
- * key frame a few frames after decoding it, and landing its decode time there instead leaves
- * that delay as a hole in the picture. Chromium plays on over such a hole on the audio alone,
- * with the picture frozen, for up to 3 s before it stalls. (The holes a publisher cut off
- * mid-GOP leaves inside its own last GOP are the packager's to close: {@code Fmp4Cutter} at a
- * break.) The slate presents with the delay of the media it follows, so an encoder that comes
- * back as it left continues without a hole on either side of it. Decode times never overlap.
+ * "Where the timeline had got to" is the presentation end, and a stretch lands by its first
+ * unit's presentation time: a source with B-frames presents its key frame a few frames after
+ * decoding it, and landing its decode time there instead leaves that delay as a hole in the
+ * picture. Chromium plays on over such a hole on the audio alone, with the picture frozen, for
+ * up to 3 s before it stalls. (The holes a publisher cut off mid-GOP leaves inside its own last
+ * GOP are the packager's to close: {@code Fmp4Cutter} at a break.) The slate presents with the
+ * delay of the media it follows, so an encoder that comes back as it left continues without a
+ * hole on either side of it. Decode times never overlap.
  *
  * <p>Thread-safety: every method is synchronized; transcoder threads send, the keeper's thread
  * drives the slate. Access units passed in are immutable and not retained beyond the send.
@@ -43,26 +34,6 @@ import java.util.List;
 final class ContinuousRendition {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ContinuousRendition.class);
-
-    /**
-     * How far the slate runs behind the wall clock. The renditions of a stream resume from one
-     * new session at different moments: audio interleaved ahead of video (FFmpeg's MPEG-TS muxer
-     * sends AAC in PES of about 0.2 s), a rung whose new encoder takes its first frames. A slate
-     * that kept pace with the wall clock would be past the shared landing point of all but the
-     * first; behind by this much, each still has room to fill up to it.
-     */
-    static final long SLATE_LAG_NANOS = 500_000_000L;
-    /** The most slate sent at once to reach the shared landing point; further means timestamps to distrust. */
-    private static final long MAX_FILL_NANOS = 3_000_000_000L;
-    /**
-     * How long a rendition whose slate is already past the shared landing point (an encoder
-     * started at the break, its first pictures late) waits on the slate for a later unit that
-     * lands in step. Landing out of step instead would put its picture that much after its sound
-     * for the rest of the session; waiting shows the slate a little longer on that rendition.
-     */
-    private static final long MAX_WAIT_NANOS = 4_000_000_000L;
-    /** Out of step by less than this (a slate frame) is not worth waiting a GOP for. */
-    private static final long STEP_TOLERANCE_NANOS = 40_000_000L;
 
     enum State {
         /** Live media of the current session passes through. */
@@ -75,7 +46,6 @@ final class ContinuousRendition {
 
     private final StreamPublisher out;
     private final RungConfig rung;
-    private final StretchOffset stretch;
 
     private State state = State.LIVE;
     private int session;
@@ -98,8 +68,6 @@ final class ContinuousRendition {
     private long stretchDelay;
     private long lastStep;
     private long lastArrivalNanos;
-    /** When this rendition first had a unit it could not land in step, in the current slate; MIN_VALUE if none. */
-    private long waitingSinceNanos = Long.MIN_VALUE;
 
     /**
      * Set once a slate has run: from then on live key frames carry their own SPS and PPS in
@@ -120,12 +88,10 @@ final class ContinuousRendition {
     /**
      * @param out  the rendition's publication in the hub; closed by {@link #end()}
      * @param rung the rung's settings (the slate is encoded with them), or null for audio and copy rungs
-     * @param stretch the offset shared with the stream's other renditions
      */
-    ContinuousRendition(StreamPublisher out, RungConfig rung, StretchOffset stretch) {
+    ContinuousRendition(StreamPublisher out, RungConfig rung) {
         this.out = out;
         this.rung = rung;
-        this.stretch = stretch;
     }
 
     StreamPublisher publication() {
@@ -136,13 +102,10 @@ final class ContinuousRendition {
         return state;
     }
 
-    /**
-     * A new publisher session takes over. The slate stands in until its media arrives; without a
-     * prepared slate, its timeline starts where this one has got to.
-     */
+    /** A new publisher session takes over: its timeline starts where this one has got to. */
     synchronized void beginSession(int newSession) {
         session = newSession;
-        if (state == State.LIVE && lastDts != Long.MIN_VALUE && !startSlate()) {
+        if (state == State.LIVE && lastDts != Long.MIN_VALUE) {
             resumeAt = presentationEnd();
             stretchStarted = false;
         }
@@ -164,14 +127,17 @@ final class ContinuousRendition {
             return;
         }
         if (state == State.SLATE || !stretchStarted) {
-            if (isVideo() && !unit.keyFrame() || waitsForALaterUnit(unit, nowNanos)) {
+            if (isVideo() && !unit.keyFrame()) {
                 return;
             }
             if (pendingTracks != null) {
                 announce(pendingTracks);
                 pendingTracks = null;
             }
-            land(unit, nowNanos);
+            long landAt = state == State.SLATE ? slateNextDts() + slateDelay : resumeAt;
+            if (landAt != Long.MIN_VALUE) {
+                offset = landingDts(landAt, unit) - unit.dts();
+            }
             stretchDelay = Math.max(0, unit.pts() - unit.dts());
             state = State.LIVE;
             resumeAt = Long.MIN_VALUE;
@@ -243,7 +209,6 @@ final class ContinuousRendition {
             return false;
         }
         state = State.SLATE;
-        waitingSinceNanos = Long.MIN_VALUE;
         parameterSetsInBand = true;
         // Right after the last decode time, presenting right after the last picture (a new
         // session that has sent nothing yet has not moved either).
@@ -256,130 +221,27 @@ final class ContinuousRendition {
         return true;
     }
 
-    /** Sends the slate frames due by {@code nowNanos}, keeping pace {@link #SLATE_LAG_NANOS} behind the wall clock. */
+    /** Sends the slate frames due by {@code nowNanos}, keeping pace with the wall clock. */
     synchronized void fillSlate(long nowNanos) {
         if (state != State.SLATE) {
             return;
         }
-        long due = slateOriginDts + ticksOf(nowNanos - SLATE_LAG_NANOS - slateOriginNanos);
-        while (slateDts(slateIndex) <= due) {
-            sendSlateFrame(slateDts(slateIndex + 1) - slateDts(slateIndex));
-        }
-    }
-
-    /**
-     * Sends slate frames, ahead of the wall clock, until the slate presents up to
-     * {@code presentAt}: video exactly (its last frame shortened), audio to the nearest AAC frame
-     * edge.
-     *
-     * @return where the slate now stops presenting
-     */
-    private long fillSlateUntil(long presentAt) {
-        while (true) {
-            long pts = slateDts(slateIndex) + slateDelay;
-            long step = slateDts(slateIndex + 1) - slateDts(slateIndex);
-            if (gop != null ? pts >= presentAt : pts + step / 2 > presentAt) {
-                return slateEndPts();
-            }
-            sendSlateFrame(gop != null ? Math.min(step, presentAt - pts) : step);
-        }
-    }
-
-    private void sendSlateFrame(long duration) {
         TrackInfo track = announced.getFirst();
-        long dts = slateDts(slateIndex);
-        long pts = dts + slateDelay;
-        if (gop != null) {
-            int position = (int) (slateIndex % gop.frames().size());
-            out.send(new AccessUnit(track.trackId(), dts, pts, duration, position == 0, gop.frames().get(position)));
-        } else {
-            out.send(new AccessUnit(track.trackId(), dts, pts, duration, true, silence));
-        }
-        lastDts = dts;
-        lastStep = duration;
-        slateIndex++;
-    }
-
-    /** Where the slate stops presenting so far (where the live media before it did, before its first frame). */
-    private long slateEndPts() {
-        return slateIndex == 0 ? slateOriginDts + slateDelay : lastDts + lastStep + slateDelay;
-    }
-
-    /**
-     * Sets the offset of a stretch from its first unit: the stream's shared one where this
-     * rendition can reach it by filling its slate, its own landing otherwise.
-     */
-    private void land(AccessUnit first, long nowNanos) {
-        if (announced.isEmpty()) {
-            return;
-        }
-        int timescale = announced.getFirst().timescale();
-        long own = ownLanding(nowNanos);
-        if (own == Long.MIN_VALUE) {
-            // Nothing of this rendition's own to continue: it starts in step with the others.
-            offset = StretchOffset.toTicks(stretch.nanosOr(StretchOffset.toNanos(offset, timescale)), timescale);
-            return;
-        }
-        long shared = StretchOffset.toTicks(stretch.offerNanos(StretchOffset.toNanos(own - first.pts(), timescale)), timescale);
-        long presentAt = own;
-        if (state == State.SLATE) {
-            long target = first.pts() + shared;
-            long slateEnd = slateEndPts();
-            if (target < slateEnd) {
-                log.debug("{}: the slate is {} ticks past the shared landing point; landing out of step",
-                        out.stream().path(), slateEnd - target);
-                presentAt = slateEnd;
+        long due = slateOriginDts + (nowNanos - slateOriginNanos) * track.timescale() / 1_000_000_000L;
+        while (slateDts(slateIndex) <= due) {
+            long dts = slateDts(slateIndex);
+            long duration = slateDts(slateIndex + 1) - dts;
+            long pts = dts + slateDelay;
+            if (gop != null) {
+                int position = (int) (slateIndex % gop.frames().size());
+                out.send(new AccessUnit(track.trackId(), dts, pts, duration, position == 0, gop.frames().get(position)));
             } else {
-                presentAt = fillSlateUntil(target - slateEnd > ticksOf(MAX_FILL_NANOS) ? own : target);
+                out.send(new AccessUnit(track.trackId(), dts, pts, duration, true, silence));
             }
+            lastDts = dts;
+            lastStep = duration;
+            slateIndex++;
         }
-        offset = landingDts(presentAt, first) - first.dts();
-    }
-
-    /**
-     * Whether video {@code first} would land before where this rendition's slate has got to (it
-     * resumes later than the rendition that chose the stretch's offset: an encoder started at the
-     * break), so it is dropped and the slate goes on until a later key frame lands in step, for
-     * at most {@link #MAX_WAIT_NANOS}. Decided before a new session's tracks are announced, so
-     * the slate never follows an init segment it was not encoded for.
-     *
-     * <p>Sound never waits: it would drop what the publisher said, and its slate, behind the wall
-     * clock, would hold the players' audio buffer back while the picture ran on. In
-     * SourceTransitionsTest (clean-clone run AS) three reconnects over SRT stalled the viewer for
-     * 1.65-2.15 s that way, with the sound buffered 2.7 s short of the picture: FFmpeg's MPEG-TS
-     * muxer holds AAC back up to 0.7 s, more than the slate's lag, at a session's start.
-     */
-    private boolean waitsForALaterUnit(AccessUnit first, long nowNanos) {
-        long shared = stretch.nanosOr(Long.MIN_VALUE);
-        if (state != State.SLATE || announced.isEmpty() || !announced.getFirst().isVideo() || shared == Long.MIN_VALUE) {
-            return false;
-        }
-        if (waitingSinceNanos == Long.MIN_VALUE) {
-            waitingSinceNanos = nowNanos;
-        }
-        if (nowNanos - waitingSinceNanos > MAX_WAIT_NANOS) {
-            return false;
-        }
-        List<TrackInfo> tracks = pendingTracks != null && !pendingTracks.isEmpty() ? pendingTracks : announced;
-        long target = StretchOffset.toNanos(first.pts(), tracks.getFirst().timescale()) + shared;
-        long slateEnd = StretchOffset.toNanos(slateEndPts(), announced.getFirst().timescale());
-        return target < slateEnd - STEP_TOLERANCE_NANOS;
-    }
-
-    /**
-     * Where this rendition's next stretch would land by itself: on the slate, where the wall
-     * clock has got to; after a session began without a slate, where its timeline stops; with
-     * no timeline yet, nowhere ({@code Long.MIN_VALUE}).
-     */
-    private long ownLanding(long nowNanos) {
-        if (state == State.SLATE) {
-            return Math.max(slateEndPts(), slateOriginDts + ticksOf(nowNanos - slateOriginNanos) + slateDelay);
-        }
-        return resumeAt;
-    }
-
-    private long ticksOf(long nanos) {
-        return StretchOffset.toTicks(nanos, announced.getFirst().timescale());
     }
 
     /** Closes the publication: the packager finishes the rendition (it stays as VOD). */
@@ -388,6 +250,10 @@ final class ContinuousRendition {
             state = State.ENDED;
             out.close();
         }
+    }
+
+    private long slateNextDts() {
+        return slateDts(slateIndex);
     }
 
     private long slateDts(long index) {

@@ -159,8 +159,6 @@ final class RenditionKeeper {
     private final class HeldStream {
         final String name;
         final Map<String, ContinuousRendition> keptRenditions = new ConcurrentHashMap<>();
-        /** The offset the renditions share for the current stretch of live media. */
-        final StretchOffset stretch = new StretchOffset();
         volatile StreamState state = StreamState.LIVE;
         volatile SlateConfig slate;
         final int gopLength;
@@ -180,7 +178,6 @@ final class RenditionKeeper {
             session++;
             sessionEnded = false;
             lastMediaNanos = now;
-            stretch.newStretch();
             for (ContinuousRendition kept : keptRenditions.values()) {
                 kept.beginSession(session);
             }
@@ -191,7 +188,7 @@ final class RenditionKeeper {
         synchronized ContinuousRendition keep(String rendition, RungConfig rung) throws StreamConflictException {
             ContinuousRendition kept = keptRenditions.get(rendition);
             if (kept == null || kept.state() == ContinuousRendition.State.ENDED) {
-                kept = new ContinuousRendition(hub.publish(StreamPath.rendition(name, rendition)), rung, stretch);
+                kept = new ContinuousRendition(hub.publish(StreamPath.rendition(name, rendition)), rung);
                 kept.beginSession(session);
                 keptRenditions.put(rendition, kept);
             }
@@ -210,7 +207,6 @@ final class RenditionKeeper {
             switch (state) {
                 case LIVE -> {
                     if (away) {
-                        stretch.newStretch();
                         int started = 0;
                         for (ContinuousRendition kept : keptRenditions.values()) {
                             if (kept.startSlate()) {

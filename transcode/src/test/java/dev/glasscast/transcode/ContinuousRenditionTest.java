@@ -99,8 +99,7 @@ class ContinuousRenditionTest {
         StreamHub hub = new StreamHub(100_000, Clock.systemUTC());
         RenditionCollector collector = new RenditionCollector();
         hub.addListener(collector);
-        StretchOffset stretch = new StretchOffset();
-        ContinuousRendition rendition = new ContinuousRendition(hub.publish(StreamPath.rendition("live", "source")), null, stretch);
+        ContinuousRendition rendition = new ContinuousRendition(hub.publish(StreamPath.rendition("live", "source")), null);
         long now = SECOND;
         rendition.beginSession(1);
         rendition.tracks(1, List.of(clip.video()));
@@ -111,7 +110,6 @@ class ContinuousRenditionTest {
             now += SECOND;
             rendition.fillSlate(now);
         }
-        stretch.newStretch(); // as the keeper does when a session begins
         rendition.beginSession(2);
         rendition.tracks(2, List.of(clip.video()));
         sendClip(rendition, 2, delayAfter, now, clip.videoUnits().size());
