@@ -57,6 +57,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.net.BindException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -424,9 +425,12 @@ public final class GlassCastServer implements AutoCloseable {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) { // Netty's sync() rethrows the BindException undeclared
+            server.close();
+            if (!(e instanceof BindException)) {
+                throw e; // anything else is a fault, not a taken port: start-up fails on it as before
+            }
             log.error("WebRTC is off: UDP {}:{} cannot be bound ({}); set webrtc.udp_port to a free port, or "
                     + "webrtc.enabled: false", config.webrtc().bind(), config.webrtc().udpPort(), e.getMessage());
-            server.close();
             return null;
         }
         server.bindTo(metrics.registry());
