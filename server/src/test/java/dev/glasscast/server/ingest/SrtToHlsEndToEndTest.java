@@ -48,7 +48,7 @@ class SrtToHlsEndToEndTest {
     private static final int WIDTH = 320;
     private static final int HEIGHT = 240;
     private static final int FPS = 30;
-    private static final int LONG_SECONDS = 30;
+    private static final int LONG_SECONDS = 15;
     private static final int SHORT_SECONDS = 8;
     private static final int SAMPLE_RATE = 48_000;
 
