@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One transcoded rung of one stream: takes decoded pictures from its {@link RungInput} queue on a
- * thread of its own, caps the frame rate, encodes with an {@link VideoEncoder} and publishes the
- * rendition.
+ * One transcoded rung of one stream: takes pictures at its size from its {@link RungInput} queue
+ * on a thread of its own, encodes them with a {@link VideoEncoder} and publishes the rendition.
+ * The decode thread asks it which pictures its frame-rate cap admits ({@link #admits}) before it
+ * scales them.
  *
  * <p>Owns (on its thread) the encoder and the rendition's {@link StreamPublisher}, which it
  * closes on {@link RungInput.End}; pictures taken from the queue are released after encoding.
@@ -59,6 +60,7 @@ final class RungEncoder implements Runnable {
     private volatile State state = State.IDLE;
     private VideoEncoder encoder;
     private TrackInfo announced;
+    // Decode thread only (admits): when the next picture is due under the frame-rate cap.
     private double nextDue = Double.NEGATIVE_INFINITY;
     private final RungPace pace;
     /** A viewer asked for a key frame (a WebRTC PLI); taken by the encode thread. */
@@ -116,6 +118,16 @@ final class RungEncoder implements Runnable {
 
     int height() {
         return height;
+    }
+
+    /** The size of the pictures this rung takes. */
+    PictureCascade.Size size() {
+        return new PictureCascade.Size(width, height);
+    }
+
+    /** x264 threads this rung's encoder gets, 0 for x264's choice. */
+    int threads() {
+        return threads;
     }
 
     State state() {
@@ -180,7 +192,6 @@ final class RungEncoder implements Runnable {
                     case RungInput.Discontinuity d -> {
                         finishEncoder();
                         out.discontinuity();
-                        nextDue = Double.NEGATIVE_INFINITY;
                     }
                     case RungInput.End e -> {
                         finishEncoder();
@@ -201,10 +212,6 @@ final class RungEncoder implements Runnable {
     }
 
     private void encode(RungInput.Picture picture) {
-        if (overFrameRateCap(picture)) {
-            capped.incrementAndGet();
-            return;
-        }
         if (encoder == null && !picture.keyFrame()) {
             // x264 starts every stream with an IDR: starting anywhere but at a key frame would
             // put this rung's IDR off the grid the other rungs share.
@@ -290,17 +297,29 @@ final class RungEncoder implements Runnable {
         return step == RungPace.Step.HALF_RATE ? Math.max(frameSpacing, source.timescale() / 30.0) : frameSpacing;
     }
 
-    private boolean overFrameRateCap(RungInput.Picture picture) {
+    /**
+     * Whether this rung encodes the picture at {@code pts}, or leaves it out to keep to its
+     * {@code max_fps} (30 fps at the half-rate step). Key frames are always admitted. Called by
+     * the decode thread only, before it scales the picture, so a picture that no rung encodes is
+     * never scaled.
+     */
+    boolean admits(long pts, boolean keyFrame) {
         double frameSpacing = spacing();
         if (frameSpacing <= 0) {
-            return false;
-        }
-        // A quarter period of slack absorbs timestamp jitter without letting the rate through.
-        if (!picture.keyFrame() && picture.pts() + frameSpacing / 4 < nextDue) {
             return true;
         }
-        nextDue = picture.pts() - nextDue > frameSpacing ? picture.pts() + frameSpacing : nextDue + frameSpacing;
-        return false;
+        // A quarter period of slack absorbs timestamp jitter without letting the rate through.
+        if (!keyFrame && pts + frameSpacing / 4 < nextDue) {
+            capped.incrementAndGet();
+            return false;
+        }
+        nextDue = pts - nextDue > frameSpacing ? pts + frameSpacing : nextDue + frameSpacing;
+        return true;
+    }
+
+    /** The source's timeline broke: the frame-rate cap starts over. Decode thread only. */
+    void restartFrameRateCap() {
+        nextDue = Double.NEGATIVE_INFINITY;
     }
 
     private double outputFrameRate() {

@@ -18,7 +18,8 @@ import dev.glasscast.media.HandoffQueue;
  *                         {@link Overload#WAIT} for offline work (tests, benchmarks) where
  *                         every frame must come out
  * @param decoderThreads   libavcodec decoder threads per stream; 0 lets FFmpeg choose
- * @param encoderThreads   x264 threads per rung; 0 lets x264 choose
+ * @param encoderThreads   x264 threads per rung; 0 shares the machine's cores out among the rungs
+ *                         by their pixels ({@link #encoderThreadsFor})
  * @param pace             how quickly a live rung steps its encoder down when it falls behind
  *                         real time, and back up ({@link RungPace}); offline work
  *                         ({@link Overload#WAIT}) never steps
@@ -68,6 +69,27 @@ public record TranscodeLimits(int decodeQueueUnits, int rungQueueFrames, int aud
     TranscodeLimits withPace(RungPace.Timing newPace) {
         return new TranscodeLimits(decodeQueueUnits, rungQueueFrames, audioQueueUnits, overload, decoderThreads,
                 encoderThreads, newPace);
+    }
+
+    /**
+     * The x264 threads one rung gets: {@code encoderThreads} when set, otherwise its share of the
+     * cores by pixels, at least one. Left to itself, every x264 of a ladder takes a thread per
+     * core (sliced threads, under {@code zerolatency}): three rungs on two cores then run six
+     * threads that split each picture into slices, costing bits and synchronisation for little
+     * gain, since the rungs already keep the cores busy side by side.
+     *
+     * @param rungPixels   this rung's pixels per picture
+     * @param ladderPixels the pixels per picture of every rung encoded from the source
+     * @param cores        the cores there are
+     */
+    int encoderThreadsFor(long rungPixels, long ladderPixels, int cores) {
+        if (encoderThreads > 0) {
+            return encoderThreads;
+        }
+        if (ladderPixels <= 0) {
+            return 1;
+        }
+        return (int) Math.max(1, Math.round((double) cores * rungPixels / ladderPixels));
     }
 
     /** A new pace for one rung of a source at {@code sourceFps}: live rungs step, offline ones do not. */

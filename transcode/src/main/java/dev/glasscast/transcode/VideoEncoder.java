@@ -171,23 +171,29 @@ final class VideoEncoder implements AutoCloseable {
     }
 
     /**
-     * Scales and encodes one picture.
+     * Encodes one picture, scaling it first unless it already has the rung's size and 8-bit
+     * 4:2:0 (the decode thread scales for the rungs, {@link PictureCascade}).
      *
-     * @param source   the decoded picture; read only
+     * @param source   the decoded picture; its pixels are read only, its timing fields are set
+     *                 here, so it must be the caller's own reference
      * @param pts      its presentation time in the source timescale
      * @param duration its duration in the source timescale (0 if unknown), carried to the output
      * @param keyFrame force an IDR here
      * @param out      receives the access units that come out (without B-frames, this picture's)
      */
     void encode(AVFrame source, long pts, long duration, boolean keyFrame, Consumer<AccessUnit> out) {
-        prepareScaler(source);
-        TranscodeException.check(av_frame_make_writable(scaled), "av_frame_make_writable");
-        sws_scale(scaler, source.data(), source.linesize(), 0, source.height(), scaled.data(), scaled.linesize());
-        scaled.pts(pts);
-        scaled.duration(duration);
-        scaled.pict_type(keyFrame ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+        AVFrame picture = source;
+        if (source.width() != width || source.height() != height || source.format() != AV_PIX_FMT_YUV420P) {
+            prepareScaler(source);
+            TranscodeException.check(av_frame_make_writable(scaled), "av_frame_make_writable");
+            sws_scale(scaler, source.data(), source.linesize(), 0, source.height(), scaled.data(), scaled.linesize());
+            picture = scaled;
+        }
+        picture.pts(pts);
+        picture.duration(duration);
+        picture.pict_type(keyFrame ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
         int result;
-        while ((result = avcodec_send_frame(context, scaled)) == AVERROR_EAGAIN()) {
+        while ((result = avcodec_send_frame(context, picture)) == AVERROR_EAGAIN()) {
             receive(out);
         }
         TranscodeException.check(result, "avcodec_send_frame(" + library + ")");

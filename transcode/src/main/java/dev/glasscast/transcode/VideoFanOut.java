@@ -11,17 +11,20 @@ import dev.glasscast.media.TrackInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The decode thread of one source stream ({@code transcode-<stream>-decode}): decodes the source
- * video once and hands a reference to each picture to every transcoded rung, deciding once for
- * all rungs which pictures become key frames, so IDRs line up across the ladder.
+ * video once, scales each picture once per rung size in a cascade ({@link PictureCascade}: each
+ * size from the nearest larger one) and hands every transcoded rung its picture, deciding once
+ * for all rungs which pictures become key frames, so IDRs line up across the ladder.
  *
  * <p>Takes {@link SourceEvent}s from the queue the reader thread fills. Owns the decoder and the
  * rungs' threads: it makes the rungs at the first decoded picture (their sizes follow from it),
@@ -52,6 +55,9 @@ final class VideoFanOut implements Runnable {
     private final List<RungEncoder> rungs = new CopyOnWriteArrayList<>();
 
     private final TreeMap<Long, SourceFrame> pending = new TreeMap<>();
+    private final PictureCascade cascade = new PictureCascade();
+    // Whether scaling this track's pictures failed already: said once, not once a picture.
+    private boolean scalingFailed;
     private final List<Thread> rungThreads = new ArrayList<>();
     private TrackInfo decoding;
     private boolean rungsMade;
@@ -100,6 +106,7 @@ final class VideoFanOut implements Runnable {
                                 decoder = null;
                             }
                             pending.clear();
+                            scalingFailed = false;
                             decoding = t.track();
                             keyFrameIntervalTicks = Math.max(1,
                                     settings.keyFrameInterval().toNanos() * decoding.timescale() / 1_000_000_000L);
@@ -119,6 +126,7 @@ final class VideoFanOut implements Runnable {
                             pending.clear();
                             lastKeyPts = Long.MIN_VALUE;
                             for (RungEncoder rung : rungs) {
+                                rung.restartFrameRateCap();
                                 rung.queue().signal(new RungInput.Discontinuity());
                             }
                         }
@@ -143,6 +151,7 @@ final class VideoFanOut implements Runnable {
             if (decoder != null) {
                 decoder.close();
             }
+            cascade.close();
             for (RungEncoder rung : rungs) {
                 rung.queue().signal(new RungInput.End());
             }
@@ -157,7 +166,10 @@ final class VideoFanOut implements Runnable {
         }
     }
 
-    /** One decoded picture: decide whether it is a key frame, then hand it to every rung. */
+    /**
+     * One decoded picture: decide whether it is a key frame, scale it for every rung whose
+     * frame-rate cap admits it, and hand each its picture.
+     */
     private void fanOut(AVFrame frame) {
         long pts = frame.pts();
         if (probe.enabled()) {
@@ -179,10 +191,33 @@ final class VideoFanOut implements Runnable {
             lastKeyPts = pts;
         }
         long duration = source == null ? 0 : source.duration();
+        List<RungEncoder> admitted = new ArrayList<>(rungs.size());
+        for (RungEncoder rung : rungs) {
+            if (rung.admits(pts, key)) {
+                admitted.add(rung);
+            }
+        }
+        if (admitted.isEmpty()) {
+            return;
+        }
+        Map<PictureCascade.Size, AVFrame> pictures;
         try {
-            offerToRungs(rungs, frame, pts, duration, key);
+            pictures = cascade.scale(frame, admitted.stream().map(RungEncoder::size).toList());
+        } catch (TranscodeException e) {
+            if (!scalingFailed) {
+                scalingFailed = true;
+                log.error("{}: scaling this {} source for its rungs: {}; its pictures are dropped", stream,
+                        decoding.codec(), e.getMessage());
+            }
+            admitted.forEach(RungEncoder::countDropped);
+            return;
+        }
+        try {
+            offerToRungs(admitted, rung -> pictures.get(rung.size()), pts, duration, key);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            PictureCascade.release(pictures);
         }
     }
 
@@ -193,18 +228,19 @@ final class VideoFanOut implements Runnable {
      * take the next one down). Key frames are never dropped (see {@link RungInput#queue}), so
      * IDRs stay aligned across rungs.
      *
-     * @param rungs smallest first
-     * @param frame the decoded picture; borrowed, each queued picture holds its own reference
+     * @param rungs      smallest first
+     * @param pictureFor each rung's picture, at its size; borrowed, each queued picture holds its
+     *                   own reference
      */
-    static void offerToRungs(List<RungEncoder> rungs, AVFrame frame, long pts, long duration, boolean key)
-            throws InterruptedException {
+    static void offerToRungs(List<RungEncoder> rungs, Function<RungEncoder, AVFrame> pictureFor, long pts,
+                             long duration, boolean key) throws InterruptedException {
         boolean shedding = false;
         for (RungEncoder rung : rungs) {
             if (shedding && !key) {
                 rung.countDropped();
                 continue;
             }
-            AVFrame reference = av_frame_clone(frame);
+            AVFrame reference = av_frame_clone(pictureFor.apply(rung));
             if (reference == null) {
                 rung.countDropped();
                 continue;
@@ -243,9 +279,12 @@ final class VideoFanOut implements Runnable {
 
     private void makeRungs(int sourceWidth, int sourceHeight) {
         List<RungEncoder> made = new ArrayList<>();
-        for (RungPlanner.Plan plan : RungPlanner.plan(ladderFor(sourceWidth, sourceHeight), sourceWidth, sourceHeight,
-                decoding.codec(),
-                decoding.bitrate(), renditions::holds)) {
+        List<RungPlanner.Plan> plans = RungPlanner.plan(ladderFor(sourceWidth, sourceHeight), sourceWidth, sourceHeight,
+                decoding.codec(), decoding.bitrate(), renditions::holds);
+        long ladderPixels = plans.stream().filter(plan -> plan.decision() != RungPlanner.Decision.SKIP)
+                .mapToLong(plan -> (long) plan.width() * plan.height()).sum();
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (RungPlanner.Plan plan : plans) {
             RungConfig rung = plan.rung();
             switch (plan.decision()) {
                 case SKIP -> {
@@ -269,15 +308,16 @@ final class VideoFanOut implements Runnable {
                 continue;
             }
             HandoffQueue<RungInput> rungQueue = RungInput.queue(limits.rungQueueFrames(), limits.overload());
+            int threads = limits.encoderThreadsFor((long) plan.width() * plan.height(), ladderPixels, cores);
             made.add(new RungEncoder(stream, rung, plan.width(), plan.height(), decoding, out, rungQueue,
-                    limits.encoderThreads(), probe, limits.paceFor(decoding.frameRate())));
+                    threads, probe, limits.paceFor(decoding.frameRate())));
         }
         made.sort(Comparator.comparingLong(r -> (long) r.width() * r.height()));
         rungs.addAll(made);
         for (RungEncoder rung : made) {
             rungThreads.add(Thread.ofPlatform().name("transcode-" + stream + "-" + rung.rung().name()).start(rung));
-            log.info("{}: rung {} encodes {}x{} at {} bit/s", stream, rung.rung().name(), rung.width(), rung.height(),
-                    rung.rung().videoBitrate());
+            log.info("{}: rung {} encodes {}x{} at {} bit/s with {} x264 thread(s)", stream, rung.rung().name(),
+                    rung.width(), rung.height(), rung.rung().videoBitrate(), rung.threads());
         }
     }
 }

@@ -41,20 +41,20 @@ class RungSheddingTest {
         frame.format(AV_PIX_FMT_YUV420P).width(16).height(16);
         av_frame_get_buffer(frame, 0);
         try {
-            VideoFanOut.offerToRungs(smallestFirst, frame, 0, 3000, true);
+            VideoFanOut.offerToRungs(smallestFirst, rung -> frame, 0, 3000, true);
             assertEquals(List.of(0L, 0L, 0L), drops(smallestFirst));
 
             // 720p is full: only it drops.
-            VideoFanOut.offerToRungs(smallestFirst, frame, 3000, 3000, false);
+            VideoFanOut.offerToRungs(smallestFirst, rung -> frame, 3000, 3000, false);
             assertEquals(List.of(0L, 0L, 1L), drops(smallestFirst));
 
             // 480p is full now: it drops, and so does every larger rung, though 360p still has room.
-            VideoFanOut.offerToRungs(smallestFirst, frame, 6000, 3000, false);
+            VideoFanOut.offerToRungs(smallestFirst, rung -> frame, 6000, 3000, false);
             assertEquals(List.of(0L, 1L, 2L), drops(smallestFirst));
             assertEquals(List.of(3, 2, 1), sizes(smallestFirst));
 
             // A key frame reaches every rung, each full rung giving up a waiting ordinary picture.
-            VideoFanOut.offerToRungs(smallestFirst, frame, 9000, 3000, true);
+            VideoFanOut.offerToRungs(smallestFirst, rung -> frame, 9000, 3000, true);
             assertEquals(List.of(1L, 2L, 3L), drops(smallestFirst));
             for (RungEncoder rung : smallestFirst) {
                 RungInput.Picture last = null;
