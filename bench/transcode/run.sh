@@ -2,24 +2,25 @@
 # Transcoder benchmark: GlassCast's LadderTranscoder vs the ffmpeg CLI, same clip, same ladder,
 # same x264 settings, one after the other. Not a test: run it on a quiet machine.
 #
-#   bench/transcode/run.sh [seconds]        (default 60)
+#   bench/transcode/run.sh [seconds] [fps]   (default 60 s at 30 fps; 60 for a 1080p60 source)
 #
 # Needs: JAVA_HOME (JDK 21+), ffmpeg with libx264 on PATH (Debian: apt-get install ffmpeg).
 # Never installs anything into ~/.m2: classes come from target/ and the classpath from Maven.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_OF_CLIP="${1:-60}"
+FPS="${2:-30}"
 WORK="${BENCH_WORK:-/tmp/glasscast-bench-transcode}"
 mkdir -p "$WORK"
-CLIP="$WORK/clip-1080p30-${SECONDS_OF_CLIP}s.mp4"
+CLIP="$WORK/clip-1080p${FPS}-${SECONDS_OF_CLIP}s.mp4"
 JAVA="${JAVA_HOME:?set JAVA_HOME}/bin/java"
 
-# 1. The source: 1080p30 test pattern (testsrc2: moving, detailed) + 440 Hz tone, H.264 High with
+# 1. The source: 1080p test pattern at $FPS fps (testsrc2: moving, detailed) + 440 Hz tone, H.264 High with
 #    B-frames and a 2 s GOP, AAC 48 kHz stereo. Made once and reused.
 if [ ! -s "$CLIP" ]; then
   ffmpeg -hide_banner -loglevel error -y \
-    -f lavfi -i "testsrc2=size=1920x1080:rate=30" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-    -t "$SECONDS_OF_CLIP" -c:v libx264 -preset veryfast -profile:v high -g 60 -bf 2 -b:v 6M -pix_fmt yuv420p \
+    -f lavfi -i "testsrc2=size=1920x1080:rate=$FPS" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+    -t "$SECONDS_OF_CLIP" -c:v libx264 -preset veryfast -profile:v high -g $((2 * FPS)) -bf 2 -b:v 6M -pix_fmt yuv420p \
     -c:a aac -b:a 128k -ac 2 "$CLIP"
 fi
 
@@ -56,3 +57,14 @@ set -x
   2>&1 | tee "$WORK/ffmpeg.out"
 set +x
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# 4. The ratios, GlassCast against the CLI: above 1 means GlassCast is faster (throughput) or
+#    cheaper (CPU). /usr/bin/time gives ffmpeg's wall time and CPU time (user + system).
+GC_WALL="$(sed -n 's/^RESULT glasscast wall=\([0-9.]*\) cpu=.*/\1/p' "$WORK/glasscast.out")"
+GC_CPU="$(sed -n 's/^RESULT glasscast wall=[0-9.]* cpu=\([0-9.]*\) .*/\1/p' "$WORK/glasscast.out")"
+FF_WALL="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/ffmpeg.out" \
+  | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')"
+FF_CPU="$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { print s }' "$WORK/ffmpeg.out")"
+awk -v gw="$GC_WALL" -v gc="$GC_CPU" -v fw="$FF_WALL" -v fc="$FF_CPU" -v fps="$FPS" 'BEGIN {
+  printf "RATIO 1080p%s: GlassCast wall %.2f s, cpu %.2f s; ffmpeg wall %.2f s, cpu %.2f s; throughput %.2fx, cpu %.2fx\n",
+    fps, gw, gc, fw, fc, fw / gw, fc / gc }'
