@@ -61,6 +61,9 @@
       eligibleMs: 0, playedSeconds: 0, pausedMs: 0, seekingMs: 0,
       seeks: [], stalls: [], waiting: 0,
       frozenSince: null,
+      // A seek that does not complete (the position in a hole of one track) is noted once, with
+      // the buffered ranges, as a frozen clock is.
+      seekingSince: null, seekNoted: false,
       // The longest stretch of playing (media clock advancing) without a new decoded video frame,
       // or without audio being decoded: a frozen picture, or lost sound, while the clock runs on.
       lastFrameAt: at, lastAudioAt: at, videoGapMs: 0, audioGapMs: 0,
@@ -201,6 +204,15 @@
       // nor stalled. The seek is listed.
       w.seekingMs += dt;
       if (seekEvents > 0) w.seeks.push({ at: +((at - w.start) / 1000).toFixed(3), from: +w.lastMedia.toFixed(3), to: +media.toFixed(3) });
+      if (!v.seeking) {
+        w.seekingSince = null;
+      } else if (w.seekingSince === null) {
+        w.seekingSince = at;
+      } else if (!w.seekNoted && at - w.seekingSince >= STILL_NOTE_MS) {
+        w.seekNoted = true;
+        note('seeking to ' + media.toFixed(2) + ' for ' + ((at - w.seekingSince) / 1000).toFixed(2) + ' s; buffered '
+            + bufferedNow(v, player));
+      }
       seekEvents = 0;
       endStall(at);
       w.lastFrameAt = at;
