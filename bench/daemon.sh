@@ -7,6 +7,7 @@
 #                 daemon stopping still writes its recordings' last lines)
 # BENCH_JAVA_OPTS: extra JVM flags for the daemon (a JFR recording, a heap size).
 # BENCH_JAR: another build to run (default server/target/glasscast.jar), e.g. for a before/after.
+# BENCH_SRT_PORT: SRT ingest on this port (default: SRT off).
 stop_daemon() { # defined first: an EXIT trap may call it before the build below has finished
   [ -n "${daemon:-}" ] || return 0
   kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
@@ -21,12 +22,14 @@ start_daemon() {
   # Not the default `ladder: auto`: its rungs depend on this machine's measured speed, and a
   # benchmark compares like with like.
   case "$extra" in *ladder:*) ;; *) extra="ladder: [{name: source, codec: copy}]"$'\n'"$extra" ;; esac
+  local srt="{enabled: false}"
+  [ -z "${BENCH_SRT_PORT:-}" ] || srt="{port: $BENCH_SRT_PORT, bind: 127.0.0.1}"
   cat > "$work/bench.yaml" <<YAML
 data_dir: $work/data
 server: {http_port: $http}
 ingest:
   rtmp: {port: $rtmp}
-  srt: {enabled: false}
+  srt: $srt
   streams: [{name: main, key: $key}]
 test_source: {enabled: false}
 $extra
